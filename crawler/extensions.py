@@ -1,0 +1,56 @@
+"""CrawlProgress: a live one-line progress display on a terminal, nothing otherwise."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+
+class CrawlProgress:
+    """Rewrites one stderr line each second while the crawl runs (ARKIV_PROGRESS and a tty)."""
+
+    def __init__(self, stats: Any, interval: float = 1.0) -> None:
+        self.stats = stats
+        self.interval = interval
+        self._loop: task.LoopingCall | None = None
+        self._started = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CrawlProgress:
+        if not crawler.settings.getbool("ARKIV_PROGRESS") or not sys.stderr.isatty():
+            raise NotConfigured
+        extension = cls(crawler.stats)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider: Any) -> None:
+        self._started = time.monotonic()
+        self._loop = task.LoopingCall(self.show)
+        self._loop.start(self.interval, now=False)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+        self.show()
+        sys.stderr.write("\n")
+
+    def show(self) -> None:
+        get = self.stats.get_value
+        fetched = get("arkiv/fetched", 0)
+        elapsed = max(time.monotonic() - self._started, 1e-6)
+        errors = sum(v for k, v in self.stats.get_stats().items() if k.startswith("arkiv/errors/"))
+        line = (
+            f"\rcrawling: {get('downloader/request_count', 0)} requests · {fetched} articles"
+            f" fetched ({fetched / elapsed:.1f}/s) · new {get('arkiv/articles/new', 0)}"
+            f" · updated {get('arkiv/articles/updated', 0)}"
+            f" · unchanged {get('arkiv/articles/unchanged', 0)}"
+            f" · skipped {get('arkiv/skipped/not_article', 0)} · errors {errors} "
+        )
+        sys.stderr.write(line)
+        sys.stderr.flush()

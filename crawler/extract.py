@@ -1,0 +1,261 @@
+"""HTML in, Article out: Trafilatura for the text, the page's own markup as stronger evidence.
+
+No Scrapy here: the same function re-extracts pages from the archive's WARC files.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import trafilatura
+from lxml.etree import ParserError
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+from w3lib.encoding import html_to_unicode
+
+from crawler.dates import (
+    find_date_lines,
+    parse_iso_datetime,
+    parse_swedish_date,
+    to_stockholm,
+)
+from crawler.language import detect_language
+from crawler.page_meta import (
+    PageMeta,
+    agency_of,
+    jsonld_authors,
+    parse_byline,
+    paywall_phrase_in,
+    read_page_meta,
+)
+from crawler.urls import canonicalize_url
+from indexer.article import Article
+
+# Trafilatura logs "not enough text" and the like at ERROR; for a crawler that meets section
+# fronts all the time that is noise, and our own NotAnArticle carries the reason instead.
+for _name in ("trafilatura", "htmldate", "courlan"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+MIN_BODY_CHARS = 300  # an article with a date and this much text is an article
+MIN_TEASER_CHARS = 80  # a paywalled teaser may be short
+MIN_UNDATED_CHARS = 1500  # without any date evidence, only long text counts
+MAX_LINK_DENSITY = 0.5  # section fronts and tag pages are mostly headlines linking elsewhere
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]\d)[/-]([0-3]\d)(?:/|$|-)")
+_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
+
+
+class NotAnArticle(Exception):
+    """The page is not an article (a section front, tag page, search page, empty page…)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class _Dates:
+    published: datetime | None
+    updated: datetime | None
+    source: str
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Decode a response body the way browsers do: HTTP charset, BOM, <meta>, then sniffing.
+
+    Undecodable bytes become U+FFFD rather than an error.
+    """
+    _, text = html_to_unicode(content_type, body)
+    return str(text)
+
+
+def extract_article(
+    html: str | bytes,
+    url: str,
+    *,
+    source_id: str = "",
+    source_name: str = "",
+    fetched_at: datetime | None = None,
+) -> Article:
+    """Extract one article from a page.
+
+    Args:
+        html: the page, decoded (str) or raw bytes (decoded as browsers would).
+        url: the URL the page was fetched from (after redirects).
+        source_id: id of the source in sources.toml.
+        source_name: the source's display name.
+        fetched_at: when the page was fetched; "idag"/"igår" count from here (default: now).
+
+    Returns:
+        The Article, with content fields filled; enrichment and the archive fill the rest.
+
+    Raises:
+        NotAnArticle: the page is empty, unparsable, or not an article; ``reason`` says why.
+    """
+    now = fetched_at or datetime.now(UTC)
+    if isinstance(html, bytes):
+        html = decode_html(html)
+    tree = _parse(html)
+    meta = read_page_meta(tree)
+    doc = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
+    text = (getattr(doc, "text", None) or "").strip()
+
+    title = _title(meta, getattr(doc, "title", None), source_name)
+    lead = _lead(meta)
+    body = _strip_lead(text, lead)
+    paywalled = _paywalled(meta, text)
+    dates = _dates(meta, getattr(doc, "date", None), url, now)
+    _check_is_article(meta, title, body, lead, paywalled, dates)
+
+    authors = jsonld_authors(meta.jsonld) or meta.byline or _trafilatura_authors(doc)
+    canonical = canonicalize_url(meta.canonical, base=url) if meta.canonical else ""
+    language, score = detect_language(f"{title}. {lead} {body}")
+    return Article(
+        url=url,
+        canonical_url=canonical or canonicalize_url(url),
+        source=source_id,
+        source_name=source_name,
+        title=title,
+        lead=lead,
+        body=body,
+        authors=authors,
+        published=dates.published,
+        updated=dates.updated,
+        date_source=dates.source,
+        language=language,
+        language_score=score,
+        section=_section(meta),
+        paywalled=paywalled,
+        wire=agency_of(authors),
+        fetched_at=now,
+    )
+
+
+def _parse(html: str) -> HtmlElement:
+    if not html.strip():
+        raise NotAnArticle("empty page")
+    try:
+        tree = load_html(html)
+    except (ParserError, ValueError) as exc:
+        raise NotAnArticle(f"unparsable HTML: {exc}") from exc
+    if tree is None:
+        raise NotAnArticle("unparsable HTML")
+    result: HtmlElement = tree
+    return result
+
+
+def _title(meta: PageMeta, fallback: str | None, source_name: str) -> str:
+    for candidate in (meta.jsonld.get("headline"), meta.h1, meta.og.get("og:title"), fallback):
+        if isinstance(candidate, str) and candidate.strip():
+            title = " ".join(candidate.split())
+            if source_name and title.endswith(source_name):
+                title = _SITE_SUFFIX.sub("", title)
+            return title
+    return ""
+
+
+def _lead(meta: PageMeta) -> str:
+    for candidate in (
+        meta.lead,
+        meta.jsonld.get("description"),
+        meta.og.get("og:description"),
+        meta.og.get("description"),
+    ):
+        if isinstance(candidate, str) and candidate.strip():
+            return " ".join(candidate.split())
+    return ""
+
+
+def _strip_lead(text: str, lead: str) -> str:
+    """Trafilatura often keeps the ingress as the first paragraph; the record holds it apart."""
+    if lead and text.startswith(lead):
+        return text[len(lead) :].lstrip()
+    first, _, rest = text.partition("\n")
+    if lead and " ".join(first.split()) == lead:
+        return rest.lstrip()
+    return text
+
+
+def _paywalled(meta: PageMeta, text: str) -> bool:
+    free = meta.jsonld.get("isAccessibleForFree")
+    if free is False or (isinstance(free, str) and free.lower() == "false"):
+        return True
+    return meta.paywall_markup or paywall_phrase_in(text[-600:])
+
+
+def _dates(meta: PageMeta, trafilatura_date: str | None, url: str, now: datetime) -> _Dates:
+    """Pick published/updated from the strongest evidence present."""
+    candidates: list[tuple[str, str | None, str | None]] = [
+        ("jsonld", _str(meta.jsonld.get("datePublished")), _str(meta.jsonld.get("dateModified"))),
+        (
+            "meta",
+            meta.og.get("article:published_time") or meta.og.get("datepublished"),
+            meta.og.get("article:modified_time") or meta.og.get("datemodified"),
+        ),
+        ("time", meta.time_published, meta.time_modified),
+    ]
+    for name, published_raw, updated_raw in candidates:
+        published = parse_iso_datetime(published_raw) if published_raw else None
+        if published:
+            updated = parse_iso_datetime(updated_raw) if updated_raw else None
+            return _Dates(to_stockholm(published), _later(updated, published), name)
+    if meta.date_text:
+        lines = find_date_lines(meta.date_text, now)
+        published = lines.published or parse_swedish_date(meta.date_text, now)
+        if published:
+            return _Dates(published, _later(lines.updated, published), "text")
+    if trafilatura_date:
+        published = parse_iso_datetime(trafilatura_date)
+        if published:
+            return _Dates(published, None, "htmldate")
+    match = _URL_DATE.search(url)
+    if match:
+        published = parse_iso_datetime("-".join(match.groups()))
+        if published:
+            return _Dates(published, None, "url")
+    return _Dates(None, None, "none")
+
+
+def _later(updated: datetime | None, published: datetime) -> datetime | None:
+    return to_stockholm(updated) if updated and updated > published else None
+
+
+def _check_is_article(
+    meta: PageMeta, title: str, body: str, lead: str, paywalled: bool, dates: _Dates
+) -> None:
+    if not title:
+        raise NotAnArticle("no title")
+    if not meta.is_article_typed and meta.link_density > MAX_LINK_DENSITY:
+        raise NotAnArticle(f"list page ({meta.link_density:.0%} of its main text is links)")
+    size = len(body) + len(lead)
+    if paywalled and size >= MIN_TEASER_CHARS and dates.published:
+        return
+    if meta.is_article_typed and size >= MIN_TEASER_CHARS:
+        return
+    if dates.source in ("jsonld", "meta", "time", "text") and size >= MIN_BODY_CHARS:
+        return
+    if size >= MIN_UNDATED_CHARS and dates.published:
+        return
+    if not dates.published:
+        raise NotAnArticle(f"no article markup and no publication date ({size} chars of text)")
+    raise NotAnArticle(f"too little text for an article ({size} chars)")
+
+
+def _section(meta: PageMeta) -> str | None:
+    value = meta.jsonld.get("articleSection") or meta.og.get("article:section")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return str(value).strip() or None if value else None
+
+
+def _trafilatura_authors(doc: object) -> list[str]:
+    raw = getattr(doc, "author", None)
+    return parse_byline(raw.replace(";", ",")) if isinstance(raw, str) else []
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None

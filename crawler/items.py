@@ -1,0 +1,28 @@
+"""What the spider hands to the pipelines: one fetched page, before extraction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from indexer.article import Article
+
+
+@dataclass
+class PageItem:
+    """A fetched article candidate. ``article`` is filled by ExtractPipeline."""
+
+    url: str  # after redirects
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    text: str  # the body decoded as the response declares (or as sniffed)
+    fetched_at: datetime
+    source_id: str
+    source_name: str
+    article: Article | None = field(default=None, repr=False)
+
+    def header(self, name: str) -> str | None:
+        """The first value of a response header, case-insensitively."""
+        lower = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lower), None)

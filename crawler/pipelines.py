@@ -1,0 +1,119 @@
+"""Item pipelines: extract (300), archive (500). Each counts what it did in the crawl stats."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import CloseSpider, DropItem
+
+from crawler.context import config_from_settings
+from crawler.extract import NotAnArticle, extract_article
+from crawler.items import PageItem
+from crawler.run_report import build_report
+from crawler.urls import canonicalize_url
+from indexer.archive import Archive
+from indexer.errors import ArkivError
+from indexer.warc import WarcRef, WarcStore
+
+logger = logging.getLogger(__name__)
+
+
+class _Counting:
+    """Shared by the pipelines: count a key globally and per source."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    def count(self, item: PageItem, key: str) -> None:
+        self.stats.inc_value(f"arkiv/{key}")
+        self.stats.inc_value(f"arkiv/source/{item.source_id}/{key}")
+
+
+class ExtractPipeline(_Counting):
+    """Page -> Article; drops pages that are not articles, with the reason."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ExtractPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: PageItem) -> PageItem:
+        if item.status != 200:
+            return item  # 404/410: the archive pipeline marks the article gone
+        try:
+            article = extract_article(
+                item.text,
+                item.url,
+                source_id=item.source_id,
+                source_name=item.source_name,
+                fetched_at=item.fetched_at,
+            )
+        except NotAnArticle as exc:
+            self.count(item, "skipped/not_article")
+            raise DropItem(f"not an article: {exc.reason}: {item.url}", log_level="INFO") from exc
+        article.etag = item.header("ETag")
+        article.last_modified = item.header("Last-Modified")
+        item.article = article
+        return item
+
+
+class ArchivePipeline(_Counting):
+    """Writes each article's raw response to WARC and a version to the archive."""
+
+    archive: Archive
+    warc: WarcStore
+    run_id: int
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ArchivePipeline:
+        pipeline = cls(crawler)
+        # The run's report needs the finish reason, known only once the spider has closed.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        try:
+            config = config_from_settings(self.crawler.settings)
+            self.archive = Archive(config.archive_path)
+        except ArkivError as exc:
+            logger.error("%s", exc)
+            raise CloseSpider(f"archive unavailable: {exc}") from exc
+        self.warc = WarcStore(config.warc_dir, max_bytes=config.warc_max_mb * 1024 * 1024)
+        self.run_id = self.archive.start_run(datetime.now(UTC))
+        self.stats.set_value("arkiv/run_id", self.run_id)
+
+    def process_item(self, item: PageItem) -> PageItem:
+        if item.status in (404, 410):
+            gone = self.archive.mark_gone(canonicalize_url(item.url), item.fetched_at)
+            self.count(item, "gone" if gone else f"skipped/http_{item.status}")
+            raise DropItem(f"HTTP {item.status}: {item.url}", log_level="DEBUG")
+        article = item.article
+        if article is None:
+            raise DropItem(f"nothing extracted: {item.url}", log_level="DEBUG")
+
+        def write_raw() -> WarcRef:
+            return self.warc.write_response(
+                item.url, item.status, item.headers, item.body, item.fetched_at
+            )
+
+        try:
+            outcome = self.archive.add_version(article, write_raw)
+        except ArkivError as exc:
+            self.count(item, "errors/archive")
+            logger.error("cannot archive %s: %s", item.url, exc)
+            raise DropItem(f"archive failed: {item.url}", log_level="DEBUG") from exc
+        self.count(item, f"articles/{outcome}")
+        if outcome != "unchanged":
+            logger.info("%s article: %s", outcome, item.url)
+        return item
+
+    def close_spider(self) -> None:
+        self.warc.close()
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        report = build_report(self.stats.get_stats(), reason, spider.config_error)
+        self.archive.finish_run(self.run_id, report["status"], report)
+        self.archive.close()

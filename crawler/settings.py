@@ -1,0 +1,56 @@
+"""Scrapy settings for the Lokalarkiv crawl; override with `scrapy crawl news -s KEY=VALUE`.
+
+Lokalarkiv's own keys are prefixed ARKIV_. Where they are None, the value comes from
+indexer.config (arkiv.toml, then the environment: ARKIV_DATA, ARKIV_SOURCES, ...), so
+`scrapy crawl news` and `arkiv crawl` run the same crawl with the same environment.
+"""
+
+BOT_NAME = "lokalarkiv"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Identify ourselves; ARKIV_CONTACT (or `contact` in arkiv.toml) is appended when set.
+USER_AGENT = "Lokalarkiv/0.1 (news archive; +https://github.com/lokalarkiv/lokalarkiv)"
+
+# Politeness
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Robustness: bounded size and time per page, a few retries on 5xx and timeouts, never on 4xx.
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+# 404 and 410 reach the spider: an archived article that answers them is marked gone.
+HTTPERROR_ALLOWED_CODES = [404, 410]
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.ExtractPipeline": 300,
+    "crawler.pipelines.ArchivePipeline": 500,
+}
+EXTENSIONS = {
+    "crawler.extensions.CrawlProgress": 500,
+}
+
+# Lokalarkiv keys (None: take it from indexer.config)
+ARKIV_CONFIG = None  # path of an arkiv.toml
+ARKIV_DATA = None  # folder holding archive, WARC files and index
+ARKIV_SOURCES = None  # sources.toml to crawl
+ARKIV_CONTACT = None  # contact address for the User-Agent
+ARKIV_ONLY_SOURCES = ""  # comma-separated source ids to restrict a run to
+ARKIV_MAX_SECTION_PAGES = 50  # pagination pages followed per section
+ARKIV_PROGRESS = False  # a live progress line on stderr (arkiv crawl sets it on a terminal)

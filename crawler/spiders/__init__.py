@@ -1,0 +1,1 @@
+"""Scrapy spiders of Lokalarkiv: one generic news spider driven by sources.toml."""

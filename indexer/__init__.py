@@ -1,0 +1,1 @@
+"""The archive (SQLite + WARC), configuration, and the search backends."""

@@ -1,0 +1,395 @@
+"""The archive: one SQLite file (WAL) holding every article and every version of its text.
+
+Tables:
+    articles  one row per article (by canonical URL): bookkeeping and the current version
+    versions  one row per version of an article's text and metadata, never updated in place
+    runs      one row per crawl run, with its JSON report
+    meta      schema version and the index watermarks
+
+``articles.seq`` is a change counter: each new version, removal or return of an article takes
+the next number, so a search index syncs by asking for everything past its watermark.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from indexer.article import Article, article_id
+from indexer.errors import ArchiveError
+from indexer.warc import WarcRef
+
+SCHEMA_VERSION = 1
+Outcome = Literal["new", "updated", "unchanged"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    canonical_url TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    source TEXT NOT NULL,
+    source_name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    gone_at TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    duplicate_of TEXT,
+    seq INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_seq ON articles (seq);
+CREATE INDEX IF NOT EXISTS articles_source ON articles (source);
+CREATE TABLE IF NOT EXISTS versions (
+    article_id TEXT NOT NULL REFERENCES articles (id),
+    version INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    title TEXT NOT NULL,
+    lead TEXT NOT NULL,
+    body TEXT NOT NULL,
+    authors TEXT NOT NULL,          -- JSON list
+    published TEXT,                 -- ISO 8601 with offset
+    updated TEXT,
+    date_source TEXT NOT NULL,
+    language TEXT,
+    language_score REAL NOT NULL,
+    section TEXT,
+    municipalities TEXT NOT NULL,   -- JSON list
+    regions TEXT NOT NULL,          -- JSON list
+    kinds TEXT NOT NULL,            -- JSON list
+    people TEXT NOT NULL,           -- JSON list of objects
+    paywalled INTEGER NOT NULL,
+    wire TEXT,
+    warc_file TEXT,
+    warc_offset INTEGER,
+    warc_length INTEGER,
+    PRIMARY KEY (article_id, version)
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started TEXT NOT NULL,
+    finished TEXT,
+    status TEXT NOT NULL,
+    report TEXT NOT NULL DEFAULT '{}'
+);
+"""
+_VERSION_FIELDS = (
+    "fetched_at", "content_hash", "title", "lead", "body", "authors", "published", "updated",
+    "date_source", "language", "language_score", "section", "municipalities", "regions",
+    "kinds", "people", "paywalled", "wire", "warc_file", "warc_offset", "warc_length",
+)  # fmt: skip
+_JSON_FIELDS = frozenset({"authors", "municipalities", "regions", "kinds", "people"})
+_SELECT = (
+    "SELECT a.id, a.canonical_url, a.url, a.source, a.source_name, a.first_seen, a.last_seen,"
+    " a.gone_at, a.etag, a.last_modified, a.duplicate_of, a.seq, v.version, "
+    + ", ".join(f"v.{name}" for name in _VERSION_FIELDS)
+    + " FROM articles a JOIN versions v ON v.article_id = a.id"
+)
+_CURRENT = _SELECT + " AND v.version = a.version"
+# For people opening the file with sqlite3: every article as it reads now.
+_VIEW = f"CREATE VIEW IF NOT EXISTS current_articles AS {_CURRENT}"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of the change feed: the article now, or None where it is gone."""
+
+    seq: int
+    id: str
+    article: Article | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    id: int
+    started: str
+    finished: str | None
+    status: str
+    report: dict[str, Any]
+
+
+class Archive:
+    """The SQLite archive. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        except (OSError, sqlite3.Error) as exc:
+            raise ArchiveError(f"cannot open archive {path}: {exc}") from exc
+        try:
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except (OSError, sqlite3.Error, ArchiveError) as exc:
+            self._db.close()
+            if isinstance(exc, ArchiveError):
+                raise
+            raise ArchiveError(f"cannot open archive {path}: {exc}") from exc
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ------------------------------------------------------------------ writing
+
+    def add_version(
+        self, article: Article, write_raw: Callable[[], WarcRef] | None = None
+    ) -> Outcome:
+        """Record a fetched article: a new article, a new version, or just "seen again".
+
+        A version is new when the text a reader sees (title, lead, body) changed; metadata
+        of an unchanged text is left as it was. An article that had gone and comes back is
+        revived.
+
+        Args:
+            article: the extracted article.
+            write_raw: writes the raw response to WARC and says where; called only when a
+                new version is stored, before the row is committed, so every committed
+                version points at a complete record.
+        """
+        now = _iso(article.fetched_at or datetime.now(UTC))
+        aid = article.id
+        with self._transaction():
+            row = self._db.execute(
+                "SELECT a.version, a.gone_at, v.content_hash FROM articles a JOIN versions v"
+                " ON v.article_id = a.id AND v.version = a.version WHERE a.id = ?",
+                (aid,),
+            ).fetchone()
+            if row is not None and row["content_hash"] == article.content_hash:
+                revived = row["gone_at"] is not None
+                self._db.execute(
+                    "UPDATE articles SET last_seen = ?, url = ?, etag = ?, last_modified = ?,"
+                    " gone_at = NULL, seq = CASE WHEN ? THEN ? ELSE seq END WHERE id = ?",
+                    (now, article.url, article.etag, article.last_modified, revived,
+                     self._next_seq(), aid),
+                )  # fmt: skip
+                return "unchanged"
+            version = 1 if row is None else row["version"] + 1
+            if row is None:
+                self._db.execute(
+                    "INSERT INTO articles (id, canonical_url, url, source, source_name, version,"
+                    " first_seen, last_seen, etag, last_modified, duplicate_of, seq)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (aid, article.canonical_url, article.url, article.source, article.source_name,
+                     version, now, now, article.etag, article.last_modified,
+                     article.duplicate_of, self._next_seq()),
+                )  # fmt: skip
+            else:
+                self._db.execute(
+                    "UPDATE articles SET version = ?, last_seen = ?, url = ?, etag = ?,"
+                    " last_modified = ?, gone_at = NULL, seq = ? WHERE id = ?",
+                    (version, now, article.url, article.etag, article.last_modified,
+                     self._next_seq(), aid),
+                )  # fmt: skip
+            self._insert_version(aid, version, now, article, write_raw() if write_raw else None)
+        return "new" if version == 1 else "updated"
+
+    def mark_gone(self, canonical_url: str, at: datetime | None = None) -> bool:
+        """Note that an archived article's URL now answers 404/410; its versions stay.
+
+        Returns:
+            True when an archived, not yet gone article was marked.
+        """
+        with self._transaction():
+            cursor = self._db.execute(
+                "UPDATE articles SET gone_at = ?, seq = ? WHERE id = ? AND gone_at IS NULL",
+                (_iso(at or datetime.now(UTC)), self._next_seq(), article_id(canonical_url)),
+            )
+        return cursor.rowcount > 0
+
+    def start_run(self, started: datetime | None = None) -> int:
+        """Open a crawl run record; returns its id."""
+        with self._transaction():
+            cursor = self._db.execute(
+                "INSERT INTO runs (started, status) VALUES (?, 'running')",
+                (_iso(started or datetime.now(UTC)),),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, report: dict[str, Any]) -> None:
+        with self._transaction():
+            self._db.execute(
+                "UPDATE runs SET finished = ?, status = ?, report = ? WHERE id = ?",
+                (_iso(datetime.now(UTC)), status, json.dumps(report, default=str), run_id),
+            )
+
+    # ------------------------------------------------------------------ reading
+
+    def get(self, aid: str) -> Article | None:
+        """The current version of an article, or None."""
+        row = self._db.execute(f"{_CURRENT} WHERE a.id = ?", (aid,)).fetchone()
+        return _article(row) if row else None
+
+    def versions(self, aid: str) -> list[Article]:
+        """Every version of an article, oldest first."""
+        rows = self._db.execute(f"{_SELECT} WHERE a.id = ? ORDER BY v.version", (aid,))
+        return [_article(row) for row in rows]
+
+    def iter_articles(self, include_gone: bool = False) -> Iterator[Article]:
+        """Every article's current version, in id order, streamed."""
+        where = "" if include_gone else "WHERE a.gone_at IS NULL"
+        for row in self._db.execute(f"{_CURRENT} {where} ORDER BY a.id"):
+            yield _article(row)
+
+    def changes_since(self, seq: int) -> Iterator[Change]:
+        """The change feed past ``seq``, in order: what a search index must catch up on."""
+        rows = self._db.execute(f"{_CURRENT} WHERE a.seq > ? ORDER BY a.seq", (seq,))
+        for row in rows:
+            article = None if row["gone_at"] else _article(row)
+            yield Change(row["seq"], row["id"], article)
+
+    def last_seq(self) -> int:
+        return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def runs(self, limit: int = 10) -> list[RunInfo]:
+        rows = self._db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [
+            RunInfo(r["id"], r["started"], r["finished"], r["status"], json.loads(r["report"]))
+            for r in rows
+        ]
+
+    def counts(self, by: Literal["source", "language", "month"]) -> list[tuple[str, int]]:
+        """Article counts (gone ones excluded) grouped by source, language or published month."""
+        column = {
+            "source": "a.source",
+            "language": "COALESCE(v.language, '?')",
+            "month": "COALESCE(substr(v.published, 1, 7), 'undated')",
+        }[by]
+        rows = self._db.execute(
+            f"SELECT {column} AS k, COUNT(*) AS n FROM articles a JOIN versions v"
+            " ON v.article_id = a.id AND v.version = a.version WHERE a.gone_at IS NULL"
+            " GROUP BY k ORDER BY " + ("k DESC" if by == "month" else "n DESC, k")
+        )
+        return [(str(r["k"]), int(r["n"])) for r in rows]
+
+    def totals(self) -> dict[str, int]:
+        """Articles, versions, and gone articles in the archive."""
+        one = self._db.execute(
+            "SELECT (SELECT COUNT(*) FROM articles WHERE gone_at IS NULL),"
+            " (SELECT COUNT(*) FROM versions), (SELECT COUNT(*) FROM articles"
+            " WHERE gone_at IS NOT NULL)"
+        ).fetchone()
+        return {"articles": one[0], "versions": one[1], "gone": one[2]}
+
+    # ------------------------------------------------------------------ internals
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    def _next_seq(self) -> int:
+        return self.last_seq() + 1
+
+    def _insert_version(
+        self, aid: str, version: int, now: str, article: Article, warc: WarcRef | None
+    ) -> None:
+        values: dict[str, Any] = {
+            "fetched_at": now,
+            "content_hash": article.content_hash,
+            "title": article.title,
+            "lead": article.lead,
+            "body": article.body,
+            "authors": article.authors,
+            "published": _iso(article.published) if article.published else None,
+            "updated": _iso(article.updated) if article.updated else None,
+            "date_source": article.date_source,
+            "language": article.language,
+            "language_score": article.language_score,
+            "section": article.section,
+            "municipalities": article.municipalities,
+            "regions": article.regions,
+            "kinds": article.kinds,
+            "people": [asdict(p) for p in article.people],
+            "paywalled": int(article.paywalled),
+            "wire": article.wire,
+            "warc_file": warc.file if warc else None,
+            "warc_offset": warc.offset if warc else None,
+            "warc_length": warc.length if warc else None,
+        }
+        for key in _JSON_FIELDS:
+            values[key] = json.dumps(values[key], ensure_ascii=False)
+        self._db.execute(
+            f"INSERT INTO versions (article_id, version, {', '.join(_VERSION_FIELDS)})"
+            f" VALUES (?, ?, {', '.join('?' * len(_VERSION_FIELDS))})",
+            (aid, version, *(values[k] for k in _VERSION_FIELDS)),
+        )
+
+    def _migrate(self) -> None:
+        found = self._db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+        ).fetchone()
+        if found:
+            current = self.get_meta("schema_version")
+            if current is not None and int(current) > SCHEMA_VERSION:
+                raise ArchiveError(
+                    f"archive {self.path} has schema {current}, newer than this Lokalarkiv"
+                    f" ({SCHEMA_VERSION})",
+                    hint="Upgrade Lokalarkiv (pip install -U lokalarkiv).",
+                )
+        with self._transaction():
+            for statement in [*_SCHEMA.split(";\n"), _VIEW]:
+                if statement.strip():
+                    self._db.execute(statement)
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (sqlite3 errors -> ArchiveError)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: object) -> None:  # fmt: skip
+        if exc_type is None:
+            self._db.execute("COMMIT")
+            return
+        self._db.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise ArchiveError(f"archive write failed: {exc}") from exc
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def _article(row: sqlite3.Row) -> Article:
+    data = {key: row[key] for key in row.keys()}  # noqa: SIM118 - sqlite3.Row is not a dict
+    for key in _JSON_FIELDS:
+        data[key] = json.loads(data[key])
+    data["paywalled"] = bool(data["paywalled"])
+    data["gone"] = data.pop("gone_at") is not None
+    return Article.from_dict(data)

@@ -1,0 +1,138 @@
+"""Configuration: defaults in code, then arkiv.toml, then environment, then command-line flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from indexer.errors import ConfigError
+
+BACKENDS = ("tantivy", "meilisearch")
+ARCHIVE_FILE = "archive.sqlite3"
+
+# arkiv.toml key -> Config field; environment variable -> Config field
+_FILE_KEYS = {
+    "data": "data_dir",
+    "sources": "sources_path",
+    "backend": "backend",
+    "warc_max_mb": "warc_max_mb",
+    "contact": "contact",
+    "meili_url": "meili_url",
+}
+_ENV_KEYS = {
+    "ARKIV_DATA": "data_dir",
+    "ARKIV_SOURCES": "sources_path",
+    "ARKIV_BACKEND": "backend",
+    "ARKIV_CONTACT": "contact",
+    "MEILI_URL": "meili_url",
+    "MEILI_MASTER_KEY": "meili_key",
+}
+
+
+def default_data_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """``$XDG_DATA_HOME/lokalarkiv``, or ``~/.local/share/lokalarkiv``."""
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "lokalarkiv"
+
+
+def default_config_file(env: Mapping[str, str] = os.environ) -> Path:
+    """``$ARKIV_CONFIG``, else ``$XDG_CONFIG_HOME/lokalarkiv/arkiv.toml``."""
+    if env.get("ARKIV_CONFIG"):
+        return Path(env["ARKIV_CONFIG"])
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "lokalarkiv" / "arkiv.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything but the crawl knobs (those live in crawler/settings.py)."""
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    sources_path: Path | None = None  # None: the shipped crawler/sources.toml
+    backend: str = "tantivy"
+    warc_max_mb: int = 1000
+    contact: str = ""  # an e-mail or URL for the crawler's User-Agent
+    meili_url: str | None = None
+    meili_key: str | None = field(default=None, repr=False)  # a secret: never printed
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ConfigError(
+                f"unknown backend {self.backend!r}; choose one of {', '.join(BACKENDS)}",
+                hint="Set --backend, ARKIV_BACKEND or `backend` in arkiv.toml.",
+            )
+        if self.warc_max_mb < 1:
+            raise ConfigError(f"warc_max_mb must be at least 1, not {self.warc_max_mb}")
+
+    @property
+    def archive_path(self) -> Path:
+        return self.data_dir / ARCHIVE_FILE
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.data_dir / "warc"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index" / self.backend
+
+
+def load_config(
+    config_file: Path | None = None,
+    env: Mapping[str, str] = os.environ,
+    **overrides: Any,
+) -> Config:
+    """Build the Config: defaults, then the config file, then environment, then ``overrides``.
+
+    Args:
+        config_file: an arkiv.toml; None looks for the default one (absent is fine).
+        env: the environment to read ``ARKIV_*`` and ``MEILI_*`` from.
+        overrides: Config fields from command-line flags; None values are ignored.
+
+    Raises:
+        ConfigError: the file is unreadable or invalid, or a value is out of range.
+    """
+    values: dict[str, Any] = {"data_dir": default_data_dir(env)}
+    explicit = config_file is not None
+    path = config_file or default_config_file(env)
+    if explicit or path.exists():
+        values.update(_read_file(path))
+    for name, key in _ENV_KEYS.items():
+        if env.get(name):
+            values[key] = env[name]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return _coerce(values)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file not found: {path}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _FILE_KEYS:
+            known = ", ".join(sorted(_FILE_KEYS))
+            raise ConfigError(f"{path}: unknown key {key!r} (known keys: {known})")
+        values[_FILE_KEYS[key]] = value
+    return values
+
+
+def _coerce(values: dict[str, Any]) -> Config:
+    try:
+        for key in ("data_dir", "sources_path"):
+            if values.get(key) not in (None, ""):
+                values[key] = Path(values[key]).expanduser()
+        if "warc_max_mb" in values:
+            values["warc_max_mb"] = int(values["warc_max_mb"])
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"invalid configuration value: {exc}") from exc
+    return Config(**values)

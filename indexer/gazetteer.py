@@ -1,0 +1,430 @@
+"""The gazetteer: Sweden's 290 municipalities (kommuner) and 21 regions (län), kept as data.
+
+The lists live in ``indexer/data/municipalities.csv`` and ``indexer/data/regions.csv`` (SCB
+kommunkoder and länskoder). This module loads them once and answers lookups by code or by any
+name a user may type: matching is case-, diacritic-, hyphen- and space-insensitive, so
+"goteborgs stad", "GÖTEBORG", "1480" and "Göteborgs kommun" all find Göteborg.
+
+Finding municipalities in article text is not done here; the data (genitives, inhabitant
+forms, towns, the ``ambiguous`` flag) is what a tagger needs.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.errors import ConfigError, QueryError
+
+__all__ = [
+    "Gazetteer",
+    "Municipality",
+    "Region",
+    "get_gazetteer",
+    "normalise_name",
+]
+
+MUNICIPALITIES_FILE = "municipalities.csv"
+REGIONS_FILE = "regions.csv"
+
+_MUNICIPALITY_COLUMNS = (
+    "kommunkod",
+    "name",
+    "official_name",
+    "lanskod",
+    "genitive",
+    "forms",
+    "towns",
+    "ambiguous",
+)
+_REGION_COLUMNS = ("lanskod", "name", "short_name", "genitive", "region_body")
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_NON_WORD_UNICODE = re.compile(r"[\W_]+")
+_MUNICIPALITY_CODE = re.compile(r"^\d{4}$")
+_REGION_CODE = re.compile(r"^\d{2}$")
+
+_MUNICIPALITY_HINT = (
+    "Give a municipality (kommun) by name or 4-digit kommunkod, e.g. Vimmerby or 0884."
+)
+_REGION_HINT = "Give a region (län) by name or 2-digit länskod, e.g. 'Kalmar län', Kalmar or 08."
+
+
+def normalise_name(s: str) -> str:
+    """Fold a place name to the key used for matching.
+
+    Lowercases (casefold), strips diacritics (å, ä → a; ö → o; é → e), and turns every run of
+    other characters (spaces, hyphens, dots, apostrophes) into one space, trimmed.
+    ``normalise_name("Upplands-Väsby") == normalise_name(" upplands  vasby ") == "upplands vasby"``.
+    """
+    decomposed = unicodedata.normalize("NFKD", s.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", stripped).strip()
+
+
+def _exact_key(s: str) -> str:
+    """Like :func:`normalise_name` but keeping å, ä, ö: "Håbo" and "Habo" are two kommuner."""
+    return _NON_WORD_UNICODE.sub(" ", unicodedata.normalize("NFC", s.casefold())).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A län, e.g. ``Region("08", "Kalmar län", "Kalmar", "Kalmar läns", "Region Kalmar län")``."""
+
+    code: str
+    name: str
+    short_name: str
+    genitive: str
+    region_body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    """A kommun as named in text, with the forms and towns that stand for it.
+
+    ``ambiguous`` is True where the name is also an ordinary word, a first name or a surname
+    ("Vara", "Mark", "Lund"), so a mention needs context to count.
+    """
+
+    code: str
+    name: str
+    official_name: str
+    region_code: str
+    genitive: str
+    forms: tuple[str, ...] = ()
+    towns: tuple[str, ...] = ()
+    ambiguous: bool = False
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        """Name, official name, genitive, other forms and towns, without repeats, in that order."""
+        seen: dict[str, None] = {}
+        for value in (self.name, self.official_name, self.genitive, *self.forms, *self.towns):
+            if value:
+                seen.setdefault(value, None)
+        return tuple(seen)
+
+
+class Gazetteer:
+    """All municipalities and regions, with lookups by code or name.
+
+    Use :meth:`Gazetteer.load` (or :func:`get_gazetteer`) for the shipped data; it is read once
+    per process and shared.
+    """
+
+    def __init__(self, municipalities: Iterable[Municipality], regions: Iterable[Region]) -> None:
+        """Build the lookup tables.
+
+        Raises:
+            ConfigError: a municipality names a region that is not in ``regions``, or two
+                entries share a code.
+        """
+        self._regions = tuple(sorted(regions, key=lambda r: r.code))
+        self._municipalities = tuple(sorted(municipalities, key=lambda m: m.code))
+        self._region_by_code: dict[str, Region] = {}
+        for region in self._regions:
+            if region.code in self._region_by_code:
+                raise ConfigError(f"gazetteer: duplicate region code {region.code!r}")
+            self._region_by_code[region.code] = region
+        self._municipality_by_code: dict[str, Municipality] = {}
+        self._by_region: dict[str, list[Municipality]] = {code: [] for code in self._region_by_code}
+        for muni in self._municipalities:
+            if muni.code in self._municipality_by_code:
+                raise ConfigError(f"gazetteer: duplicate municipality code {muni.code!r}")
+            if muni.region_code not in self._region_by_code:
+                raise ConfigError(
+                    f"gazetteer: municipality {muni.name!r} names unknown region"
+                    f" {muni.region_code!r}"
+                )
+            self._municipality_by_code[muni.code] = muni
+            self._by_region[muni.region_code].append(muni)
+
+        # Normalised key -> entry, plus the label a did-you-mean shows for that key.
+        # Two tables: keys that keep å/ä/ö (tried first, so "Habo" and "Håbo" stay apart) and
+        # keys folded by normalise_name. Towns come last and never shadow a municipality's names.
+        self._municipality_exact: dict[str, Municipality] = {}
+        self._municipality_keys: dict[str, Municipality] = {}
+        self._municipality_labels: dict[str, str] = {}
+        for muni in self._municipalities:
+            for name in _municipality_names(muni):
+                self._municipality_exact.setdefault(_exact_key(name), muni)
+                key = normalise_name(name)
+                self._municipality_keys.setdefault(key, muni)
+                self._municipality_labels.setdefault(key, muni.name)
+        for muni in self._municipalities:
+            for town in muni.towns:
+                self._municipality_exact.setdefault(_exact_key(town), muni)
+                key = normalise_name(town)
+                if key not in self._municipality_keys:
+                    self._municipality_keys[key] = muni
+                    self._municipality_labels[key] = f"{town} ({muni.name})"
+        self._municipality_exact.pop("", None)
+        self._municipality_keys.pop("", None)
+        self._municipality_labels.pop("", None)
+        self._region_exact: dict[str, Region] = {}
+        self._region_keys: dict[str, Region] = {}
+        for region in self._regions:
+            for name in _region_names(region):
+                self._region_exact.setdefault(_exact_key(name), region)
+                self._region_keys.setdefault(normalise_name(name), region)
+        self._region_exact.pop("", None)
+        self._region_keys.pop("", None)
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls) -> Gazetteer:
+        """The shipped gazetteer (``indexer/data/*.csv``), loaded once and cached."""
+        return get_gazetteer()
+
+    @classmethod
+    def from_files(cls, municipalities_csv: Path, regions_csv: Path) -> Gazetteer:
+        """A gazetteer from two CSV files in the shipped format (for tests and custom data).
+
+        Raises:
+            ConfigError: a file is missing or a row is malformed (file and line named).
+        """
+        return cls(
+            _parse_municipalities(_read_path(municipalities_csv)),
+            _parse_regions(_read_path(regions_csv)),
+        )
+
+    # ------------------------------------------------------------------ access
+
+    @property
+    def municipalities(self) -> tuple[Municipality, ...]:
+        """Every municipality, ordered by kommunkod."""
+        return self._municipalities
+
+    @property
+    def regions(self) -> tuple[Region, ...]:
+        """Every region, ordered by länskod."""
+        return self._regions
+
+    def __iter__(self) -> Iterator[Municipality]:
+        """Iterate over the municipalities in kommunkod order."""
+        return iter(self._municipalities)
+
+    def __len__(self) -> int:
+        """The number of municipalities."""
+        return len(self._municipalities)
+
+    def find_municipality(self, code_or_name: str) -> Municipality | None:
+        """Like :meth:`municipality`, but None instead of an error when nothing matches."""
+        value = code_or_name.strip()
+        if value.isdigit() and len(value) <= 4:
+            return self._municipality_by_code.get(value.zfill(4))
+        exact = self._municipality_exact.get(_exact_key(value))
+        return exact or self._municipality_keys.get(normalise_name(value))
+
+    def municipality(self, code_or_name: str | Municipality) -> Municipality:
+        """The municipality for a kommunkod ("0884") or any name a user types.
+
+        Accepted: the name ("Vimmerby", "vimmerby", "Upplands-Väsby"), the official name
+        ("Göteborgs stad", "Vimmerby kommun"), the genitive ("Vimmerbys"), "<name> kommun" /
+        "<name> stad", and the major towns listed for it ("Visby" → Gotland).
+
+        Raises:
+            QueryError: nothing matches; the message suggests the nearest names.
+        """
+        if isinstance(code_or_name, Municipality):
+            return code_or_name
+        found = self.find_municipality(code_or_name)
+        if found is None:
+            raise QueryError(
+                _unknown("municipality", code_or_name, self._municipality_labels),
+                hint=_MUNICIPALITY_HINT,
+            )
+        return found
+
+    def find_region(self, code_or_name: str) -> Region | None:
+        """Like :meth:`region`, but None instead of an error when nothing matches."""
+        value = code_or_name.strip()
+        if value.isdigit() and len(value) <= 2:
+            return self._region_by_code.get(value.zfill(2))
+        exact = self._region_exact.get(_exact_key(value))
+        return exact or self._region_keys.get(normalise_name(value))
+
+    def region(self, code_or_name: str | Region) -> Region:
+        """The region for a länskod ("08") or a name: "Kalmar län", "Kalmar", "kalmar lan",
+        "Kalmar läns", "Region Kalmar län", "Västra Götalandsregionen", "Sörmland".
+
+        Raises:
+            QueryError: nothing matches; the message suggests the nearest names.
+        """
+        if isinstance(code_or_name, Region):
+            return code_or_name
+        found = self.find_region(code_or_name)
+        if found is None:
+            labels = {key: region.name for key, region in self._region_keys.items()}
+            raise QueryError(_unknown("region", code_or_name, labels), hint=_REGION_HINT)
+        return found
+
+    def region_of(self, municipality: Municipality | str) -> Region:
+        """The region a municipality (object, code or name) lies in."""
+        return self._region_by_code[self.municipality(municipality).region_code]
+
+    def municipalities_in(self, region: Region | str) -> list[Municipality]:
+        """The municipalities of a region (object, code or name), in kommunkod order."""
+        return list(self._by_region[self.region(region).code])
+
+
+@functools.cache
+def get_gazetteer() -> Gazetteer:
+    """The shipped gazetteer, read from the package data on first use and then shared."""
+    return Gazetteer(
+        _parse_municipalities(_read_resource(MUNICIPALITIES_FILE)),
+        _parse_regions(_read_resource(REGIONS_FILE)),
+    )
+
+
+# ---------------------------------------------------------------------- internals
+
+
+def _municipality_names(muni: Municipality) -> list[str]:
+    names = [muni.name, muni.official_name, muni.genitive]
+    for base in (muni.name, muni.genitive):
+        names += [f"{base} kommun", f"{base} stad"]
+    return names
+
+
+def _region_names(region: Region) -> list[str]:
+    names = [
+        region.name,
+        region.short_name,
+        region.genitive,
+        region.region_body,
+        f"Region {region.short_name}",
+        f"{region.short_name} län",
+    ]
+    if region.region_body.startswith("Region "):
+        names.append(region.region_body.removeprefix("Region "))
+    return names
+
+
+def _unknown(kind: str, value: str, labels: dict[str, str]) -> str:
+    key = normalise_name(value)
+    if not key:
+        return f"empty {kind} name {value!r}"
+    message = f"unknown {kind} {value.strip()!r}"
+    import difflib  # only on the error path: keeps imports light
+
+    suggestions: list[str] = []
+    for match in difflib.get_close_matches(key, labels.keys(), n=8, cutoff=0.6):
+        label = labels[match]
+        if label not in suggestions:
+            suggestions.append(label)
+    suggestions = suggestions[:3]
+    if suggestions:
+        if len(suggestions) == 1:
+            listed = suggestions[0]
+        else:
+            listed = ", ".join(suggestions[:-1]) + " or " + suggestions[-1]
+        message += f"; did you mean {listed}?"
+    return message
+
+
+def _read_resource(filename: str) -> tuple[str, str]:
+    # The package data sits next to this file in every ordinary install; reading it directly
+    # spares the ~10 ms import of importlib.resources on the CLI's start-up path. Zipped or
+    # otherwise unusual installs go through importlib.resources.
+    local = Path(__file__).parent / "data" / filename
+    if local.is_file():
+        return _read_path(local)
+    import importlib.resources
+
+    resource = importlib.resources.files("indexer") / "data" / filename
+    try:
+        return resource.read_text(encoding="utf-8"), filename
+    except FileNotFoundError:
+        raise ConfigError(f"gazetteer file not found: indexer/data/{filename}") from None
+
+
+def _read_path(path: Path) -> tuple[str, str]:
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except FileNotFoundError:
+        raise ConfigError(f"gazetteer file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read gazetteer file: {exc}") from None
+
+
+def _rows(
+    source: tuple[str, str], columns: tuple[str, ...], label: str
+) -> Iterator[tuple[int, dict[str, str]]]:
+    text, name = source
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None or tuple(h.strip() for h in header) != columns:
+        raise ConfigError(f"{name} line 1: {label} header must be {','.join(columns)}")
+    for row in reader:
+        line = reader.line_num
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(columns):
+            raise ConfigError(
+                f"{name} line {line}: expected {len(columns)} columns, found {len(row)}"
+            )
+        yield line, {col: cell.strip() for col, cell in zip(columns, row, strict=True)}
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(";") if part.strip())
+
+
+def _parse_municipalities(source: tuple[str, str]) -> list[Municipality]:
+    result = []
+    name = source[1]
+    for line, row in _rows(source, _MUNICIPALITY_COLUMNS, "municipalities"):
+        code, region_code = row["kommunkod"], row["lanskod"]
+        if not _MUNICIPALITY_CODE.match(code):
+            raise ConfigError(f"{name} line {line}: kommunkod must be 4 digits, not {code!r}")
+        if not _REGION_CODE.match(region_code) or not code.startswith(region_code):
+            raise ConfigError(
+                f"{name} line {line}: lanskod {region_code!r} does not match kommunkod {code!r}"
+            )
+        if row["ambiguous"] not in ("0", "1", ""):
+            raise ConfigError(f"{name} line {line}: ambiguous must be 0 or 1")
+        if not row["name"]:
+            raise ConfigError(f"{name} line {line}: name is empty")
+        result.append(
+            Municipality(
+                code=code,
+                name=row["name"],
+                official_name=row["official_name"] or row["name"],
+                region_code=region_code,
+                genitive=row["genitive"] or row["name"],
+                forms=_split(row["forms"]),
+                towns=_split(row["towns"]),
+                ambiguous=row["ambiguous"] == "1",
+            )
+        )
+    return result
+
+
+def _parse_regions(source: tuple[str, str]) -> list[Region]:
+    result = []
+    name = source[1]
+    for line, row in _rows(source, _REGION_COLUMNS, "regions"):
+        if not _REGION_CODE.match(row["lanskod"]):
+            raise ConfigError(
+                f"{name} line {line}: lanskod must be 2 digits, not {row['lanskod']!r}"
+            )
+        if not row["name"]:
+            raise ConfigError(f"{name} line {line}: name is empty")
+        result.append(
+            Region(
+                code=row["lanskod"],
+                name=row["name"],
+                short_name=row["short_name"] or row["name"],
+                genitive=row["genitive"] or row["name"],
+                region_body=row["region_body"],
+            )
+        )
+    return result

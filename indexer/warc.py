@@ -1,0 +1,138 @@
+"""Raw responses in rotating, gzip'd WARC files (ISO 28500), readable by pywb and friends.
+
+Each process writes to files of its own and never appends to an existing file, so a crash can
+only cut short the last record of the last file, a record no archive row points at yet: the
+archive commits its row only after the record is written and flushed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http import HTTPStatus
+from io import BytesIO
+from pathlib import Path
+from typing import IO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from indexer.errors import ArchiveError
+
+# Scrapy hands us the decoded body; the stored headers must describe that body.
+_DROP_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+
+
+@dataclass(frozen=True, slots=True)
+class WarcRef:
+    """Where one record lives: file name (relative to the WARC folder), offset, length."""
+
+    file: str
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    """A response read back from a WARC file."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class WarcStore:
+    """Writes response records into ``folder``, starting a new file past ``max_bytes``."""
+
+    def __init__(self, folder: Path, max_bytes: int = 1_000_000_000, prefix: str = "lokalarkiv"):
+        self.folder = folder
+        self.max_bytes = max_bytes
+        self.prefix = prefix
+        self._fh: IO[bytes] | None = None
+        self._writer: WARCWriter | None = None
+        self._name = ""
+        self._serial = 0
+
+    def write_response(
+        self,
+        url: str,
+        status: int,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        fetched_at: datetime,
+    ) -> WarcRef:
+        """Append one HTTP response record and flush it; returns where it is."""
+        try:
+            writer, fh = self._current()
+            kept = [(k, v) for k, v in headers if k.lower() not in _DROP_HEADERS]
+            kept.append(("Content-Length", str(len(body))))
+            http = StatusAndHeaders(f"{status} {_reason(status)}", kept, protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                url,
+                "response",
+                payload=BytesIO(body),
+                length=len(body),  # known length: warcio needs no temporary buffer
+                http_headers=http,
+                warc_headers_dict={"WARC-Date": _warc_date(fetched_at)},
+            )
+            offset = fh.tell()
+            writer.write_record(record)
+            fh.flush()
+            return WarcRef(self._name, offset, fh.tell() - offset)
+        except OSError as exc:
+            raise ArchiveError(f"cannot write WARC file in {self.folder}: {exc}") from exc
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+        self._fh = self._writer = None
+
+    def _current(self) -> tuple[WARCWriter, IO[bytes]]:
+        if self._fh is not None and self._writer is not None and self._fh.tell() < self.max_bytes:
+            return self._writer, self._fh
+        self.close()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._serial += 1
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        self._name = f"{self.prefix}-{stamp}-{os.getpid()}-{self._serial:05d}.warc.gz"
+        self._fh = (self.folder / self._name).open("xb")
+        self._writer = WARCWriter(self._fh, gzip=True)
+        info = self._writer.create_warcinfo_record(
+            self._name, {"software": "Lokalarkiv", "format": "WARC File Format 1.1"}
+        )
+        self._writer.write_record(info)
+        return self._writer, self._fh
+
+
+def read_response(folder: Path, ref: WarcRef) -> StoredResponse:
+    """Read one response record back.
+
+    Raises:
+        ArchiveError: the file is missing or the record is damaged.
+    """
+    path = folder / ref.file
+    try:
+        with path.open("rb") as fh:
+            fh.seek(ref.offset)
+            record = next(iter(ArchiveIterator(fh)))
+            body = record.content_stream().read()
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            status = int(record.http_headers.get_statuscode())
+            headers = list(record.http_headers.headers)
+    except (OSError, StopIteration, ValueError) as exc:
+        raise ArchiveError(f"cannot read WARC record {ref.file}@{ref.offset}: {exc}") from exc
+    return StoredResponse(url, status, headers, body)
+
+
+def _warc_date(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"

@@ -1,0 +1,1 @@
+"""The `arkiv` command-line interface."""

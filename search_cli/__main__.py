@@ -1,0 +1,5 @@
+"""`python -m search_cli` is `arkiv`."""
+
+from search_cli.cli import main
+
+main()

@@ -1,0 +1,38 @@
+"""The `arkiv` command group: shared options, error handling, exit codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from indexer.errors import ArkivError
+from search_cli import crawl_commands
+from search_cli.options import EPILOG
+
+
+class ArkivGroup(click.Group):
+    """Turns every ArkivError into one clear line plus a hint, and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ArkivError as exc:
+            raise click.ClickException(f"{exc}\nHint: {exc.hint}") from exc
+
+
+@click.group(
+    cls=ArkivGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.version_option(package_name="lokalarkiv")
+def arkiv() -> None:
+    """Lokalarkiv: crawl, archive and search regional Swedish news."""
+
+
+for _command in (crawl_commands.crawl, crawl_commands.sources, crawl_commands.stats):
+    arkiv.add_command(_command)
+
+
+def main() -> None:
+    """Console entry point."""
+    arkiv(prog_name="arkiv")

@@ -1,0 +1,220 @@
+"""`arkiv crawl`, `arkiv sources` and `arkiv stats`: gathering and what it gathered."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from indexer.archive import Archive
+from indexer.errors import ArchiveError
+from search_cli.options import EXIT_ERROR, EXIT_PARTIAL, data_option, make_config
+from search_cli.output import counts_line, print_json, table
+
+if TYPE_CHECKING:
+    from crawler.sources import Source
+
+
+def _load_sources(path: Path | None) -> list[Source]:
+    # crawler.sources is plain Python (no Scrapy); loading it here validates the file
+    # before Scrapy starts, so a broken sources.toml is one clear line.
+    from crawler.sources import load_sources
+
+    return load_sources(path)
+
+
+@click.command()
+@data_option
+@click.option(
+    "--sources",
+    "sources_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="ARKIV_SOURCES",
+    help="sources.toml to crawl (env ARKIV_SOURCES; default: the shipped list).",
+)
+@click.option("--source", "only", multiple=True, help="Crawl only this source id (repeatable).")
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A Scrapy setting for this run, as `scrapy crawl -s` (e.g. -s DOWNLOAD_DELAY=2).",
+)
+@click.option("-v", "--verbose", count=True, help="-v: log each article; -vv: debug.")
+def crawl(
+    data_dir: Path | None,
+    config_file: Path | None,
+    sources_path: Path | None,
+    only: tuple[str, ...],
+    overrides: tuple[str, ...],
+    verbose: int,
+) -> None:
+    """Crawl the sources into the archive (same as `scrapy crawl news`).
+
+    \b
+    Example:
+      arkiv crawl --data ./data --sources my-sources.toml
+    """
+    config = make_config(config_file, data_dir=data_dir, sources_path=sources_path)
+    sources = _load_sources(config.sources_path)
+    unknown = set(only) - {s.id for s in sources}
+    if unknown:
+        raise click.BadParameter(
+            f"unknown source id(s): {', '.join(sorted(unknown))} (`arkiv sources` lists them)",
+            param_hint="--source",
+        )
+    settings = dict(_parse_setting(item) for item in overrides)
+
+    from crawler.run import crawl_settings, run_crawl
+
+    started = time.monotonic()
+    run_id = run_crawl(
+        crawl_settings(
+            config,
+            config_file=str(config_file) if config_file else None,
+            only_sources=only,
+            overrides=settings,
+            log_level=("WARNING", "INFO", "DEBUG")[min(verbose, 2)],
+            progress=sys.stderr.isatty(),
+        )
+    )
+    with Archive(config.archive_path) as archive:
+        run = next((r for r in archive.runs(limit=5) if r.id == run_id), None)
+    if run is None:
+        raise ArchiveError(f"the crawl did not record a run in {config.archive_path}")
+    report = run.report
+    articles = report.get("articles", {})
+    click.echo(
+        f"crawl {run.status}: {articles.get('new', 0)} new, {articles.get('updated', 0)} updated,"
+        f" {articles.get('unchanged', 0)} unchanged, {report.get('gone', 0)} gone;"
+        f" skipped {counts_line(report.get('skipped', {}))};"
+        f" errors {counts_line(report.get('errors', {}))}"
+        f" ({time.monotonic() - started:.1f} s, run {run.id}, archive {config.archive_path})"
+    )
+    if report.get("config_error"):
+        raise click.ClickException(str(report["config_error"]))
+    if run.status == "failed":
+        sys.exit(EXIT_ERROR)
+    if run.status == "partial":
+        sys.exit(EXIT_PARTIAL)
+
+
+@click.command()
+@data_option
+@click.option(
+    "--sources",
+    "sources_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="ARKIV_SOURCES",
+    help="sources.toml to list (default: the shipped list).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def sources(
+    data_dir: Path | None, config_file: Path | None, sources_path: Path | None, as_json: bool
+) -> None:
+    """List the configured sources and their entry points.
+
+    \b
+    Example:
+      arkiv sources
+    """
+    config = make_config(config_file, data_dir=data_dir, sources_path=sources_path)
+    listed = _load_sources(config.sources_path)
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "kind": s.kind,
+                    "region": s.region,
+                    "municipality": s.municipality,
+                    "domains": list(s.domains),
+                    "sitemaps": list(s.sitemaps),
+                    "feeds": list(s.feeds),
+                    "sections": list(s.sections),
+                    "enabled": s.enabled,
+                }
+                for s in listed
+            ]
+        )
+        return
+    rows = [
+        (
+            s.id,
+            s.name,
+            s.kind,
+            s.region,
+            s.municipality or "-",
+            len(s.sitemaps),
+            len(s.feeds),
+            len(s.sections),
+            "yes" if s.enabled else "no",
+        )
+        for s in listed
+    ]
+    headers = ("id", "name", "kind", "region", "municipality", "sitemaps", "feeds", "sections")
+    click.echo(table((*headers, "enabled"), rows))
+    click.echo(f"\n{len(listed)} sources from {config.sources_path or 'the shipped list'}")
+
+
+@click.command()
+@data_option
+@click.option("--runs", "run_count", default=5, show_default=True, help="Crawl runs to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def stats(data_dir: Path | None, config_file: Path | None, run_count: int, as_json: bool) -> None:
+    """Counts in the archive: by source, language and month, and the last crawl runs.
+
+    \b
+    Example:
+      arkiv stats --data ./data
+    """
+    config = make_config(config_file, data_dir=data_dir)
+    if not config.archive_path.exists():
+        raise ArchiveError(
+            f"no archive at {config.archive_path}",
+            hint="Run `arkiv crawl` first, or point --data (ARKIV_DATA) at an existing archive.",
+        )
+    with Archive(config.archive_path) as archive:
+        data: dict[str, Any] = {
+            "archive": str(config.archive_path),
+            "totals": archive.totals(),
+            "by_source": dict(archive.counts("source")),
+            "by_language": dict(archive.counts("language")),
+            "by_month": dict(archive.counts("month")),
+            "runs": [
+                {"id": r.id, "started": r.started, "finished": r.finished, "status": r.status,
+                 "report": r.report}
+                for r in archive.runs(limit=run_count)
+            ],
+        }  # fmt: skip
+    if as_json:
+        print_json(data)
+        return
+    totals = data["totals"]
+    click.echo(
+        f"{config.archive_path}: {totals['articles']} articles, {totals['versions']} versions,"
+        f" {totals['gone']} gone from their sites\n"
+    )
+    for title, key in (("source", "by_source"), ("language", "by_language")):
+        click.echo(table((title, "articles"), list(data[key].items())) + "\n")
+    click.echo(table(("month", "articles"), list(data["by_month"].items())[:24]) + "\n")
+    click.echo(table(("run", "started", "status", "new", "updated", "unchanged", "errors"), [
+        (r["id"], r["started"][:19], r["status"],
+         r["report"].get("articles", {}).get("new", 0),
+         r["report"].get("articles", {}).get("updated", 0),
+         r["report"].get("articles", {}).get("unchanged", 0),
+         sum(r["report"].get("errors", {}).values()))
+        for r in data["runs"]
+    ]))  # fmt: skip
+
+
+def _parse_setting(item: str) -> tuple[str, str]:
+    key, sep, value = item.partition("=")
+    if not sep or not key.strip():
+        raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="-s/--set")
+    return key.strip(), value

@@ -1,0 +1,50 @@
+"""Options and exit codes shared by every `arkiv` subcommand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from indexer.config import Config, load_config
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # an expected failure: bad config, unreadable archive, failed crawl, ...
+EXIT_USAGE = 2  # bad flags or arguments (click's own code)
+EXIT_PARTIAL = 3  # a crawl that finished but some fetches or sources failed
+
+EPILOG = """\b
+Exit codes:
+  0  success
+  1  failure (the message says what to do next)
+  2  bad command-line usage
+  3  crawl finished, but some fetches failed (see `arkiv stats`)
+"""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def data_option(func: F) -> F:
+    """--data DIR and --config FILE, on every subcommand."""
+    func = click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="ARKIV_CONFIG",
+        help="An arkiv.toml (default: $XDG_CONFIG_HOME/lokalarkiv/arkiv.toml if present).",
+    )(func)
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="ARKIV_DATA",
+        help="Folder with the archive, WARC files and index "
+        "(env ARKIV_DATA; default $XDG_DATA_HOME/lokalarkiv).",
+    )(func)
+
+
+def make_config(config_file: Path | None, **overrides: Any) -> Config:
+    """The Config for a command: defaults < arkiv.toml < environment < flags."""
+    return load_config(config_file, **overrides)

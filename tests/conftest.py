@@ -1,0 +1,133 @@
+"""Shared fixtures: the sample news site on 127.0.0.1 (a subprocess) and CLI runners."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Fast, bounded crawls against the local site: no politeness delay, short timeouts, one retry.
+FAST_CRAWL = (
+    "-s", "DOWNLOAD_DELAY=0",
+    "-s", "AUTOTHROTTLE_ENABLED=False",
+    "-s", "DOWNLOAD_TIMEOUT=2",
+    "-s", "RETRY_TIMES=1",
+    "-s", "DOWNLOAD_MAXSIZE=1048576",
+    "-s", "CLOSESPIDER_TIMEOUT=120",
+)  # fmt: skip
+SLOW_PAGE_SECONDS = 4.0  # longer than DOWNLOAD_TIMEOUT above, so the slow page times out
+
+
+@dataclass
+class RunningSite:
+    """A started `python -m samplesite serve` process and what it printed."""
+
+    process: subprocess.Popen[str]
+    control: str
+    sites: dict[str, str]
+    sources: Path
+
+    def requests(self) -> list[dict[str, Any]]:
+        with urllib.request.urlopen(f"{self.control}/log", timeout=10) as response:
+            result: list[dict[str, Any]] = json.load(response)
+        return result
+
+    def set_edition(self, edition: int) -> None:
+        request = urllib.request.Request(f"{self.control}/edition/{edition}", method="POST")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+    def clear_log(self) -> None:
+        request = urllib.request.Request(f"{self.control}/log/clear", method="POST")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+
+def start_site(folder: Path, *args: str) -> RunningSite:
+    """Start the sample site; wait (bounded) for its address line."""
+    sources = folder / "sources.toml"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "samplesite", "serve", "--write-sources", str(sources), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    # The server prints one JSON line once it listens; wait for it, but not forever.
+    ready, _, _ = select.select([process.stdout], [], [], 30)
+    line = process.stdout.readline() if ready else ""
+    if not line:
+        process.kill()
+        _, err = process.communicate(timeout=10)
+        raise RuntimeError(f"sample site did not start: {err}")
+    info = json.loads(line)
+    return RunningSite(process, info["control"], info["sites"], sources)
+
+
+def stop_site(site: RunningSite) -> None:
+    site.process.terminate()
+    try:
+        site.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        site.process.kill()
+        site.process.wait(timeout=10)
+    for stream in (site.process.stdout, site.process.stderr):
+        if stream:
+            stream.close()
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSite]:
+    """The four sample news sites in edition 1 (tests that switch editions restore it)."""
+    site = start_site(tmp_path_factory.mktemp("site"), "--slow-seconds", str(SLOW_PAGE_SECONDS))
+    yield site
+    stop_site(site)
+
+
+def run_arkiv(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `arkiv` CLI in a subprocess (as a user would), capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "search_cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "NO_COLOR": "1", **(env or {})},
+        check=False,
+    )
+
+
+def crawl(data: Path, site: RunningSite, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`arkiv crawl` of the sample site into ``data``."""
+    return run_arkiv(
+        "crawl", "--data", str(data), "--sources", str(site.sources), *FAST_CRAWL, *extra
+    )
+
+
+def scrapy_crawl(
+    data: Path, site: RunningSite, extra: Sequence[str] = ()
+) -> subprocess.CompletedProcess[str]:
+    """`scrapy crawl news` from the repository root, configured only by the environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", *FAST_CRAWL, *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "ARKIV_DATA": str(data), "ARKIV_SOURCES": str(site.sources)},
+        check=False,
+    )
