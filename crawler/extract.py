@@ -5,10 +5,12 @@ No Scrapy here: the same function re-extracts pages from the archive's WARC file
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml.etree import ParserError
@@ -42,7 +44,8 @@ for _name in ("trafilatura", "htmldate", "courlan"):
 MIN_BODY_CHARS = 300  # an article with a date and this much text is an article
 MIN_TEASER_CHARS = 80  # a paywalled teaser may be short
 MIN_UNDATED_CHARS = 1500  # without any date evidence, only long text counts
-MAX_LINK_DENSITY = 0.5  # section fronts and tag pages are mostly headlines linking elsewhere
+MAX_DATE_STAMPS = 2  # an article shows published and perhaps updated; a list shows many
+MIN_HEADLINE_WORDS = 3
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]\d)[/-]([0-3]\d)(?:/|$|-)")
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 
@@ -65,10 +68,27 @@ class _Dates:
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """Decode a response body the way browsers do: HTTP charset, BOM, <meta>, then sniffing.
 
-    Undecodable bytes become U+FFFD rather than an error.
+    Never raises. Old Swedish sites often declare UTF-8 yet hold Latin-1 bytes (an "ä" as
+    0xE4); where UTF-8 decoding fails, each bad byte is read as windows-1252 instead, so
+    å ä ö survive. Bytes undefined even there become U+FFFD.
     """
-    _, text = html_to_unicode(content_type, body)
+    encoding, text = html_to_unicode(content_type, body)
+    if "\ufffd" in text and encoding.replace("-", "").lower() == "utf8":
+        repaired = body.decode("utf-8", errors=_CP1252_FALLBACK)
+        if repaired.count("\ufffd") < text.count("\ufffd"):
+            text = repaired
     return str(text)
+
+
+def _cp1252_per_byte(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return bytes(bad).decode("cp1252", errors="replace"), error.end
+
+
+_CP1252_FALLBACK = "lokalarkiv-cp1252-per-byte"
+codecs.register_error(_CP1252_FALLBACK, _cp1252_per_byte)
 
 
 def extract_article(
@@ -112,7 +132,7 @@ def extract_article(
     _check_is_article(meta, title, body, lead, paywalled, dates)
 
     authors = jsonld_authors(meta.jsonld) or meta.byline or _trafilatura_authors(doc)
-    canonical = canonicalize_url(meta.canonical, base=url) if meta.canonical else ""
+    canonical = _own_canonical(meta.canonical, url)
     language, score = detect_language(f"{title}. {lead} {body}")
     return Article(
         url=url,
@@ -146,6 +166,21 @@ def _parse(html: str) -> HtmlElement:
         raise NotAnArticle("unparsable HTML")
     result: HtmlElement = tree
     return result
+
+
+def _own_canonical(link: str | None, url: str) -> str:
+    """The page's canonical link, when it points into the same site.
+
+    A canonical link to another site (wire copy pointing at the agency, a syndication
+    partner) would merge different papers' copies into one archive record; those copies
+    are kept apart and grouped as duplicates instead.
+    """
+    if not link:
+        return ""
+    canonical = canonicalize_url(link, base=url)
+    here, there = urlsplit(canonicalize_url(url)), urlsplit(canonical)
+    same = (here.hostname or "").removeprefix("www.") == (there.hostname or "").removeprefix("www.")
+    return canonical if same and here.port == there.port else ""
 
 
 def _title(meta: PageMeta, fallback: str | None, source_name: str) -> str:
@@ -229,8 +264,13 @@ def _check_is_article(
 ) -> None:
     if not title:
         raise NotAnArticle("no title")
-    if not meta.is_article_typed and meta.link_density > MAX_LINK_DENSITY:
-        raise NotAnArticle(f"list page ({meta.link_density:.0%} of its main text is links)")
+    if not meta.is_article_typed:
+        # Without markup saying "article": a list of dated teasers is a section front or a
+        # tag page, and a one- or two-word heading ("Kultur", "Om oss") names a page, not a story.
+        if meta.date_stamps > MAX_DATE_STAMPS:
+            raise NotAnArticle(f"list page ({meta.date_stamps} date stamps)")
+        if len(title.split()) < MIN_HEADLINE_WORDS:
+            raise NotAnArticle(f"heading too short for a news story ({title!r})")
     size = len(body) + len(lead)
     if paywalled and size >= MIN_TEASER_CHARS and dates.published:
         return

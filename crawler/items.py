@@ -15,8 +15,7 @@ class PageItem:
     url: str  # after redirects
     status: int
     headers: list[tuple[str, str]]
-    body: bytes
-    text: str  # the body decoded as the response declares (or as sniffed)
+    body: bytes  # as received (after Content-Encoding); decoded by the extract pipeline
     fetched_at: datetime
     source_id: str
     source_name: str

@@ -60,7 +60,7 @@ class PageMeta:
     byline: list[str] = field(default_factory=list)
     date_text: str = ""  # visible text where date lines live (article header, date elements)
     paywall_markup: bool = False
-    link_density: float = 0.0  # share of the main region's text that sits inside links
+    date_stamps: int = 0  # <time> and date-classed elements in the main region
 
     @property
     def is_article_typed(self) -> bool:
@@ -93,11 +93,13 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
     byline = _first_by_class(scope, _BYLINE_CLASSES)
     if byline:
         meta.byline = parse_byline(byline)
-    dated = [_text(n) for n in _by_class(scope, _DATE_CLASSES)]
+    dated_nodes = _by_class(scope, _DATE_CLASSES)
     header = scope.xpath(".//header") or []
-    meta.date_text = "\n".join([*dated, *(_text(h) for h in header[:2])])
+    meta.date_text = "\n".join([*map(_text, dated_nodes), *(_text(h) for h in header[:2])])
     meta.paywall_markup = _has_paywall(scope)
-    meta.link_density = _link_density(scope)
+    # Distinct texts: a <time> inside a dated <span> is one stamp, not two.
+    stamps = {_text(node) for node in (*scope.xpath(".//time"), *dated_nodes)}
+    meta.date_stamps = len(stamps - {""})
     return meta
 
 
@@ -199,29 +201,6 @@ def _has_paywall(scope: HtmlElement) -> bool:
         f"contains(@class, '{m}') or contains(@id, '{m}')" for m in _PAYWALL_MARKERS
     )
     return bool(scope.xpath(f".//*[{condition}]"))
-
-
-_CHROME = "nav", "aside", "footer", "script", "style", "noscript", "form", "select", "button"
-
-
-def _link_density(scope: HtmlElement) -> float:
-    """Share of visible text in links, outside navigation chrome: high on list pages."""
-    counts = [0, 0]  # total, linked
-
-    def walk(node: HtmlElement, in_link: bool) -> None:
-        in_link = in_link or node.tag == "a"
-        chars = len((node.text or "").strip())
-        counts[0] += chars
-        counts[1] += chars if in_link else 0
-        for child in node:
-            if isinstance(child.tag, str) and child.tag not in _CHROME:
-                walk(child, in_link)
-            tail = len((child.tail or "").strip())
-            counts[0] += tail
-            counts[1] += tail if in_link else 0
-
-    walk(scope, False)
-    return counts[1] / counts[0] if counts[0] else 0.0
 
 
 def _text(node: HtmlElement) -> str:

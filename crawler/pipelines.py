@@ -10,7 +10,7 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, DropItem
 
 from crawler.context import config_from_settings
-from crawler.extract import NotAnArticle, extract_article
+from crawler.extract import NotAnArticle, decode_html, extract_article
 from crawler.items import PageItem
 from crawler.run_report import build_report
 from crawler.urls import canonicalize_url
@@ -45,7 +45,7 @@ class ExtractPipeline(_Counting):
             return item  # 404/410: the archive pipeline marks the article gone
         try:
             article = extract_article(
-                item.text,
+                decode_html(item.body, item.header("Content-Type")),
                 item.url,
                 source_id=item.source_id,
                 source_name=item.source_name,

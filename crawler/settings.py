@@ -33,6 +33,9 @@ REDIRECT_MAX_TIMES = 10
 # 404 and 410 reach the spider: an archived article that answers them is marked gone.
 HTTPERROR_ALLOWED_CODES = [404, 410]
 
+# Scrapy's duplicate filter, which also reports redirect loops (they end in a duplicate).
+DUPEFILTER_CLASS = "crawler.dupefilter.RedirectLoopDupeFilter"
+
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"

@@ -49,6 +49,7 @@ class NewsSpider(scrapy.Spider):
         spider.sources = [s for s in sources if s.enabled and (not only or s.id in only)]
         spider.max_section_pages = crawler.settings.getint("ARKIV_MAX_SECTION_PAGES", 50)
         spider.seen = set()
+        spider.seen_pages = set()
         spider.section_pages = {}
         return spider
 
@@ -56,16 +57,17 @@ class NewsSpider(scrapy.Spider):
     config_error: str | None
     max_section_pages: int
     seen: set[str]  # canonical URLs of article candidates requested in this run
+    seen_pages: set[str]  # sitemaps, feeds and section pages requested in this run
     section_pages: dict[str, int]  # pages followed per source section, for the pagination cap
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for source in self.sources:
-            for url in source.sitemaps:
-                yield self._listing_request(url, source)
-            for url in source.feeds:
-                yield self._listing_request(url, source)
+            for url in (*source.sitemaps, *source.feeds):
+                for request in self._listing_request(canonicalize_url(url), source):
+                    yield request
             for url in source.sections:
-                yield self._request(url, source, self.parse_section, depth=0)
+                for request in self._section_request(canonicalize_url(url), source, 0):
+                    yield request
 
     # ------------------------------------------------------------------ callbacks
 
@@ -82,7 +84,7 @@ class NewsSpider(scrapy.Spider):
             if not url or not source.allows(url) or source.is_ignored(url):
                 continue
             if listing.kind == "sitemapindex":
-                yield self._listing_request(url, source)
+                yield from self._listing_request(url, source)
             elif source.is_article_candidate(url):
                 yield from self._article_request(url, source)
 
@@ -96,7 +98,7 @@ class NewsSpider(scrapy.Spider):
             key = f"{source.id} {urlsplit(url).path}"
             if self.section_pages.get(key, 1) < self.max_section_pages:
                 self.section_pages[key] = self.section_pages.get(key, 1) + 1
-                yield self._request(url, source, self.parse_section, depth=depth)
+                yield from self._section_request(url, source, depth)
         for href in response.css("a::attr(href)").getall():
             url = canonicalize_url(href, base=response.url)
             if not url or not source.allows(url) or source.is_ignored(url):
@@ -104,19 +106,16 @@ class NewsSpider(scrapy.Spider):
             if source.is_article_candidate(url):
                 yield from self._article_request(url, source)
             elif depth < source.section_depth:
-                yield self._request(url, source, self.parse_section, depth=depth + 1)
+                yield from self._section_request(url, source, depth + 1)
 
     def parse_article(self, response: Response, source: Source) -> Iterator[PageItem]:
         """An article candidate: hand the page (or its 404/410) to the pipelines."""
         self._count(source, "fetched")
         if isinstance(response, TextResponse):
-            text = response.text
             canonical = response.xpath("//link[@rel='canonical']/@href").get()
             if canonical:
                 self.seen.add(canonicalize_url(canonical, base=response.url))
-        elif response.status in (404, 410):
-            text = ""
-        else:
+        elif response.status not in (404, 410):
             self._count(source, "skipped/not_html")
             self.logger.info("not HTML, skipped: %s", response.url)
             return
@@ -129,7 +128,6 @@ class NewsSpider(scrapy.Spider):
                 for v in values
             ],
             body=response.body,
-            text=text,
             fetched_at=datetime.now(UTC),
             source_id=source.id,
             source_name=source.name,
@@ -156,15 +154,19 @@ class NewsSpider(scrapy.Spider):
         self._count(source, "requested")
         yield self._request(url, source, self.parse_article)
 
-    def _listing_request(self, url: str, source: Source) -> scrapy.Request:
-        return self._request(url, source, self.parse_listing)
+    def _listing_request(self, url: str, source: Source) -> Iterator[scrapy.Request]:
+        if url not in self.seen_pages:
+            self.seen_pages.add(url)
+            yield self._request(url, source, self.parse_listing)
+
+    def _section_request(self, url: str, source: Source, depth: int) -> Iterator[scrapy.Request]:
+        if url not in self.seen_pages:
+            self.seen_pages.add(url)
+            yield self._request(url, source, self.parse_section, depth=depth)
 
     def _request(self, url: str, source: Source, callback: Any, **kwargs: Any) -> scrapy.Request:
         return scrapy.Request(
-            url,
-            callback=callback,
-            errback=self.on_error,
-            cb_kwargs={"source": source, **kwargs},
+            url, callback=callback, errback=self.on_error, cb_kwargs={"source": source, **kwargs}
         )
 
     def _pagination(self, response: TextResponse, source: Source) -> list[str]:

@@ -100,6 +100,17 @@ def test_canonical_link_and_tracking_parameters() -> None:
     assert article.url == "https://kb.se/a/1?utm_source=facebook"
 
 
+def test_canonical_link_to_another_site_is_not_followed() -> None:
+    html = page(
+        head="<link rel='canonical' href='https://tt.se/nyheter/storm'>",
+        header="<time datetime='2025-08-09'>9 aug</time>",
+    )
+    article = extract_article(
+        html, "https://www.kb.se/artikel/2-storm?utm_source=x", fetched_at=FETCHED
+    )
+    assert article.canonical_url == "https://www.kb.se/artikel/2-storm"
+
+
 def test_paywalled_teaser_is_kept_and_marked() -> None:
     html = page(
         header="<time datetime='2025-08-09'>9 aug</time>",
@@ -128,11 +139,19 @@ def test_section_front_is_not_an_article() -> None:
 
 def test_page_without_date_or_markup_is_not_an_article() -> None:
     html = (
-        "<html><body><main><h1>Kontakt</h1><p>Ring växeln på 0492-123 45 eller mejla oss."
+        "<html><body><main><h1>Så når du redaktionen</h1><p>Ring växeln på 0492-123 45 eller mejla oss."
         "</p><p>Besöksadress Storgatan 1, Vimmerby. Öppet vardagar 8-16.</p></main></body></html>"
     )
     with pytest.raises(NotAnArticle, match="no publication date"):
         extract_article(html, "https://vn.se/kontakt/", fetched_at=FETCHED)
+
+
+def test_a_page_named_by_one_word_is_not_a_story() -> None:
+    html = page(header="<time datetime='2025-08-09'>9 aug</time>").replace(
+        "<h1>Säkerhetssamordnaren lämnar kommunen</h1>", "<h1>Kultur</h1>"
+    )
+    with pytest.raises(NotAnArticle, match="heading too short"):
+        extract_article(html, "https://vn.se/kultur/", fetched_at=FETCHED)
 
 
 @pytest.mark.parametrize("html", ["", "   ", "<html></html>", b"\x00\x01\x02garbage\xff"])
@@ -150,6 +169,12 @@ def test_windows_1252_bytes_keep_a_a_o() -> None:
     assert "Säkerhetssamordnaren" in decode_html(raw, "text/html; charset=windows-1252")
     article = extract_article(raw, "https://sb.se/a.html", fetched_at=FETCHED)
     assert article.title == "Säkerhetssamordnaren lämnar kommunen"
+
+
+def test_latin1_bytes_in_a_utf8_page_are_repaired() -> None:
+    body = "<p>Vägarbetet på riksväg 40</p>".encode().replace("ä".encode(), b"\xe4", 1)
+    assert decode_html(body, "text/html; charset=utf-8") == "<p>Vägarbetet på riksväg 40</p>"
+    assert "\ufffd" in decode_html(b"<p>ok \x81 trasigt</p>", "text/html; charset=utf-8")
 
 
 def test_english_article_is_tagged_english() -> None:
