@@ -126,7 +126,7 @@ def extract_article(
 
     title = _title(meta, getattr(doc, "title", None), source_name)
     lead = _lead(meta)
-    body = _strip_lead(text, lead)
+    body = _strip_repeats(text, title, lead)
     paywalled = _paywalled(meta, text)
     dates = _dates(meta, getattr(doc, "date", None), url, now)
     _check_is_article(meta, title, body, lead, paywalled, dates)
@@ -205,13 +205,17 @@ def _lead(meta: PageMeta) -> str:
     return ""
 
 
-def _strip_lead(text: str, lead: str) -> str:
-    """Trafilatura often keeps the ingress as the first paragraph; the record holds it apart."""
-    if lead and text.startswith(lead):
-        return text[len(lead) :].lstrip()
-    first, _, rest = text.partition("\n")
-    if lead and " ".join(first.split()) == lead:
-        return rest.lstrip()
+def _strip_repeats(text: str, title: str, lead: str) -> str:
+    """Trafilatura often keeps the headline and the ingress as the first lines of the text;
+    the record holds them apart, so drop them from the body."""
+    for repeated in (title, lead):
+        if not repeated:
+            continue
+        first, _, rest = text.partition("\n")
+        if " ".join(first.split()) == repeated:
+            text = rest.lstrip()
+        elif text.startswith(repeated):
+            text = text[len(repeated) :].lstrip()
     return text
 
 

@@ -16,6 +16,7 @@ from crawler.run_report import build_report
 from crawler.urls import canonicalize_url
 from indexer.archive import Archive
 from indexer.errors import ArkivError
+from indexer.sync import sync
 from indexer.warc import WarcRef, WarcStore
 
 logger = logging.getLogger(__name__)
@@ -117,3 +118,44 @@ class ArchivePipeline(_Counting):
         report = build_report(self.stats.get_stats(), reason, spider.config_error)
         self.archive.finish_run(self.run_id, report["status"], report)
         self.archive.close()
+
+
+class IndexPipeline:
+    """At the end of a crawl, the same sync as `arkiv index` (unless ARKIV_INDEX is off).
+
+    A failing index is logged and counted; the archive stays the source of truth and the
+    next sync catches up from its watermark.
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> IndexPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: PageItem) -> PageItem:
+        return item
+
+    def close_spider(self) -> None:
+        settings, stats = self.crawler.settings, self.crawler.stats
+        if not settings.getbool("ARKIV_INDEX", True):
+            return
+        try:
+            config = config_from_settings(settings)
+            with Archive(config.archive_path) as archive:
+                result = sync(archive, config)
+        except ArkivError as exc:
+            stats.inc_value("arkiv/errors/index")
+            logger.error("search index not updated: %s (run `arkiv index` later)", exc)
+            return
+        stats.set_value("arkiv/index/upserted", result.upserted)
+        stats.set_value("arkiv/index/deleted", result.deleted)
+        if result.rebuilt:
+            logger.warning("rebuilt the search index from the archive: %s", result.rebuilt)
+        logger.info(
+            "search index updated: %d new or changed, %d removed, %d in all",
+            result.upserted,
+            result.deleted,
+            result.documents,
+        )

@@ -44,6 +44,7 @@ LOG_LEVEL = "INFO"
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 300,
     "crawler.pipelines.ArchivePipeline": 500,
+    "crawler.pipelines.IndexPipeline": 800,
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 500,
@@ -56,4 +57,5 @@ ARKIV_SOURCES = None  # sources.toml to crawl
 ARKIV_CONTACT = None  # contact address for the User-Agent
 ARKIV_ONLY_SOURCES = ""  # comma-separated source ids to restrict a run to
 ARKIV_MAX_SECTION_PAGES = 50  # pagination pages followed per section
+ARKIV_INDEX = True  # sync the search index at the end of the crawl (arkiv crawl --no-index)
 ARKIV_PROGRESS = False  # a live progress line on stderr (arkiv crawl sets it on a terminal)

@@ -236,6 +236,34 @@ class Archive:
         row = self._db.execute(f"{_CURRENT} WHERE a.id = ?", (aid,)).fetchone()
         return _article(row) if row else None
 
+    def resolve_id(self, prefix: str) -> str:
+        """The full id of the one article whose id starts with ``prefix``.
+
+        Raises:
+            ArchiveError: no article, or several, match.
+        """
+        prefix = prefix.strip().lower()
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix):
+            raise ArchiveError(
+                f"{prefix!r} is not an article id (16 hex digits, as `arkiv search` shows)",
+                hint="Copy the id from `arkiv search` output.",
+            )
+        rows = self._db.execute(
+            "SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+            (prefix, prefix + "g"),
+        ).fetchall()
+        if not rows:
+            raise ArchiveError(
+                f"no article with id {prefix!r} in {self.path}",
+                hint="Find ids with `arkiv search`.",
+            )
+        if len(rows) > 1:
+            raise ArchiveError(
+                f"id prefix {prefix!r} matches several articles",
+                hint="Give more digits of the id.",
+            )
+        return str(rows[0][0])
+
     def versions(self, aid: str) -> list[Article]:
         """Every version of an article, oldest first."""
         rows = self._db.execute(f"{_SELECT} WHERE a.id = ? ORDER BY v.version", (aid,))
@@ -253,6 +281,11 @@ class Archive:
         for row in rows:
             article = None if row["gone_at"] else _article(row)
             yield Change(row["seq"], row["id"], article)
+
+    def count_changes_since(self, seq: int) -> int:
+        return int(
+            self._db.execute("SELECT COUNT(*) FROM articles WHERE seq > ?", (seq,)).fetchone()[0]
+        )
 
     def last_seq(self) -> int:
         return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])

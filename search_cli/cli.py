@@ -7,12 +7,15 @@ from typing import Any
 import click
 
 from indexer.errors import ArkivError
-from search_cli import crawl_commands
+from search_cli import crawl_commands, search_commands
 from search_cli.options import EPILOG
 
 
 class ArkivGroup(click.Group):
     """Turns every ArkivError into one clear line plus a hint, and exit code 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # in the order added: the order a user meets them
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -29,7 +32,14 @@ def arkiv() -> None:
     """Lokalarkiv: crawl, archive and search regional Swedish news."""
 
 
-for _command in (crawl_commands.crawl, crawl_commands.sources, crawl_commands.stats):
+for _command in (
+    crawl_commands.crawl,
+    search_commands.index,
+    search_commands.search,
+    search_commands.show,
+    crawl_commands.stats,
+    crawl_commands.sources,
+):
     arkiv.add_command(_command)
 
 

@@ -44,6 +44,13 @@ def _load_sources(path: Path | None) -> list[Source]:
     metavar="KEY=VALUE",
     help="A Scrapy setting for this run, as `scrapy crawl -s` (e.g. -s DOWNLOAD_DELAY=2).",
 )
+@click.option(
+    "--index/--no-index",
+    "update_index",
+    default=True,
+    show_default=True,
+    help="Update the search index at the end of the crawl.",
+)
 @click.option("-v", "--verbose", count=True, help="-v: log each article; -vv: debug.")
 def crawl(
     data_dir: Path | None,
@@ -51,6 +58,7 @@ def crawl(
     sources_path: Path | None,
     only: tuple[str, ...],
     overrides: tuple[str, ...],
+    update_index: bool,
     verbose: int,
 ) -> None:
     """Crawl the sources into the archive (same as `scrapy crawl news`).
@@ -67,7 +75,7 @@ def crawl(
             f"unknown source id(s): {', '.join(sorted(unknown))} (`arkiv sources` lists them)",
             param_hint="--source",
         )
-    settings = dict(_parse_setting(item) for item in overrides)
+    settings = {"ARKIV_INDEX": str(update_index), **dict(map(_parse_setting, overrides))}
 
     from crawler.run import crawl_settings, run_crawl
 

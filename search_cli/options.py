@@ -48,3 +48,13 @@ def data_option(func: F) -> F:
 def make_config(config_file: Path | None, **overrides: Any) -> Config:
     """The Config for a command: defaults < arkiv.toml < environment < flags."""
     return load_config(config_file, **overrides)
+
+
+def backend_option(func: F) -> F:
+    """--backend NAME (env ARKIV_BACKEND)."""
+    return click.option(
+        "--backend",
+        type=click.Choice(["tantivy", "meilisearch"]),
+        envvar="ARKIV_BACKEND",
+        help="Search backend (env ARKIV_BACKEND; default tantivy, the embedded index).",
+    )(func)

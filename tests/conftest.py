@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -14,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from indexer.archive import Archive
+from indexer.article import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -131,3 +135,42 @@ def scrapy_crawl(
         env={**os.environ, "ARKIV_DATA": str(data), "ARKIV_SOURCES": str(site.sources)},
         check=False,
     )
+
+
+@dataclass
+class Crawl:
+    data: Path
+    result: subprocess.CompletedProcess[str]
+    requests: list[dict[str, Any]]
+    articles: dict[str, Article]  # by canonical URL
+
+    def run_report(self) -> dict[str, Any]:
+        with Archive(self.data / "archive.sqlite3") as archive:
+            return archive.runs(limit=1)[0].report
+
+
+def do_crawl(site: RunningSite, data: Path, *extra: str) -> Crawl:
+    site.clear_log()
+    result = crawl(data, site, *extra)
+    with Archive(data / "archive.sqlite3") as archive:
+        articles = {a.canonical_url: a for a in archive.iter_articles(include_gone=True)}
+    return Crawl(data, result, site.requests(), articles)
+
+
+@pytest.fixture(scope="session")
+def first_crawl(sample_site: RunningSite, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
+    return do_crawl(sample_site, tmp_path_factory.mktemp("crawl1"))
+
+
+@pytest.fixture(scope="session")
+def second_crawl(
+    sample_site: RunningSite, first_crawl: Crawl, tmp_path_factory: pytest.TempPathFactory
+) -> Crawl:
+    """The same archive crawled again after the site moved to edition 2 (then back to 1)."""
+    data = tmp_path_factory.mktemp("crawl2") / "data"
+    shutil.copytree(first_crawl.data, data)
+    sample_site.set_edition(2)
+    try:
+        return do_crawl(sample_site, data)
+    finally:
+        sample_site.set_edition(1)

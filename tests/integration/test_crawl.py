@@ -5,8 +5,6 @@ from __future__ import annotations
 import html
 import json
 import shutil
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +12,10 @@ import pytest
 
 from crawler.extract import decode_html
 from indexer.archive import Archive
-from indexer.article import Article
 from indexer.warc import WarcRef, read_response
 from samplesite.content import expected_archive, load_articles
 from samplesite.templates.scenarios import special
-from tests.conftest import RunningSite, crawl, run_arkiv, scrapy_crawl
+from tests.conftest import Crawl, RunningSite, run_arkiv, scrapy_crawl
 
 pytestmark = pytest.mark.integration
 
@@ -29,26 +26,6 @@ STORY_PAGES = ("/arkiv/trasig-sida.html", UNDECODABLE, "/arkiv/tillfalligt-fel.h
 
 # Sites whose pages give the day of publication but not the time ("Publicerad: 2025-06-12").
 DAY_PRECISION = {"jonkoping-kommun"}
-
-
-@dataclass
-class Crawl:
-    data: Path
-    result: subprocess.CompletedProcess[str]
-    requests: list[dict[str, Any]]
-    articles: dict[str, Article]  # by canonical URL
-
-    def run_report(self) -> dict[str, Any]:
-        with Archive(self.data / "archive.sqlite3") as archive:
-            return archive.runs(limit=1)[0].report
-
-
-def do_crawl(site: RunningSite, data: Path, *extra: str) -> Crawl:
-    site.clear_log()
-    result = crawl(data, site, *extra)
-    with Archive(data / "archive.sqlite3") as archive:
-        articles = {a.canonical_url: a for a in archive.iter_articles(include_gone=True)}
-    return Crawl(data, result, site.requests(), articles)
 
 
 def expected_urls(site: RunningSite, edition: int) -> dict[str, dict[str, Any]]:
@@ -63,34 +40,15 @@ def expected_urls(site: RunningSite, edition: int) -> dict[str, dict[str, Any]]:
     return truth
 
 
-@pytest.fixture(scope="module")
-def first(sample_site: RunningSite, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
-    return do_crawl(sample_site, tmp_path_factory.mktemp("crawl1"))
+def test_every_article_archived_exactly_once(sample_site: RunningSite, first_crawl: Crawl) -> None:
+    assert set(first_crawl.articles) == set(expected_urls(sample_site, 1))
+    with Archive(first_crawl.data / "archive.sqlite3") as archive:
+        assert archive.totals()["versions"] == len(first_crawl.articles)
 
 
-@pytest.fixture(scope="module")
-def second(
-    sample_site: RunningSite, first: Crawl, tmp_path_factory: pytest.TempPathFactory
-) -> Crawl:
-    """The same archive crawled again after the site moved to edition 2 (then back to 1)."""
-    data = tmp_path_factory.mktemp("crawl2") / "data"
-    shutil.copytree(first.data, data)
-    sample_site.set_edition(2)
-    try:
-        return do_crawl(sample_site, data)
-    finally:
-        sample_site.set_edition(1)
-
-
-def test_every_article_archived_exactly_once(sample_site: RunningSite, first: Crawl) -> None:
-    assert set(first.articles) == set(expected_urls(sample_site, 1))
-    with Archive(first.data / "archive.sqlite3") as archive:
-        assert archive.totals()["versions"] == len(first.articles)
-
-
-def test_titles_dates_authors_languages(sample_site: RunningSite, first: Crawl) -> None:
+def test_titles_dates_authors_languages(sample_site: RunningSite, first_crawl: Crawl) -> None:
     for url, record in expected_urls(sample_site, 1).items():
-        article = first.articles[url]
+        article = first_crawl.articles[url]
         assert article.title == record["title"], url
         assert article.published is not None, url
         if record["site"] in DAY_PRECISION:
@@ -104,11 +62,11 @@ def test_titles_dates_authors_languages(sample_site: RunningSite, first: Crawl) 
         assert article.date_source != "none", url
 
 
-def test_bodies_hold_the_story(sample_site: RunningSite, first: Crawl) -> None:
+def test_bodies_hold_the_story(sample_site: RunningSite, first_crawl: Crawl) -> None:
     for url, record in expected_urls(sample_site, 1).items():
         if url.endswith(UNDECODABLE):
             continue  # its body holds bytes no decoder can restore; its title is checked above
-        article = first.articles[url]
+        article = first_crawl.articles[url]
         paragraphs = [p for p in record["body"].split("\n\n") if len(p) > 40]
         text = " ".join(f"{article.lead} {article.body}".split())
         found = sum(" ".join(p.split()) in text for p in paragraphs)
@@ -118,35 +76,35 @@ def test_bodies_hold_the_story(sample_site: RunningSite, first: Crawl) -> None:
             assert hidden[:80] not in text, url
 
 
-def test_swedish_letters_survive_windows_1252(sample_site: RunningSite, first: Crawl) -> None:
+def test_swedish_letters_survive_windows_1252(sample_site: RunningSite, first_crawl: Crawl) -> None:
     base = sample_site.sites["smalandsbygden"]
-    old_site = [a for url, a in first.articles.items() if url.startswith(base)]
+    old_site = [a for url, a in first_crawl.articles.items() if url.startswith(base)]
     assert old_site
     assert any("ö" in a.title or "å" in a.title or "ä" in a.title for a in old_site)
     assert not any("\ufffd" in a.title or "Ã" in a.title for a in old_site)
 
 
-def test_raw_pages_are_in_warc(first: Crawl) -> None:
-    for article in first.articles.values():
+def test_raw_pages_are_in_warc(first_crawl: Crawl) -> None:
+    for article in first_crawl.articles.values():
         assert article.warc_file, article.url
         ref = WarcRef(article.warc_file, article.warc_offset or 0, article.warc_length or 0)
-        raw = read_response(first.data / "warc", ref)
+        raw = read_response(first_crawl.data / "warc", ref)
         assert raw.status == 200
         content_type = next((v for k, v in raw.headers if k.lower() == "content-type"), None)
         page = html.unescape(decode_html(raw.body, content_type))
         assert article.title in " ".join(page.split())
 
 
-def test_disallowed_paths_never_requested(first: Crawl) -> None:
-    paths = [r["path"] for r in first.requests]
+def test_disallowed_paths_never_requested(first_crawl: Crawl) -> None:
+    paths = [r["path"] for r in first_crawl.requests]
     assert not [p for p in paths if p.startswith(("/sok", "/konto", "/admin"))]
     assert any(p == "/robots.txt" for p in paths)
 
 
-def test_no_article_fetched_twice(first: Crawl) -> None:
+def test_no_article_fetched_twice(first_crawl: Crawl) -> None:
     article_paths = [
         (r["site"], r["path"].split("?")[0])
-        for r in first.requests
+        for r in first_crawl.requests
         if r["status"] == 200 and r["path"].startswith(("/nyheter/2", "/artikel/", "/arkiv/"))
     ]
     repeated = {p for p in article_paths if article_paths.count(p) > 1}
@@ -154,9 +112,9 @@ def test_no_article_fetched_twice(first: Crawl) -> None:
 
 
 def test_not_archived_404_redirect_loop_and_non_articles(
-    sample_site: RunningSite, first: Crawl
+    sample_site: RunningSite, first_crawl: Crawl
 ) -> None:
-    urls = set(first.articles)
+    urls = set(first_crawl.articles)
     missing = (
         sample_site.sites["vimmerby-nyheter"] + "/nyheter/2025/08/01/artikeln-har-tagits-bort/"
     )
@@ -165,34 +123,38 @@ def test_not_archived_404_redirect_loop_and_non_articles(
     assert not [u for u in urls if "serverfel" in u or "jattesida" in u or "langsam" in u]
 
 
-def test_run_report_counts_every_failure_kind(first: Crawl) -> None:
-    assert first.result.returncode == 3, first.result.stderr  # partial: some fetches failed
-    report = first.run_report()
+def test_run_report_counts_every_failure_kind(first_crawl: Crawl) -> None:
+    assert first_crawl.result.returncode == 3, (
+        first_crawl.result.stderr
+    )  # partial: some fetches failed
+    report = first_crawl.run_report()
     assert report["status"] == "partial"
     for kind in ("http_500", "timeout", "too_large", "redirect_loop", "invalid_listing"):
         assert report["errors"].get(kind, 0) >= 1, (kind, report["errors"])
     assert report["skipped"].get("http_404") == 1
-    assert report["articles"]["new"] == len(first.articles)
+    assert report["articles"]["new"] == len(first_crawl.articles)
     # each failure is one readable log line naming the URL
-    assert "serverfel.html: http_500" in first.result.stderr
-    assert "langsam-sida.html: timeout" in first.result.stderr
-    assert "Traceback" not in first.result.stderr
-    assert "crawl partial:" in first.result.stdout
+    assert "serverfel.html: http_500" in first_crawl.result.stderr
+    assert "langsam-sida.html: timeout" in first_crawl.result.stderr
+    assert "Traceback" not in first_crawl.result.stderr
+    assert "crawl partial:" in first_crawl.result.stdout
 
 
-def test_second_crawl_keeps_versions(sample_site: RunningSite, first: Crawl, second: Crawl) -> None:
+def test_second_crawl_keeps_versions(
+    sample_site: RunningSite, first_crawl: Crawl, second_crawl: Crawl
+) -> None:
     truth = {
         sample_site.sites[r["site"]] + r["path"]: r for r in expected_archive(load_articles(), 2)
     }
     updated = {url for url, r in truth.items() if r["changed"] and r["status"] == 200}
     gone = {url for url, r in truth.items() if r["status"] == 410}
-    new = {url for url, r in truth.items() if r["status"] == 200} - set(first.articles)
+    new = {url for url, r in truth.items() if r["status"] == 200} - set(first_crawl.articles)
     assert updated
     assert gone
     assert new
-    assert new <= set(second.articles)
-    with Archive(second.data / "archive.sqlite3") as archive:
-        for url, article in second.articles.items():
+    assert new <= set(second_crawl.articles)
+    with Archive(second_crawl.data / "archive.sqlite3") as archive:
+        for url, article in second_crawl.articles.items():
             versions = archive.versions(article.id)
             if url in updated:
                 assert [v.version for v in versions] == [1, 2], url
@@ -201,25 +163,25 @@ def test_second_crawl_keeps_versions(sample_site: RunningSite, first: Crawl, sec
             else:
                 assert len(versions) == 1, url
             assert article.gone == (url in gone), url
-    report = second.run_report()
+    report = second_crawl.run_report()
     assert report["articles"]["new"] == len(new)
     assert report["articles"]["updated"] == len(updated)
     assert report["gone"] == len(gone)
 
 
 def test_scrapy_crawl_news_is_the_same_crawl(
-    sample_site: RunningSite, first: Crawl, tmp_path: Path
+    sample_site: RunningSite, first_crawl: Crawl, tmp_path: Path
 ) -> None:
     result = scrapy_crawl(tmp_path / "data", sample_site)
     assert result.returncode == 0, result.stderr[-2000:]
     with Archive(tmp_path / "data" / "archive.sqlite3") as archive:
         titles = {a.canonical_url: a.title for a in archive.iter_articles()}
-    assert titles == {url: a.title for url, a in first.articles.items()}
+    assert titles == {url: a.title for url, a in first_crawl.articles.items()}
 
 
-def test_broken_sources_file_is_one_clear_line(first: Crawl, tmp_path: Path) -> None:
+def test_broken_sources_file_is_one_clear_line(first_crawl: Crawl, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    shutil.copytree(first.data, data)
+    shutil.copytree(first_crawl.data, data)
     bad = tmp_path / "sources.toml"
     bad.write_text('[[source]]\nid = "x"\nname = "X"\nkind = "paper"\n', encoding="utf-8")
     result = run_arkiv("crawl", "--data", str(data), "--sources", str(bad))
@@ -230,17 +192,17 @@ def test_broken_sources_file_is_one_clear_line(first: Crawl, tmp_path: Path) -> 
     assert "line 4" in first_line
     assert "kind" in first_line
     with Archive(data / "archive.sqlite3") as archive:
-        assert archive.totals()["articles"] == len(first.articles)
+        assert archive.totals()["articles"] == len(first_crawl.articles)
 
 
-def test_stats_reports_sources_languages_months_runs(first: Crawl) -> None:
-    result = run_arkiv("stats", "--data", str(first.data), "--json")
+def test_stats_reports_sources_languages_months_runs(first_crawl: Crawl) -> None:
+    result = run_arkiv("stats", "--data", str(first_crawl.data), "--json")
     assert result.returncode == 0, result.stderr
     stats = json.loads(result.stdout)
-    assert sum(stats["by_source"].values()) == len(first.articles)
+    assert sum(stats["by_source"].values()) == len(first_crawl.articles)
     assert {"sv", "en", "fi", "de"} <= set(stats["by_language"])
-    assert sum(stats["by_month"].values()) == len(first.articles)
+    assert sum(stats["by_month"].values()) == len(first_crawl.articles)
     assert stats["runs"][0]["status"] == "partial"
-    text = run_arkiv("stats", "--data", str(first.data))
+    text = run_arkiv("stats", "--data", str(first_crawl.data))
     assert "vimmerby-nyheter" in text.stdout
     assert text.returncode == 0

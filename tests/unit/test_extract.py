@@ -59,6 +59,7 @@ def test_jsonld_wins_for_dates_and_authors() -> None:
     assert article.lead == "Efter nio och ett halvt år byter han jobb."
     assert "Westerback" in article.body
     assert not article.body.startswith("Efter nio")
+    assert not article.body.startswith("Säkerhetssamordnaren lämnar")
     assert article.language == "sv"
     assert article.language_score > 0.9
     assert article.source == "vn"

@@ -1,0 +1,182 @@
+"""Backend-neutral search values: what is asked (:class:`Query`) and what comes back.
+
+Every backend takes a :class:`Query` and answers with :class:`SearchPage` / :class:`Hit` /
+:class:`IndexStats`; nothing here knows about Tantivy or Meilisearch. Values are frozen and
+validated on construction, so a backend can trust them: a bad value raises
+:class:`~indexer.errors.QueryError` here, before any search runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal, get_args
+
+from indexer.errors import QueryError
+
+Sort = Literal["relevance", "newest", "oldest"]
+SORTS: tuple[str, ...] = get_args(Sort)
+
+FACETS: tuple[str, ...] = (
+    "source",
+    "municipality",
+    "region",
+    "kind",
+    "language",
+    "role",
+    "person",
+    "year",
+)
+"""Facet names a :class:`Query` may ask for."""
+
+DEFAULT_FACETS: tuple[str, ...] = ("source", "municipality", "kind", "year")
+
+MAX_LIMIT = 1000
+"""Largest page a search returns; every match is what ``iter_matches`` is for."""
+MAX_OFFSET = 100_000
+"""Deepest page a search reaches; beyond it, use ``iter_matches``."""
+
+_FILTERS = ("sources", "municipalities", "regions", "kinds", "languages", "roles", "people")
+
+
+def _as_tuple(name: str, value: object) -> tuple[str, ...]:
+    """Accept a tuple, list or single string of filter values; refuse anything else."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        values: tuple[object, ...] = (value,)
+    elif isinstance(value, Iterable):
+        values = tuple(value)
+    else:
+        raise QueryError(f"{name} must be a list of strings, not {value!r}")
+    cleaned: list[str] = []
+    for item in values:
+        if not isinstance(item, str) or not item.strip():
+            raise QueryError(f"{name}: {item!r} is not a usable filter value")
+        cleaned.append(item.strip())
+    return tuple(dict.fromkeys(cleaned))
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One search: text, filters, facets, sort and page.
+
+    Filters: ``date_from`` / ``date_to`` are inclusive calendar days (Europe/Stockholm) on the
+    article's ``published`` time. Within one filter the values are alternatives (OR: any of the
+    sources); different filters must all hold (AND). Filter values compare case-insensitively.
+    Empty ``text`` with filters means every matching article (newest first under
+    ``sort="relevance"``).
+    """
+
+    text: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    sources: tuple[str, ...] = ()
+    municipalities: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    facets: tuple[str, ...] = DEFAULT_FACETS
+    sort: Sort = "relevance"
+    limit: int = 20
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise QueryError(f"the search text must be a string, not {self.text!r}")
+        for name in _FILTERS:
+            object.__setattr__(self, name, _as_tuple(name, getattr(self, name)))
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if isinstance(value, datetime):
+                object.__setattr__(self, name, value.date())
+            elif value is not None and not isinstance(value, date):
+                raise QueryError(f"{name} must be a date, not {value!r}")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise QueryError(
+                f"date_from {self.date_from} is after date_to {self.date_to}",
+                hint="Swap --from and --to.",
+            )
+        facets = _as_tuple("facets", self.facets)
+        unknown = [f for f in facets if f not in FACETS]
+        if unknown:
+            raise QueryError(
+                f"unknown facet {', '.join(map(repr, unknown))}",
+                hint=f"Facets are: {', '.join(FACETS)}.",
+            )
+        object.__setattr__(self, "facets", facets)
+        if self.sort not in SORTS:
+            raise QueryError(
+                f"unknown sort {self.sort!r}", hint=f"Sort by one of: {', '.join(SORTS)}."
+            )
+        for name, top in (("limit", MAX_LIMIT), ("offset", MAX_OFFSET)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise QueryError(f"{name} must be a whole number, not {value!r}")
+            if value < 0:
+                raise QueryError(f"{name} must not be negative (got {value})")
+            if value > top:
+                raise QueryError(
+                    f"{name} {value} is above the maximum {top}",
+                    hint="Use `arkiv export` to get every match.",
+                )
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.date_from or self.date_to) or any(getattr(self, n) for n in _FILTERS)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One matching article as a result list shows it.
+
+    ``title`` and the other fields are plain text; ``snippet`` is HTML-escaped text in which
+    the matched words are wrapped in ``<b>…</b>`` (empty when there is nothing to show, and
+    always empty from ``iter_matches``). ``published`` is timezone-aware (Europe/Stockholm).
+    ``score`` is the relevance score (0.0 when sorted by date).
+    """
+
+    id: str
+    url: str
+    title: str
+    source: str
+    source_name: str = ""
+    published: datetime | None = None
+    municipalities: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    language: str | None = None
+    snippet: str = ""
+    score: float = 0.0
+    paywalled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of results: ``total`` matches in all, ``hits`` from ``offset`` on, and for
+    each requested facet its value counts over all matches (most frequent first, then by
+    value)."""
+
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """What an index holds: documents, bytes on disk (0 where unknown), schema version."""
+
+    documents: int
+    size_bytes: int
+    schema_version: int
+    backend: str = ""
+    location: str = ""
+    segments: int = 0
+
+
+def order_facet(counts: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """Facet counts as a dict ordered by count (descending), then value."""
+    return dict(sorted(counts, key=lambda kv: (-kv[1], kv[0])))

@@ -1,0 +1,134 @@
+"""Keep a search index in step with the archive, by the archive's change counter (watermark).
+
+The archive is the source of truth; an index is derived from it and can always be rebuilt.
+Each sync pushes the changes past the index's watermark (new versions, returns, removals) in
+batches, moving the watermark after each batch, so an interrupted sync resumes and a repeated
+sync is a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from indexer.archive import Archive
+from indexer.article import Article
+from indexer.backends import SearchBackend, open_backend
+from indexer.config import Config
+from indexer.errors import BackendUnavailable
+
+Progress = Callable[[int, int], None]  # (changes done, changes in all)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    upserted: int
+    deleted: int
+    watermark: int
+    documents: int  # in the index after the sync
+    rebuilt: str | None = None  # why the index was built from scratch, if it was
+
+
+def open_index(config: Config) -> SearchBackend:
+    """The configured search backend (not yet opened: that happens on first use)."""
+    return open_backend(config.backend, index_dir=config.index_dir, **_backend_options(config))
+
+
+def watermark_key(config: Config) -> str:
+    """Where in the archive the watermark of this config's index is kept."""
+    return f"index_watermark:{config.backend}:{config.index_dir}"
+
+
+def sync(
+    archive: Archive,
+    config: Config,
+    *,
+    rebuild: bool = False,
+    batch_size: int = 500,
+    progress: Progress | None = None,
+) -> SyncResult:
+    """Bring the configured index up to date with ``archive``.
+
+    An index that is missing, empty while the watermark says otherwise, of another schema
+    version or damaged is rebuilt from scratch; ``SyncResult.rebuilt`` says why.
+
+    Raises:
+        BackendError: the index cannot be written (or, for a server, reached).
+    """
+    backend = open_index(config)
+    try:
+        return _sync(archive, config, backend, rebuild, batch_size, progress)
+    finally:
+        backend.close()
+
+
+def _sync(
+    archive: Archive,
+    config: Config,
+    backend: SearchBackend,
+    rebuild: bool,
+    batch_size: int,
+    progress: Progress | None,
+) -> SyncResult:
+    key = watermark_key(config)
+    watermark = int(archive.get_meta(key) or 0)
+    reason = "asked for (--rebuild)" if rebuild else None
+    try:
+        if reason:
+            _destroy(backend)
+        backend.configure()
+    except BackendUnavailable as exc:
+        if not hasattr(backend, "destroy"):
+            raise  # a server we cannot reach is not ours to rebuild
+        reason = str(exc)
+        _destroy(backend)
+        backend.configure()
+    if reason is None and watermark and backend.stats().documents == 0:
+        reason = f"the index at {config.index_dir} is missing or empty"
+    if reason:
+        watermark = 0
+        archive.set_meta(key, "0")
+
+    total = archive.count_changes_since(watermark)
+    done = upserted = deleted = 0
+    upserts: list[Article] = []
+    removals: list[str] = []
+
+    def flush(seq: int) -> None:
+        nonlocal upserted, deleted, upserts, removals
+        if upserts:
+            upserted += backend.upsert(upserts)
+        if removals:
+            backend.delete(removals)
+            deleted += len(removals)
+        archive.set_meta(key, str(seq))
+        upserts, removals = [], []
+        if progress:
+            progress(done, total)
+
+    seq = watermark
+    for change in archive.changes_since(watermark):
+        seq = change.seq
+        done += 1
+        if change.article is None:
+            removals.append(change.id)
+        else:
+            upserts.append(change.article)
+        if len(upserts) + len(removals) >= batch_size:
+            flush(seq)
+    if upserts or removals or seq != watermark:
+        flush(seq)
+    return SyncResult(upserted, deleted, seq, backend.stats().documents, reason)
+
+
+def _destroy(backend: SearchBackend) -> None:
+    destroy = getattr(backend, "destroy", None)
+    if destroy is not None:
+        destroy()
+
+
+def _backend_options(config: Config) -> dict[str, Any]:
+    if config.backend == "meilisearch":
+        return {"url": config.meili_url, "api_key": config.meili_key}
+    return {}

@@ -1,0 +1,133 @@
+"""Terminal rendering of search results and articles (plain text; bold on a terminal)."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import textwrap
+
+import click
+
+from indexer.article import Article
+from indexer.query import Query, SearchPage
+
+_MATCH = re.compile(r"<b>(.*?)</b>", re.S)
+_WIDTH = 88
+
+
+def render_hits(query: Query, page: SearchPage, elapsed: float) -> str:
+    """A result list: title, source, date, municipalities, snippet, id; then facet counts."""
+    first = query.offset + 1
+    shown = f"{first}–{query.offset + len(page.hits)} of " if page.hits else ""
+    quoted = query.text if query.text.startswith('"') else f'"{query.text}"'
+    described = f" for {quoted}" if query.text else ""
+    lines = [f"{shown}{page.total} articles{described} ({elapsed * 1000:.0f} ms)", ""]
+    for number, hit in enumerate(page.hits, start=first):
+        when = hit.published.strftime("%Y-%m-%d %H:%M") if hit.published else "undated"
+        about = ", ".join(hit.municipalities) or "-"
+        tags = " · ".join(filter(None, [", ".join(hit.kinds), "Plus" if hit.paywalled else ""]))
+        lines.append(f"{number:>3}. {click.style(hit.title, bold=True)}")
+        meta = f"{hit.source_name or hit.source} · {when} · {about}"
+        lines.append(f"     {meta}{' · ' + tags if tags else ''}")
+        if hit.snippet:
+            for row in textwrap.wrap(html.unescape(_MATCH.sub(r"\1", hit.snippet)), _WIDTH - 5):
+                lines.append(f"     {_bold_matches(row, hit.snippet)}")
+        lines.append(f"     id {hit.id} · {hit.url}")
+        lines.append("")
+    if page.total > query.offset + len(page.hits) and page.hits:
+        lines.append(f"More: --offset {query.offset + len(page.hits)}\n")
+    for name, counts in page.facets.items():
+        if counts:
+            top = " · ".join(f"{value} {count}" for value, count in list(counts.items())[:8])
+            lines.append(f"{name + ':':<14}{top}")
+    return "\n".join(lines).rstrip()
+
+
+def render_article(article: Article) -> str:
+    """The whole article with its metadata, for `arkiv show`."""
+
+    def when(value: object) -> str:
+        return value.isoformat(" ", "minutes") if hasattr(value, "isoformat") else "-"
+
+    meta = [
+        ("id", article.id),
+        ("source", f"{article.source_name or article.source} ({article.source})"),
+        ("url", article.url),
+        ("published", f"{when(article.published)}  (from {article.date_source})"),
+        ("updated", when(article.updated) if article.updated else "-"),
+        ("authors", ", ".join(article.authors) or "-"),
+        ("language", f"{article.language or '?'} ({article.language_score:.2f})"),
+        ("municipalities", ", ".join(article.municipalities) or "-"),
+        ("regions", ", ".join(article.regions) or "-"),
+        ("kinds", ", ".join(article.kinds) or "-"),
+        ("paywalled", "yes (teaser only)" if article.paywalled else "no"),
+        ("wire", article.wire or "-"),
+        ("status", "gone from its site" if article.gone else "online when last fetched"),
+    ]
+    if article.people:
+        meta.append(
+            (
+                "people",
+                "; ".join(
+                    f"{p.name} ({', '.join(p.roles) or '?'}{', ' + p.change if p.change else ''})"
+                    for p in article.people
+                ),
+            )
+        )
+    lines = [click.style(article.title, bold=True), ""]
+    lines += [f"{key + ':':<16}{value}" for key, value in meta]
+    lines.append("")
+    if article.lead:
+        lines += [*textwrap.wrap(article.lead, _WIDTH), ""]
+    for paragraph in article.body.split("\n"):
+        if paragraph.strip():
+            lines += [*textwrap.wrap(paragraph, _WIDTH), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def version_changes(old: Article, new: Article) -> list[str]:
+    """Which parts changed from one version to the next, with word counts."""
+    changes = []
+    for name in ("title", "lead", "body"):
+        before, after = getattr(old, name).split(), getattr(new, name).split()
+        if before != after:
+            matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+            added = sum(j2 - j1 for op, _, _, j1, j2 in matcher.get_opcodes() if op != "equal")
+            removed = sum(i2 - i1 for op, i1, i2, _, _ in matcher.get_opcodes() if op != "equal")
+            changes.append(f"{name} (+{added}/-{removed} words)")
+    return changes
+
+
+def render_versions(versions: list[Article], diffs: bool = False) -> str:
+    """The version history; with ``diffs``, a unified diff of each change."""
+    lines = [f"Versions ({len(versions)}):"]
+    for i, version in enumerate(versions):
+        fetched = version.fetched_at.isoformat(" ", "seconds") if version.fetched_at else "?"
+        what = ", ".join(version_changes(versions[i - 1], version)) if i else "first seen"
+        lines.append(f"  v{version.version}  {fetched}  {what}")
+        if diffs and i:
+            old, new = versions[i - 1], version
+            diff = difflib.unified_diff(
+                _paragraphs(old),
+                _paragraphs(new),
+                f"v{old.version}",
+                f"v{new.version}",
+                lineterm="",
+            )
+            lines += [f"    {row}" for row in diff]
+    return "\n".join(lines)
+
+
+def _paragraphs(article: Article) -> list[str]:
+    text = "\n".join([article.title, article.lead, article.body])
+    return [row for row in text.split("\n") if row.strip()]
+
+
+def _bold_matches(row: str, snippet: str) -> str:
+    """Bold the words of a wrapped snippet row that were matches in the snippet."""
+    matched = {html.unescape(m).lower() for m in _MATCH.findall(snippet)}
+    return " ".join(
+        click.style(word, bold=True) if word.strip('.,:;!?”"()–-').lower() in matched else word
+        for word in row.split(" ")
+    )

@@ -1,0 +1,219 @@
+"""`arkiv index`, `arkiv search` and `arkiv show`: the archive made searchable.
+
+Nothing here imports Scrapy or Trafilatura: `arkiv search` must start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from indexer.archive import Archive
+from indexer.config import Config
+from indexer.errors import ArchiveError, BackendUnavailable
+from indexer.query import Query, SearchPage
+from search_cli.options import backend_option, data_option, make_config
+from search_cli.output import print_json
+from search_cli.render import render_article, render_hits, render_versions, version_changes
+from search_cli.search_filters import build_query, filter_options
+
+
+def open_archive(config: Config) -> Archive:
+    """The archive, which must exist already (search never creates one)."""
+    if not config.archive_path.exists():
+        raise ArchiveError(
+            f"no archive at {config.archive_path}",
+            hint="Run `arkiv crawl` first, or point --data (ARKIV_DATA) at an existing archive.",
+        )
+    return Archive(config.archive_path)
+
+
+def run_sync(config: Config, archive: Archive, rebuild: bool = False) -> Any:
+    """The sync, with a progress line on a terminal and a one-line notice on a rebuild."""
+    from indexer.sync import sync
+
+    show = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if show:
+            click.echo(f"\rindexing: {done}/{total} changes", nl=False, err=True)
+
+    result = sync(archive, config, rebuild=rebuild, progress=progress)
+    if show and result.upserted + result.deleted:
+        click.echo("", err=True)
+    if result.rebuilt:
+        click.echo(f"notice: rebuilt the search index from the archive: {result.rebuilt}", err=True)
+    return result
+
+
+@click.command()
+@data_option
+@backend_option
+@click.option("--rebuild", is_flag=True, help="Build the index from scratch from the archive.")
+def index(
+    data_dir: Path | None, config_file: Path | None, backend: str | None, rebuild: bool
+) -> None:
+    """Bring the search index up to date with the archive.
+
+    Pushes what changed since the last sync (new and changed articles, removals); running it
+    again is a no-op. `arkiv crawl` runs it at its end.
+
+    \b
+    Example:
+      arkiv index --data ./data
+      arkiv index --data ./data --rebuild
+    """
+    config = make_config(config_file, data_dir=data_dir, backend=backend)
+    started = time.monotonic()
+    with open_archive(config) as archive:
+        result = run_sync(config, archive, rebuild=rebuild)
+    click.echo(
+        f"indexed {result.upserted} new or changed, removed {result.deleted};"
+        f" the {config.backend} index holds {result.documents} articles"
+        f" ({time.monotonic() - started:.1f} s)"
+    )
+
+
+@click.command()
+@click.argument("text", default="", required=False)
+@filter_options
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest"]),
+    default="relevance",
+    show_default=True,
+)
+@click.option("--limit", type=click.IntRange(0, 1000), default=10, show_default=True)
+@click.option("--offset", type=click.IntRange(0, 100_000), default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON document (for jq and scripts).")
+@data_option
+@backend_option
+def search(
+    text: str,
+    data_dir: Path | None,
+    config_file: Path | None,
+    backend: str | None,
+    sort: str,
+    limit: int,
+    offset: int,
+    as_json: bool,
+    **filters: Any,
+) -> None:
+    """Search the archive.
+
+    TEXT: words (all must match; inflections and typos forgiven), "an exact phrase",
+    -excluded words; the last word also matches as a prefix. Empty TEXT with filters lists
+    every matching article, newest first.
+
+    \b
+    Examples:
+      arkiv search säkerhetssamordnare --kommun Vimmerby --from 2024-01-01
+      arkiv search '"kommunfullmäktige beslutade" -skola' --lan "Kalmar län" --json
+    """
+    config = make_config(config_file, data_dir=data_dir, backend=backend)
+    query = build_query(text, filters, sort=sort, limit=limit, offset=offset)
+    started = time.monotonic()
+    page = _search(config, query)
+    elapsed = time.monotonic() - started
+    if as_json:
+        print_json(page_json(query, page))
+        return
+    click.echo(render_hits(query, page, elapsed))
+
+
+def _search(config: Config, query: Query) -> SearchPage:
+    from indexer.sync import open_index
+
+    backend = open_index(config)
+    try:
+        return backend.search(query)
+    except BackendUnavailable as exc:
+        if config.backend != "tantivy":
+            raise
+        click.echo(f"notice: the search index cannot be used ({exc}); rebuilding it", err=True)
+    finally:
+        backend.close()
+    with open_archive(config) as archive:
+        run_sync(config, archive, rebuild=True)
+    backend = open_index(config)
+    try:
+        return backend.search(query)
+    finally:
+        backend.close()
+
+
+def page_json(query: Query, page: SearchPage) -> dict[str, Any]:
+    """The `--json` document of a search."""
+    return {
+        "query": query.text,
+        "total": page.total,
+        "offset": query.offset,
+        "limit": query.limit,
+        "hits": [
+            {
+                "id": hit.id,
+                "url": hit.url,
+                "title": hit.title,
+                "source": hit.source,
+                "source_name": hit.source_name,
+                "published": hit.published.isoformat() if hit.published else None,
+                "municipalities": list(hit.municipalities),
+                "regions": list(hit.regions),
+                "kinds": list(hit.kinds),
+                "language": hit.language,
+                "paywalled": hit.paywalled,
+                "snippet": hit.snippet,
+                "score": round(hit.score, 4),
+            }
+            for hit in page.hits
+        ],
+        "facets": page.facets,
+    }
+
+
+@click.command()
+@click.argument("article_id")
+@click.option(
+    "--versions", "show_versions", is_flag=True, help="Show what changed between versions."
+)
+@click.option("--json", "as_json", is_flag=True, help="The whole record and its versions as JSON.")
+@data_option
+def show(
+    article_id: str,
+    data_dir: Path | None,
+    config_file: Path | None,
+    show_versions: bool,
+    as_json: bool,
+) -> None:
+    """Show one article: text, metadata and its history of versions.
+
+    ARTICLE_ID is the id from `arkiv search` (a unique prefix of it is enough).
+
+    \b
+    Example:
+      arkiv show 3f2a9c1b0e4d5a67 --versions
+    """
+    config = make_config(config_file, data_dir=data_dir)
+    with open_archive(config) as archive:
+        full_id = archive.resolve_id(article_id)
+        versions = archive.versions(full_id)
+    current = versions[-1]
+    if as_json:
+        record = current.to_dict()
+        record["versions"] = [
+            {
+                "version": v.version,
+                "fetched_at": v.fetched_at.isoformat() if v.fetched_at else None,
+                "content_hash": v.content_hash,
+                "changed": version_changes(versions[i - 1], v) if i else [],
+            }
+            for i, v in enumerate(versions)
+        ]
+        print_json(record)
+        return
+    click.echo(render_article(current))
+    click.echo(render_versions(versions, diffs=show_versions))
