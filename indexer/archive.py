@@ -236,6 +236,16 @@ class Archive:
         row = self._db.execute(f"{_CURRENT} WHERE a.id = ?", (aid,)).fetchone()
         return _article(row) if row else None
 
+    def get_many(self, ids: list[str]) -> dict[str, Article]:
+        """The current versions of these articles, by id (missing ids are left out)."""
+        found: dict[str, Article] = {}
+        for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in self._db.execute(f"{_CURRENT} WHERE a.id IN ({marks})", chunk):
+                found[row["id"]] = _article(row)
+        return found
+
     def resolve_id(self, prefix: str) -> str:
         """The full id of the one article whose id starts with ``prefix``.
 

@@ -22,6 +22,7 @@ _FILE_KEYS = {
     "warc_max_mb": "warc_max_mb",
     "contact": "contact",
     "meili_url": "meili_url",
+    "meili_index": "meili_index",
 }
 _ENV_KEYS = {
     "ARKIV_DATA": "data_dir",
@@ -30,6 +31,7 @@ _ENV_KEYS = {
     "ARKIV_CONTACT": "contact",
     "MEILI_URL": "meili_url",
     "MEILI_MASTER_KEY": "meili_key",
+    "ARKIV_MEILI_INDEX": "meili_index",
 }
 
 
@@ -57,6 +59,7 @@ class Config:
     warc_max_mb: int = 1000
     contact: str = ""  # an e-mail or URL for the crawler's User-Agent
     meili_url: str | None = None
+    meili_index: str = "lokalarkiv"  # the index uid on the Meilisearch server
     meili_key: str | None = field(default=None, repr=False)  # a secret: never printed
 
     def __post_init__(self) -> None:

@@ -37,7 +37,15 @@ def open_index(config: Config) -> SearchBackend:
 
 def watermark_key(config: Config) -> str:
     """Where in the archive the watermark of this config's index is kept."""
+    if config.backend == "meilisearch":
+        return f"index_watermark:meilisearch:{config.meili_url}/{config.meili_index}"
     return f"index_watermark:{config.backend}:{config.index_dir}"
+
+
+def is_local(config: Config) -> bool:
+    """A local index is ours to delete and rebuild when it cannot be opened; a server's
+    index that cannot be reached is an error to report instead."""
+    return config.backend == "tantivy"
 
 
 def sync(
@@ -79,8 +87,8 @@ def _sync(
             _destroy(backend)
         backend.configure()
     except BackendUnavailable as exc:
-        if not hasattr(backend, "destroy"):
-            raise  # a server we cannot reach is not ours to rebuild
+        if not is_local(config):
+            raise
         reason = str(exc)
         _destroy(backend)
         backend.configure()
@@ -130,5 +138,9 @@ def _destroy(backend: SearchBackend) -> None:
 
 def _backend_options(config: Config) -> dict[str, Any]:
     if config.backend == "meilisearch":
-        return {"url": config.meili_url, "api_key": config.meili_key}
+        return {
+            "url": config.meili_url,
+            "api_key": config.meili_key,
+            "index_uid": config.meili_index,
+        }
     return {}

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from indexer.errors import ArkivError
-from search_cli import crawl_commands, search_commands
+from search_cli import crawl_commands, export_command, search_commands
 from search_cli.options import EPILOG
 
 
@@ -37,6 +37,7 @@ for _command in (
     search_commands.index,
     search_commands.search,
     search_commands.show,
+    export_command.export,
     crawl_commands.stats,
     crawl_commands.sources,
 ):

@@ -126,13 +126,13 @@ def search(
 
 
 def _search(config: Config, query: Query) -> SearchPage:
-    from indexer.sync import open_index
+    from indexer.sync import is_local, open_index
 
     backend = open_index(config)
     try:
         return backend.search(query)
     except BackendUnavailable as exc:
-        if config.backend != "tantivy":
+        if not is_local(config):
             raise
         click.echo(f"notice: the search index cannot be used ({exc}); rebuilding it", err=True)
     finally:

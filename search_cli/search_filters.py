@@ -14,6 +14,7 @@ from indexer.query import Query
 F = TypeVar("F", bound=Callable[..., Any])
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
+FILTER_NAMES = ("sources", "municipalities", "regions", "kinds", "languages", "roles", "people")
 
 
 def filter_options(func: F) -> F:
