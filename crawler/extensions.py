@@ -1,7 +1,8 @@
-"""CrawlProgress: a live one-line progress display on a terminal, nothing otherwise."""
+"""Crawl extensions: a live progress line on a terminal; one log line per notable event."""
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from typing import Any
@@ -54,3 +55,35 @@ class CrawlProgress:
         )
         sys.stderr.write(line)
         sys.stderr.flush()
+
+
+class _DropRepeats(logging.Filter):
+    """Drops Scrapy's own line for a failure that the spider logs with URL and kind."""
+
+    REPEATS = ("Gave up retrying", "larger than download max size")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        return not any(text in message for text in self.REPEATS)
+
+
+class QuietLogs:
+    """One line per notable event: the spider logs each failed fetch once, with its URL and
+    kind, so Scrapy's own repeat of the same failure is dropped."""
+
+    LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.core.downloader.handlers.http11")
+
+    def __init__(self) -> None:
+        self._filter = _DropRepeats()
+        for name in self.LOGGERS:
+            logging.getLogger(name).addFilter(self._filter)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> QuietLogs:
+        extension = cls()
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        for name in self.LOGGERS:
+            logging.getLogger(name).removeFilter(self._filter)

@@ -20,6 +20,7 @@ class PageItem:
     source_id: str
     source_name: str
     article: Article | None = field(default=None, repr=False)
+    not_article: str | None = None  # why extraction found no article, if it did not
 
     def header(self, name: str) -> str | None:
         """The first value of a response header, case-insensitively."""

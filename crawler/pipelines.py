@@ -12,10 +12,11 @@ from scrapy.exceptions import CloseSpider, DropItem
 from crawler.context import config_from_settings
 from crawler.extract import NotAnArticle, decode_html, extract_article
 from crawler.items import PageItem
-from crawler.run_report import build_report
+from crawler.run_report import build_report, write_report_file
 from crawler.urls import canonicalize_url
 from indexer.archive import Archive
 from indexer.errors import ArkivError
+from indexer.lock import CrawlLock
 from indexer.sync import sync
 from indexer.warc import WarcRef, WarcStore
 
@@ -43,7 +44,7 @@ class ExtractPipeline(_Counting):
 
     def process_item(self, item: PageItem) -> PageItem:
         if item.status != 200:
-            return item  # 404/410: the archive pipeline marks the article gone
+            return item  # 304/404/410: the archive pipeline records what they mean
         try:
             article = extract_article(
                 decode_html(item.body, item.header("Content-Type")),
@@ -53,8 +54,8 @@ class ExtractPipeline(_Counting):
                 fetched_at=item.fetched_at,
             )
         except NotAnArticle as exc:
-            self.count(item, "skipped/not_article")
-            raise DropItem(f"not an article: {exc.reason}: {item.url}", log_level="INFO") from exc
+            item.not_article = exc.reason  # the archive pipeline remembers the URL
+            return item
         article.etag = item.header("ETag")
         article.last_modified = item.header("Last-Modified")
         item.article = article
@@ -76,21 +77,42 @@ class ArchivePipeline(_Counting):
         return pipeline
 
     def open_spider(self) -> None:
+        settings = self.crawler.settings
+        self.lock: CrawlLock | None = None
         try:
-            config = config_from_settings(self.crawler.settings)
+            config = config_from_settings(settings)
+            if not settings.getbool("ARKIV_LOCK_HELD"):  # `arkiv crawl` takes it itself
+                self.lock = CrawlLock(config.data_dir)
+                self.lock.acquire()
             self.archive = Archive(config.archive_path)
         except ArkivError as exc:
             logger.error("%s", exc)
+            if self.lock is not None:
+                self.lock.release()
             raise CloseSpider(f"archive unavailable: {exc}") from exc
+        self.config = config
         self.warc = WarcStore(config.warc_dir, max_bytes=config.warc_max_mb * 1024 * 1024)
         self.run_id = self.archive.start_run(datetime.now(UTC))
         self.stats.set_value("arkiv/run_id", self.run_id)
 
     def process_item(self, item: PageItem) -> PageItem:
+        url = canonicalize_url(item.url)
+        if item.status == 304:
+            self.archive.touch(url, item.fetched_at)
+            self.count(item, "articles/unchanged")
+            raise DropItem(f"not modified: {item.url}", log_level="DEBUG")
         if item.status in (404, 410):
-            gone = self.archive.mark_gone(canonicalize_url(item.url), item.fetched_at)
-            self.count(item, "gone" if gone else f"skipped/http_{item.status}")
+            if self.archive.mark_gone(url, item.fetched_at):
+                self.count(item, "gone")
+                logger.info("gone from its site: %s", item.url)
+            else:
+                self.archive.note_page(url, f"http_{item.status}", item.fetched_at)
+                self.count(item, f"skipped/http_{item.status}")
             raise DropItem(f"HTTP {item.status}: {item.url}", log_level="DEBUG")
+        if item.not_article is not None:
+            self.archive.note_page(url, "not_article", item.fetched_at)
+            self.count(item, "skipped/not_article")
+            raise DropItem(f"not an article: {item.not_article}: {item.url}", log_level="INFO")
         article = item.article
         if article is None:
             raise DropItem(f"nothing extracted: {item.url}", log_level="DEBUG")
@@ -116,8 +138,12 @@ class ArchivePipeline(_Counting):
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         report = build_report(self.stats.get_stats(), reason, spider.config_error)
+        report["run_id"] = self.run_id
         self.archive.finish_run(self.run_id, report["status"], report)
         self.archive.close()
+        write_report_file(self.config.data_dir, self.run_id, report)
+        if self.lock is not None:
+            self.lock.release()
 
 
 class IndexPipeline:

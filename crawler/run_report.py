@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 _OUTCOMES = ("new", "updated", "unchanged")
@@ -11,8 +13,10 @@ _OUTCOMES = ("new", "updated", "unchanged")
 def build_report(stats: dict[str, Any], reason: str, config_error: str | None) -> dict[str, Any]:
     """Summarise a run: totals, per-source counts, errors by kind, and an overall status.
 
-    Status is ``failed`` when the run did not finish normally or its configuration was
-    broken, ``partial`` when some fetches failed, otherwise ``ok``.
+    A source failed when none of its entry points (sitemaps, feeds, sections) could be read.
+    The run is ``failed`` when it did not finish normally, its configuration was broken, or
+    every source failed; ``partial`` when some sources failed; otherwise ``ok``. Single
+    failed fetches inside a working source are logged and counted, not a partial run.
     """
     totals = _section(stats, "arkiv/")
     sources: dict[str, dict[str, Any]] = {}
@@ -20,10 +24,10 @@ def build_report(stats: dict[str, Any], reason: str, config_error: str | None) -
         if key.startswith("arkiv/source/"):
             source_id = key.split("/")[2]
             sources.setdefault(source_id, _section(stats, f"arkiv/source/{source_id}/"))
-    errors = totals["errors"]
-    if config_error or reason != "finished":
+    failed = sorted(s for s, counts in sources.items() if counts["status"] == "failed")
+    if config_error or reason != "finished" or (sources and len(failed) == len(sources)):
         status = "failed"
-    elif errors:
+    elif failed:
         status = "partial"
     else:
         status = "ok"
@@ -38,9 +42,22 @@ def build_report(stats: dict[str, Any], reason: str, config_error: str | None) -
         "http_responses": stats.get("downloader/response_count", 0),
         "bytes": stats.get("downloader/response_bytes", 0),
         "robots_forbidden": stats.get("robotstxt/forbidden", 0),
-        **totals,
+        **{k: v for k, v in totals.items() if k != "status"},
+        "failed_sources": failed,
         "sources": sources,
     }
+
+
+def write_report_file(data_dir: Path, run_id: int, report: dict[str, Any]) -> Path:
+    """DATA/runs/run-<id>.json: the report where a monitoring script can pick it up."""
+    folder = data_dir / "runs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"run-{run_id:06d}.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    (folder / "latest.json").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
 
 
 def _section(stats: dict[str, Any], prefix: str) -> dict[str, Any]:
@@ -54,11 +71,17 @@ def _section(stats: dict[str, Any], prefix: str) -> dict[str, Any]:
         }
 
     articles = under("articles/")
+    entry = under("entry_points/")
+    errors = under("errors/")
+    # A source failed when none of its own entry points could be read.
+    failed = entry.get("failed", 0) > 0 and entry.get("ok", 0) == 0
     return {
+        "status": "failed" if failed else ("partial" if errors else "ok"),
         "requested": int(stats.get(prefix + "requested", 0)),
         "fetched": int(stats.get(prefix + "fetched", 0)),
         "articles": {outcome: articles.get(outcome, 0) for outcome in _OUTCOMES},
         "gone": int(stats.get(prefix + "gone", 0)),
         "skipped": under("skipped/"),
-        "errors": under("errors/"),
+        "errors": errors,
+        "entry_points": {"ok": entry.get("ok", 0), "failed": entry.get("failed", 0)},
     }

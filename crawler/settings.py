@@ -28,10 +28,10 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
-RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524]  # server trouble; never a 4xx
 REDIRECT_MAX_TIMES = 10
-# 404 and 410 reach the spider: an archived article that answers them is marked gone.
-HTTPERROR_ALLOWED_CODES = [404, 410]
+# 304 answers a conditional revisit; 404 and 410 mark an archived article gone.
+HTTPERROR_ALLOWED_CODES = [304, 404, 410]
 
 # Scrapy's duplicate filter, which also reports redirect loops (they end in a duplicate).
 DUPEFILTER_CLASS = "crawler.dupefilter.RedirectLoopDupeFilter"
@@ -46,8 +46,13 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 500,
     "crawler.pipelines.IndexPipeline": 800,
 }
+DOWNLOADER_MIDDLEWARES = {
+    # After RobotsTxtMiddleware (100): applies robots.txt Crawl-delay to each host's slot.
+    "crawler.middlewares.CrawlDelayMiddleware": 110,
+}
 EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 500,
+    "crawler.extensions.QuietLogs": 0,
 }
 
 # Lokalarkiv keys (None: take it from indexer.config)
@@ -56,6 +61,9 @@ ARKIV_DATA = None  # folder holding archive, WARC files and index
 ARKIV_SOURCES = None  # sources.toml to crawl
 ARKIV_CONTACT = None  # contact address for the User-Agent
 ARKIV_ONLY_SOURCES = ""  # comma-separated source ids to restrict a run to
+ARKIV_FULL = False  # fetch every candidate, ignoring the revisit policy
+ARKIV_SINCE = ""  # YYYY-MM-DD: only what is listed or published on or after this day
+ARKIV_LOCK_HELD = False  # set by `arkiv crawl`, which takes the archive's crawl lock itself
 ARKIV_MAX_SECTION_PAGES = 50  # pagination pages followed per section
 ARKIV_INDEX = True  # sync the search index at the end of the crawl (arkiv crawl --no-index)
 ARKIV_PROGRESS = False  # a live progress line on stderr (arkiv crawl sets it on a terminal)

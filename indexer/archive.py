@@ -72,6 +72,11 @@ CREATE TABLE IF NOT EXISTS versions (
     warc_length INTEGER,
     PRIMARY KEY (article_id, version)
 );
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT PRIMARY KEY,           -- canonical URL of a fetched page that is not an article
+    outcome TEXT NOT NULL,          -- not_article, http_404, http_410, listing
+    last_fetched TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     started TEXT NOT NULL,
@@ -104,6 +109,17 @@ class Change:
     seq: int
     id: str
     article: Article | None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchState:
+    """What earlier crawls learnt of a URL: an archived article, or a page's outcome."""
+
+    kind: str  # "article", or a page outcome: "not_article", "http_404", "listing", …
+    last_fetched: datetime
+    published: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +228,49 @@ class Archive:
                 (_iso(at or datetime.now(UTC)), self._next_seq(), article_id(canonical_url)),
             )
         return cursor.rowcount > 0
+
+    def touch(self, canonical_url: str, at: datetime) -> bool:
+        """An archived article answered 304 Not Modified: it was seen, nothing changed."""
+        with self._transaction():
+            cursor = self._db.execute(
+                "UPDATE articles SET last_seen = ? WHERE id = ?",
+                (_iso(at), article_id(canonical_url)),
+            )
+        return cursor.rowcount > 0
+
+    def note_page(self, canonical_url: str, outcome: str, at: datetime) -> None:
+        """Remember a fetched URL that is not an article (or is missing), so the incremental
+        crawl can leave it alone for a while."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO pages (url, outcome, last_fetched) VALUES (?, ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET outcome = excluded.outcome,"
+                " last_fetched = excluded.last_fetched",
+                (canonical_url, outcome, _iso(at)),
+            )
+
+    def fetch_state(self, canonical_url: str) -> FetchState | None:
+        """What earlier crawls learnt of this URL, or None if it was never fetched."""
+        row = self._db.execute(
+            "SELECT a.last_seen, a.etag, a.last_modified, a.gone_at, v.published"
+            " FROM articles a JOIN versions v ON v.article_id = a.id AND v.version = a.version"
+            " WHERE a.id = ?",
+            (article_id(canonical_url),),
+        ).fetchone()
+        if row is not None:
+            return FetchState(
+                "http_410" if row["gone_at"] else "article",
+                datetime.fromisoformat(row["last_seen"]),
+                datetime.fromisoformat(row["published"]) if row["published"] else None,
+                row["etag"],
+                row["last_modified"],
+            )
+        page = self._db.execute(
+            "SELECT outcome, last_fetched FROM pages WHERE url = ?", (canonical_url,)
+        ).fetchone()
+        if page is None:
+            return None
+        return FetchState(page["outcome"], datetime.fromisoformat(page["last_fetched"]))
 
     def start_run(self, started: datetime | None = None) -> int:
         """Open a crawl run record; returns its id."""
@@ -341,6 +400,22 @@ class Archive:
             " WHERE gone_at IS NOT NULL)"
         ).fetchone()
         return {"articles": one[0], "versions": one[1], "gone": one[2]}
+
+    def backup_to(self, target: Path) -> int:
+        """A consistent copy of the archive database at ``target`` (SQLite's online backup:
+        safe while a crawl writes). Returns the number of pages copied."""
+        tmp = target.with_name(target.name + ".part")
+        try:
+            tmp.unlink(missing_ok=True)
+            with sqlite3.connect(tmp) as copy:
+                self._db.backup(copy, pages=1024)
+                pages = int(copy.execute("PRAGMA page_count").fetchone()[0])
+            copy.close()
+            tmp.replace(target)
+        except (OSError, sqlite3.Error) as exc:
+            tmp.unlink(missing_ok=True)
+            raise ArchiveError(f"cannot back up to {target}: {exc}") from exc
+        return pages
 
     # ------------------------------------------------------------------ internals
 

@@ -39,7 +39,9 @@ for _command in (
     search_commands.show,
     export_command.export,
     crawl_commands.stats,
+    crawl_commands.runs,
     crawl_commands.sources,
+    crawl_commands.backup,
 ):
     arkiv.add_command(_command)
 

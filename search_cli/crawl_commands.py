@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from indexer.archive import Archive
-from indexer.errors import ArchiveError
-from search_cli.options import EXIT_ERROR, EXIT_PARTIAL, data_option, make_config
+from indexer.config import Config
+from indexer.errors import ArchiveError, LockedError
+from indexer.lock import CrawlLock
+from search_cli.options import EXIT_ERROR, EXIT_LOCKED, EXIT_PARTIAL, data_option, make_config
 from search_cli.output import counts_line, print_json, table
 
 if TYPE_CHECKING:
@@ -51,6 +54,14 @@ def _load_sources(path: Path | None) -> list[Source]:
     show_default=True,
     help="Update the search index at the end of the crawl.",
 )
+@click.option(
+    "--full", is_flag=True, help="Fetch every article again, ignoring the revisit policy."
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only articles listed or published on or after this day (YYYY-MM-DD).",
+)
 @click.option("-v", "--verbose", count=True, help="-v: log each article; -vv: debug.")
 def crawl(
     data_dir: Path | None,
@@ -59,13 +70,20 @@ def crawl(
     only: tuple[str, ...],
     overrides: tuple[str, ...],
     update_index: bool,
+    full: bool,
+    since: datetime | None,
     verbose: int,
 ) -> None:
     """Crawl the sources into the archive (same as `scrapy crawl news`).
 
+    Incremental: what the archive holds is fetched again only when a sitemap or feed says it
+    changed or it is due for a revisit (young articles often, old ones rarely), and then
+    with a conditional request. One crawl per archive at a time.
+
     \b
-    Example:
+    Examples:
       arkiv crawl --data ./data --sources my-sources.toml
+      arkiv crawl --source vimmerby-nyheter --since 2025-08-01
     """
     config = make_config(config_file, data_dir=data_dir, sources_path=sources_path)
     sources = _load_sources(config.sources_path)
@@ -75,34 +93,54 @@ def crawl(
             f"unknown source id(s): {', '.join(sorted(unknown))} (`arkiv sources` lists them)",
             param_hint="--source",
         )
-    settings = {"ARKIV_INDEX": str(update_index), **dict(map(_parse_setting, overrides))}
+    settings = {
+        "ARKIV_INDEX": str(update_index),
+        "ARKIV_FULL": str(full),
+        "ARKIV_SINCE": since.date().isoformat() if since else "",
+        "ARKIV_LOCK_HELD": "True",
+        **dict(map(_parse_setting, overrides)),
+    }
 
     from crawler.run import crawl_settings, run_crawl
 
     started = time.monotonic()
-    run_id = run_crawl(
-        crawl_settings(
-            config,
-            config_file=str(config_file) if config_file else None,
-            only_sources=only,
-            overrides=settings,
-            log_level=("WARNING", "INFO", "DEBUG")[min(verbose, 2)],
-            progress=sys.stderr.isatty(),
+    lock = CrawlLock(config.data_dir)
+    try:
+        lock.acquire()
+    except LockedError as exc:
+        click.echo(f"Error: {exc}\nHint: {exc.hint}", err=True)
+        sys.exit(EXIT_LOCKED)
+    if lock.previous:
+        click.echo(
+            f"notice: took over a crawl lock left by process {lock.previous.get('pid')},"
+            " which is no longer running",
+            err=True,
         )
-    )
+    try:
+        run_id = run_crawl(
+            crawl_settings(
+                config,
+                config_file=str(config_file) if config_file else None,
+                only_sources=only,
+                overrides=settings,
+                log_level=("WARNING", "INFO", "DEBUG")[min(verbose, 2)],
+                progress=sys.stderr.isatty(),
+            )
+        )
+    finally:
+        lock.release()
     with Archive(config.archive_path) as archive:
         run = next((r for r in archive.runs(limit=5) if r.id == run_id), None)
     if run is None:
         raise ArchiveError(f"the crawl did not record a run in {config.archive_path}")
     report = run.report
-    articles = report.get("articles", {})
     click.echo(
-        f"crawl {run.status}: {articles.get('new', 0)} new, {articles.get('updated', 0)} updated,"
-        f" {articles.get('unchanged', 0)} unchanged, {report.get('gone', 0)} gone;"
-        f" skipped {counts_line(report.get('skipped', {}))};"
-        f" errors {counts_line(report.get('errors', {}))}"
+        f"crawl {run.status}: {summary(report)}"
         f" ({time.monotonic() - started:.1f} s, run {run.id}, archive {config.archive_path})"
     )
+    for failed in report.get("failed_sources", []):
+        errors = report["sources"][failed]["errors"]
+        click.echo(f"source failed: {failed} ({counts_line(errors)})", err=True)
     if report.get("config_error"):
         raise click.ClickException(str(report["config_error"]))
     if run.status == "failed":
@@ -182,12 +220,7 @@ def stats(data_dir: Path | None, config_file: Path | None, run_count: int, as_js
       arkiv stats --data ./data
     """
     config = make_config(config_file, data_dir=data_dir)
-    if not config.archive_path.exists():
-        raise ArchiveError(
-            f"no archive at {config.archive_path}",
-            hint="Run `arkiv crawl` first, or point --data (ARKIV_DATA) at an existing archive.",
-        )
-    with Archive(config.archive_path) as archive:
+    with _existing_archive(config) as archive:
         data: dict[str, Any] = {
             "archive": str(config.archive_path),
             "totals": archive.totals(),
@@ -219,6 +252,71 @@ def stats(data_dir: Path | None, config_file: Path | None, run_count: int, as_js
          sum(r["report"].get("errors", {}).values()))
         for r in data["runs"]
     ]))  # fmt: skip
+
+
+def summary(report: dict[str, Any]) -> str:
+    """The counts of a run report in one line."""
+    articles = report.get("articles", {})
+    return (
+        f"{report.get('http_requests', 0)} requests; {articles.get('new', 0)} new,"
+        f" {articles.get('updated', 0)} updated, {articles.get('unchanged', 0)} unchanged,"
+        f" {report.get('gone', 0)} gone; skipped {counts_line(report.get('skipped', {}))};"
+        f" errors {counts_line(report.get('errors', {}))}"
+    )
+
+
+@click.command()
+@data_option
+@click.option("--limit", default=10, show_default=True, help="How many runs to list.")
+@click.option("--json", "as_json", is_flag=True, help="The full reports as JSON.")
+def runs(data_dir: Path | None, config_file: Path | None, limit: int, as_json: bool) -> None:
+    """List recent crawl runs with their status and counts.
+
+    \b
+    Example:
+      arkiv runs --limit 5
+    """
+    config = make_config(config_file, data_dir=data_dir)
+    with _existing_archive(config) as archive:
+        recent = archive.runs(limit=limit)
+    if as_json:
+        print_json([{"id": r.id, "status": r.status, **r.report} for r in recent])
+        return
+    rows = [
+        (r.id, r.started[:19], (r.finished or "")[:19], r.status, summary(r.report)) for r in recent
+    ]
+    click.echo(table(("run", "started (UTC)", "finished", "status", "counts"), rows))
+
+
+@click.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@data_option
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def backup(target: Path, data_dir: Path | None, config_file: Path | None, force: bool) -> None:
+    """Copy the archive database to TARGET, consistently, even while a crawl runs.
+
+    Uses SQLite's online backup API. The WARC files are append-only and never rewritten
+    once closed: copy them with rsync (see docs/SCHEDULING.md).
+
+    \b
+    Example:
+      arkiv backup /backups/lokalarkiv-$(date +%F).sqlite3
+    """
+    config = make_config(config_file, data_dir=data_dir)
+    if target.exists() and not force:
+        raise click.UsageError(f"{target} exists; use --force to overwrite it")
+    with _existing_archive(config) as archive:
+        pages = archive.backup_to(target)
+    click.echo(f"backed up {config.archive_path} to {target} ({pages} pages)")
+
+
+def _existing_archive(config: Config) -> Archive:
+    if not config.archive_path.exists():
+        raise ArchiveError(
+            f"no archive at {config.archive_path}",
+            hint="Run `arkiv crawl` first, or point --data (ARKIV_DATA) at an existing archive.",
+        )
+    return Archive(config.archive_path)
 
 
 def _parse_setting(item: str) -> tuple[str, str]:

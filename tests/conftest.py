@@ -166,11 +166,12 @@ def first_crawl(sample_site: RunningSite, tmp_path_factory: pytest.TempPathFacto
 def second_crawl(
     sample_site: RunningSite, first_crawl: Crawl, tmp_path_factory: pytest.TempPathFactory
 ) -> Crawl:
-    """The same archive crawled again after the site moved to edition 2 (then back to 1)."""
+    """The same archive crawled again in full after the site moved to edition 2 (then back
+    to 1): every known article fetched again, so updates and removals are all seen."""
     data = tmp_path_factory.mktemp("crawl2") / "data"
     shutil.copytree(first_crawl.data, data)
     sample_site.set_edition(2)
     try:
-        return do_crawl(sample_site, data)
+        return do_crawl(sample_site, data, "--full")
     finally:
         sample_site.set_edition(1)

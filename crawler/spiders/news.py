@@ -1,27 +1,34 @@
 """NewsSpider: discovers articles through sitemaps, feeds and section pages of every source.
 
-The spider only discovers and fetches; the pipelines extract, archive and index.
+The spider only discovers and fetches; the pipelines extract, archive and index. It is
+incremental: what the archive already holds is fetched again only when a sitemap or feed says
+it changed or the revisit policy (crawler.revisit) says it is due, and then conditionally
+(If-None-Match / If-Modified-Since). ARKIV_FULL fetches everything.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.context import config_from_settings
+from crawler.dates import STOCKHOLM
 from crawler.discovery import InvalidListing, parse_listing
 from crawler.fetch_errors import classify_failure
 from crawler.items import PageItem
+from crawler.revisit import conditional_headers, fetch_decision
 from crawler.sources import Source, load_sources
 from crawler.urls import canonicalize_url
-from indexer.errors import ConfigError
+from indexer.archive import Archive
+from indexer.errors import ArkivError
 
 _NEXT_WORDS = re.compile(r"^(nästa|nästa sida|äldre|äldre artiklar|fler|visa fler|»|›|>)$", re.I)
 _PAGE_PARAMS = frozenset({"page", "sida", "p", "offset", "start"})
@@ -32,42 +39,55 @@ class NewsSpider(scrapy.Spider):
 
     name = "news"
 
+    sources: list[Source]
+    config_error: str | None
+    archive: Archive | None  # read side: what earlier runs fetched
+    full: bool  # ignore the revisit policy
+    since: date | None  # only what is listed, or was published, on or after this day
+    max_section_pages: int
+    seen: set[str]  # canonical URLs of article candidates considered in this run
+    seen_pages: set[str]  # sitemaps, feeds and section pages requested in this run
+    section_pages: dict[str, int]  # pages followed per source section, for the pagination cap
+    user_agent: str  # read by Scrapy's UserAgentMiddleware when set
+
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
-        spider.sources = []
-        spider.config_error = None
-        only = {s for s in crawler.settings.get("ARKIV_ONLY_SOURCES", "").split(",") if s}
+        settings = crawler.settings
+        spider.sources, spider.config_error, spider.archive = [], None, None
+        spider.full = settings.getbool("ARKIV_FULL")
+        since = settings.get("ARKIV_SINCE")
+        spider.since = date.fromisoformat(since) if since else None
+        spider.max_section_pages = settings.getint("ARKIV_MAX_SECTION_PAGES", 50)
+        spider.seen, spider.seen_pages, spider.section_pages = set(), set(), {}
+        only = {s for s in settings.get("ARKIV_ONLY_SOURCES", "").split(",") if s}
         try:
-            config = config_from_settings(crawler.settings)
+            config = config_from_settings(settings)
             sources = load_sources(config.sources_path)
-        except ConfigError as exc:
+            spider.archive = Archive(config.archive_path)
+        except ArkivError as exc:
             # One clear line and no requests; the run is recorded as failed.
             spider.config_error = str(exc)
             spider.logger.error("%s", exc)
             return spider
         spider.sources = [s for s in sources if s.enabled and (not only or s.id in only)]
-        spider.max_section_pages = crawler.settings.getint("ARKIV_MAX_SECTION_PAGES", 50)
-        spider.seen = set()
-        spider.seen_pages = set()
-        spider.section_pages = {}
+        if config.contact:
+            spider.user_agent = f"{settings.get('USER_AGENT')} (contact: {config.contact})"
+        crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
         return spider
-
-    sources: list[Source]
-    config_error: str | None
-    max_section_pages: int
-    seen: set[str]  # canonical URLs of article candidates requested in this run
-    seen_pages: set[str]  # sitemaps, feeds and section pages requested in this run
-    section_pages: dict[str, int]  # pages followed per source section, for the pagination cap
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for source in self.sources:
             for url in (*source.sitemaps, *source.feeds):
-                for request in self._listing_request(canonicalize_url(url), source):
+                for request in self._listing_request(canonicalize_url(url), source, entry=True):
                     yield request
             for url in source.sections:
-                for request in self._section_request(canonicalize_url(url), source, 0):
+                for request in self._section_request(canonicalize_url(url), source, 0, True):
                     yield request
+
+    def on_closed(self, spider: Any, reason: str) -> None:
+        if self.archive is not None:
+            self.archive.close()
 
     # ------------------------------------------------------------------ callbacks
 
@@ -77,8 +97,10 @@ class NewsSpider(scrapy.Spider):
             listing = parse_listing(response.body)
         except InvalidListing as exc:
             self._count(source, "errors/invalid_listing")
+            self._entry_point(response.request, source, ok=False)
             self.logger.warning("invalid sitemap or feed %s: %s", response.url, exc.reason)
             return
+        self._entry_point(response.request, source, ok=True)
         for entry in listing.entries:
             url = canonicalize_url(entry.url, base=response.url)
             if not url or not source.allows(url) or source.is_ignored(url):
@@ -86,12 +108,15 @@ class NewsSpider(scrapy.Spider):
             if listing.kind == "sitemapindex":
                 yield from self._listing_request(url, source)
             elif source.is_article_candidate(url):
-                yield from self._article_request(url, source)
+                if self.since and entry.modified and entry.modified.date() < self.since:
+                    continue
+                yield from self._article_request(url, source, entry.modified)
 
     def parse_section(
         self, response: Response, source: Source, depth: int
     ) -> Iterator[scrapy.Request]:
         """A section front: request article links, follow pagination and sub-sections."""
+        self._entry_point(response.request, source, ok=True)
         if not isinstance(response, TextResponse):
             return
         for url in self._pagination(response, source):
@@ -104,18 +129,18 @@ class NewsSpider(scrapy.Spider):
             if not url or not source.allows(url) or source.is_ignored(url):
                 continue
             if source.is_article_candidate(url):
-                yield from self._article_request(url, source)
+                yield from self._article_request(url, source, None)
             elif depth < source.section_depth:
                 yield from self._section_request(url, source, depth + 1)
 
     def parse_article(self, response: Response, source: Source) -> Iterator[PageItem]:
-        """An article candidate: hand the page (or its 404/410) to the pipelines."""
+        """An article candidate: hand the page (or its 304/404/410) to the pipelines."""
         self._count(source, "fetched")
         if isinstance(response, TextResponse):
             canonical = response.xpath("//link[@rel='canonical']/@href").get()
             if canonical:
                 self.seen.add(canonicalize_url(canonical, base=response.url))
-        elif response.status not in (404, 410):
+        elif response.status not in (304, 404, 410):
             self._count(source, "skipped/not_html")
             self.logger.info("not HTML, skipped: %s", response.url)
             return
@@ -143,31 +168,70 @@ class NewsSpider(scrapy.Spider):
             self.logger.debug("forbidden by robots.txt: %s", request.url)
             return
         self._count(source, f"errors/{kind}")
+        self._entry_point(request, source, ok=False)
         self.logger.warning("fetch failed: %s: %s (%s)", request.url, kind, reason)
 
     # ------------------------------------------------------------------ helpers
 
-    def _article_request(self, url: str, source: Source) -> Iterator[scrapy.Request]:
+    def _article_request(
+        self, url: str, source: Source, listed: datetime | None
+    ) -> Iterator[scrapy.Request]:
         if url in self.seen:
             return
         self.seen.add(url)
+        state = self.archive.fetch_state(url) if self.archive is not None else None
+        if self.full:
+            fetch, reason = True, "full crawl"
+        else:
+            fetch, reason = fetch_decision(state, listed, datetime.now(UTC))
+        if fetch and self.since and state and state.published:
+            fetch = state.published.astimezone(STOCKHOLM).date() >= self.since
+            reason = reason if fetch else "published before --since"
+        if not fetch:
+            self._count(source, "skipped/not_due")
+            self.logger.debug("not fetched: %s (%s)", url, reason)
+            return
         self._count(source, "requested")
-        yield self._request(url, source, self.parse_article)
+        yield self._request(url, source, self.parse_article, headers=conditional_headers(state))
 
-    def _listing_request(self, url: str, source: Source) -> Iterator[scrapy.Request]:
+    def _listing_request(
+        self, url: str, source: Source, entry: bool = False
+    ) -> Iterator[scrapy.Request]:
         if url not in self.seen_pages:
             self.seen_pages.add(url)
-            yield self._request(url, source, self.parse_listing)
+            yield self._request(url, source, self.parse_listing, entry=entry)
 
-    def _section_request(self, url: str, source: Source, depth: int) -> Iterator[scrapy.Request]:
+    def _section_request(
+        self, url: str, source: Source, depth: int, entry: bool = False
+    ) -> Iterator[scrapy.Request]:
         if url not in self.seen_pages:
             self.seen_pages.add(url)
-            yield self._request(url, source, self.parse_section, depth=depth)
+            yield self._request(url, source, self.parse_section, entry=entry, depth=depth)
 
-    def _request(self, url: str, source: Source, callback: Any, **kwargs: Any) -> scrapy.Request:
+    def _request(
+        self,
+        url: str,
+        source: Source,
+        callback: Any,
+        headers: dict[str, str] | None = None,
+        entry: bool = False,
+        **kwargs: Any,
+    ) -> scrapy.Request:
         return scrapy.Request(
-            url, callback=callback, errback=self.on_error, cb_kwargs={"source": source, **kwargs}
+            url,
+            callback=callback,
+            errback=self.on_error,
+            headers=headers,
+            cb_kwargs={"source": source, **kwargs},
+            # One download slot (politeness delay, concurrency) per host and port.
+            meta={"download_slot": urlsplit(url).netloc, "arkiv_entry": entry},
         )
+
+    def _entry_point(self, request: Any, source: Source, ok: bool) -> None:
+        """Count how the source's own entry points fared: a source whose entry points all
+        failed is reported as failed."""
+        if request is not None and request.meta.get("arkiv_entry"):
+            self._count(source, f"entry_points/{'ok' if ok else 'failed'}")
 
     def _pagination(self, response: TextResponse, source: Source) -> list[str]:
         here = urlsplit(response.url)
