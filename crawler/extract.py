@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import trafilatura
 from lxml.etree import ParserError
 from lxml.html import HtmlElement
+from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 from w3lib.encoding import html_to_unicode
 
@@ -119,19 +120,26 @@ def extract_article(
         html = decode_html(html)
     tree = _parse(html)
     meta = read_page_meta(tree)
+    # Trafilatura's own metadata pass (title, byline, htmldate) repeats much of what the
+    # page's markup already told us, so it runs only where the markup is silent.
     doc = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, include_comments=False, include_tables=False
+        tree, url=url, with_metadata=False, include_comments=False, include_tables=False
     )
     text = (getattr(doc, "text", None) or "").strip()
+    title = _title(meta, None, source_name)
+    dates = _dates(meta, None, url, now)
+    authors = jsonld_authors(meta.jsonld) or meta.byline
+    if not title or dates.source in ("url", "none"):
+        fallback = extract_metadata(tree, url)
+        title = title or _title(meta, fallback.title, source_name)
+        dates = _dates(meta, fallback.date, url, now)
+        authors = authors or _trafilatura_authors(fallback)
+    authors = authors or _meta_authors(meta)
 
-    title = _title(meta, getattr(doc, "title", None), source_name)
     lead = _lead(meta)
     body = _strip_repeats(text, title, lead)
     paywalled = _paywalled(meta, text)
-    dates = _dates(meta, getattr(doc, "date", None), url, now)
     _check_is_article(meta, title, body, lead, paywalled, dates)
-
-    authors = jsonld_authors(meta.jsonld) or meta.byline or _trafilatura_authors(doc)
     canonical = _own_canonical(meta.canonical, url)
     language, score = detect_language(f"{title}. {lead} {body}")
     return Article(
@@ -299,6 +307,11 @@ def _section(meta: PageMeta) -> str | None:
 def _trafilatura_authors(doc: object) -> list[str]:
     raw = getattr(doc, "author", None)
     return parse_byline(raw.replace(";", ",")) if isinstance(raw, str) else []
+
+
+def _meta_authors(meta: PageMeta) -> list[str]:
+    raw = meta.og.get("author") or meta.og.get("article:author") or ""
+    return parse_byline(raw) if raw and not raw.startswith("http") else []
 
 
 def _str(value: object) -> str | None:

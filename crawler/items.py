@@ -21,6 +21,7 @@ class PageItem:
     source_name: str
     article: Article | None = field(default=None, repr=False)
     not_article: str | None = None  # why extraction found no article, if it did not
+    warc_record: bytes = field(default=b"", repr=False)  # the response as a WARC record
 
     def header(self, name: str) -> str | None:
         """The first value of a response header, case-insensitively."""

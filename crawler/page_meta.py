@@ -179,13 +179,12 @@ def _read_times(scope: HtmlElement, meta: PageMeta) -> None:
 
 
 def _by_class(scope: HtmlElement, names: tuple[str, ...]) -> list[HtmlElement]:
-    condition = " or ".join(
-        f"contains(concat(' ', translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-        f"'abcdefghijklmnopqrstuvwxyz'), ' '), '{name}')"
-        for name in names
-    )
-    result: list[HtmlElement] = scope.xpath(f".//*[{condition}]")
-    return result
+    """Elements whose class attribute contains one of ``names`` (case-insensitive)."""
+    return [
+        node
+        for node in scope.xpath(".//*[@class]")
+        if any(name in node.get("class", "").lower() for name in names)
+    ]
 
 
 def _first_by_class(scope: HtmlElement, names: tuple[str, ...]) -> str | None:

@@ -10,8 +10,8 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, DropItem
 
 from crawler.context import config_from_settings
-from crawler.extract import NotAnArticle, decode_html, extract_article
 from crawler.items import PageItem
+from crawler.processing import Page, PageProcessor, default_workers
 from crawler.run_report import build_report, write_report_file
 from crawler.urls import canonicalize_url
 from indexer.archive import Archive
@@ -36,30 +36,46 @@ class _Counting:
 
 
 class ExtractPipeline(_Counting):
-    """Page -> Article; drops pages that are not articles, with the reason."""
+    """Page -> Article, in worker processes (ARKIV_EXTRACT_WORKERS); a page that is not an
+    article is marked with the reason, for the archive pipeline to remember and drop."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        workers = crawler.settings.get("ARKIV_EXTRACT_WORKERS")
+        self.processor = PageProcessor(default_workers() if workers is None else int(workers))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractPipeline:
         return cls(crawler)
 
-    def process_item(self, item: PageItem) -> PageItem:
+    async def process_item(self, item: PageItem) -> PageItem:
         if item.status != 200:
             return item  # 304/404/410: the archive pipeline records what they mean
-        try:
-            article = extract_article(
-                decode_html(item.body, item.header("Content-Type")),
-                item.url,
-                source_id=item.source_id,
-                source_name=item.source_name,
-                fetched_at=item.fetched_at,
-            )
-        except NotAnArticle as exc:
-            item.not_article = exc.reason  # the archive pipeline remembers the URL
+        page = Page(
+            item.url,
+            item.status,
+            item.headers,
+            item.body,
+            item.fetched_at,
+            item.source_id,
+            item.source_name,
+        )
+        result = await self.processor.process(page)
+        if result.article is None:
+            item.not_article = result.not_article
             return item
+        article = result.article
         article.etag = item.header("ETag")
         article.last_modified = item.header("Last-Modified")
-        item.article = article
+        item.article, item.warc_record = article, result.warc_record
+        # Fetched under an alias: the canonical URL now counts as seen for this run too.
+        seen = getattr(self.crawler.spider, "seen", None)
+        if seen is not None:
+            seen.add(article.canonical_url)
         return item
+
+    def close_spider(self) -> None:
+        self.processor.close()
 
 
 class ArchivePipeline(_Counting):
@@ -118,9 +134,7 @@ class ArchivePipeline(_Counting):
             raise DropItem(f"nothing extracted: {item.url}", log_level="DEBUG")
 
         def write_raw() -> WarcRef:
-            return self.warc.write_response(
-                item.url, item.status, item.headers, item.body, item.fetched_at
-            )
+            return self.warc.append(item.warc_record)
 
         try:
             outcome = self.archive.add_version(article, write_raw)

@@ -66,4 +66,5 @@ ARKIV_SINCE = ""  # YYYY-MM-DD: only what is listed or published on or after thi
 ARKIV_LOCK_HELD = False  # set by `arkiv crawl`, which takes the archive's crawl lock itself
 ARKIV_MAX_SECTION_PAGES = 50  # pagination pages followed per section
 ARKIV_INDEX = True  # sync the search index at the end of the crawl (arkiv crawl --no-index)
+ARKIV_EXTRACT_WORKERS = None  # extraction processes; None: one per core, 0: in-process
 ARKIV_PROGRESS = False  # a live progress line on stderr (arkiv crawl sets it on a terminal)

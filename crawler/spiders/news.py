@@ -136,11 +136,7 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response, source: Source) -> Iterator[PageItem]:
         """An article candidate: hand the page (or its 304/404/410) to the pipelines."""
         self._count(source, "fetched")
-        if isinstance(response, TextResponse):
-            canonical = response.xpath("//link[@rel='canonical']/@href").get()
-            if canonical:
-                self.seen.add(canonicalize_url(canonical, base=response.url))
-        elif response.status not in (304, 404, 410):
+        if not isinstance(response, TextResponse) and response.status not in (304, 404, 410):
             self._count(source, "skipped/not_html")
             self.logger.info("not HTML, skipped: %s", response.url)
             return

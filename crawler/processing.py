@@ -1,0 +1,89 @@
+"""From a fetched page to an Article, in this process or in worker processes.
+
+Extraction is the CPU-heavy step of a crawl, and Scrapy runs in one thread: handing it to a
+pool of worker processes lets fetching, archiving and extracting overlap on several cores.
+Workers are started with "spawn" (a fresh interpreter: no threads inherited from Twisted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+
+from crawler.extract import NotAnArticle, decode_html, extract_article
+from indexer.article import Article
+from indexer.warc import response_record
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What extraction needs of a fetched page (small and picklable)."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    fetched_at: datetime
+    source_id: str
+    source_name: str
+
+    @property
+    def content_type(self) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == "content-type"), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """The page's Article and its WARC record (compressed), or why it is not an article."""
+
+    article: Article | None
+    warc_record: bytes = b""
+    not_article: str | None = None
+
+
+def process_page(page: Page) -> Processed:
+    """Extract the article, and build its WARC record while we are at it (both CPU work that
+    a worker process can do, leaving the crawling process to crawl)."""
+    try:
+        article = extract_article(
+            decode_html(page.body, page.content_type),
+            page.url,
+            source_id=page.source_id,
+            source_name=page.source_name,
+            fetched_at=page.fetched_at,
+        )
+    except NotAnArticle as exc:
+        return Processed(None, not_article=exc.reason)
+    record = response_record(page.url, page.status, page.headers, page.body, page.fetched_at)
+    return Processed(article, record)
+
+
+def default_workers() -> int:
+    """One worker per core (measured on 2 cores: 2 workers beat 1 by a quarter, as Scrapy's
+    own process waits on the network much of the time); in-process on a single core."""
+    cores = os.cpu_count() or 1
+    return cores if cores > 1 else 0
+
+
+class PageProcessor:
+    """Runs process_page in ``workers`` processes, or in this process when ``workers`` is 0."""
+
+    def __init__(self, workers: int) -> None:
+        self._pool: Executor | None = None
+        if workers > 0:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+    async def process(self, page: Page) -> Processed:
+        if self._pool is None:
+            return process_page(page)
+        return await asyncio.get_running_loop().run_in_executor(self._pool, process_page, page)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
