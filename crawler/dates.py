@@ -108,6 +108,20 @@ def parse_iso_datetime(value: str) -> datetime | None:
     return parsed
 
 
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]\d)[/-]([0-3]\d)(?:/|$|-)")
+
+
+def date_in_url(url: str) -> date | None:
+    """The publication day many news URLs carry (/2025/08/09/…), if any."""
+    match = _URL_DATE.search(url)
+    if not match:
+        return None
+    try:
+        return date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
 def to_stockholm(value: datetime) -> datetime:
     """The same instant in Europe/Stockholm (the archive's display zone)."""
     return value.astimezone(STOCKHOLM)

@@ -9,7 +9,7 @@ import codecs
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from urllib.parse import urlsplit
 
 import trafilatura
@@ -20,6 +20,8 @@ from trafilatura.utils import load_html
 from w3lib.encoding import html_to_unicode
 
 from crawler.dates import (
+    STOCKHOLM,
+    date_in_url,
     find_date_lines,
     parse_iso_datetime,
     parse_swedish_date,
@@ -47,7 +49,6 @@ MIN_TEASER_CHARS = 80  # a paywalled teaser may be short
 MIN_UNDATED_CHARS = 1500  # without any date evidence, only long text counts
 MAX_DATE_STAMPS = 2  # an article shows published and perhaps updated; a list shows many
 MIN_HEADLINE_WORDS = 3
-_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]\d)[/-]([0-3]\d)(?:/|$|-)")
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 
 
@@ -259,11 +260,9 @@ def _dates(meta: PageMeta, trafilatura_date: str | None, url: str, now: datetime
         published = parse_iso_datetime(trafilatura_date)
         if published:
             return _Dates(published, None, "htmldate")
-    match = _URL_DATE.search(url)
-    if match:
-        published = parse_iso_datetime("-".join(match.groups()))
-        if published:
-            return _Dates(published, None, "url")
+    day = date_in_url(url)
+    if day:
+        return _Dates(datetime.combine(day, time(), tzinfo=STOCKHOLM), None, "url")
     return _Dates(None, None, "none")
 
 

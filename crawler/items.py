@@ -13,6 +13,7 @@ class PageItem:
     """A fetched article candidate. ``article`` is filled by ExtractPipeline."""
 
     url: str  # after redirects
+    requested_url: str  # as the spider asked for it, before redirects
     status: int
     headers: list[tuple[str, str]]
     body: bytes  # as received (after Content-Encoding); decoded by the extract pipeline

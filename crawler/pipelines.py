@@ -108,6 +108,8 @@ class ArchivePipeline(_Counting):
             raise CloseSpider(f"archive unavailable: {exc}") from exc
         self.config = config
         self.warc = WarcStore(config.warc_dir, max_bytes=config.warc_max_mb * 1024 * 1024)
+        for name, removed in self.warc.repaired:
+            logger.warning("cut %d bytes of an interrupted record from WARC file %s", removed, name)
         self.run_id = self.archive.start_run(datetime.now(UTC))
         self.stats.set_value("arkiv/run_id", self.run_id)
 
@@ -143,6 +145,10 @@ class ArchivePipeline(_Counting):
             logger.error("cannot archive %s: %s", item.url, exc)
             raise DropItem(f"archive failed: {item.url}", log_level="DEBUG") from exc
         self.count(item, f"articles/{outcome}")
+        # Other URLs that led here (tracking-free alias paths, redirects) are remembered, so
+        # the next crawl does not fetch the same article again under them.
+        for alias in {url, canonicalize_url(item.requested_url)} - {article.canonical_url}:
+            self.archive.note_page(alias, "alias", item.fetched_at)
         if outcome != "unchanged":
             logger.info("%s article: %s", outcome, item.url)
         return item

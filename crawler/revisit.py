@@ -20,7 +20,7 @@ REVISIT_SCHEDULE: tuple[tuple[timedelta, timedelta], ...] = (
     (timedelta(days=30), timedelta(days=7)),
 )
 OLD_ARTICLE_REVISIT = timedelta(days=60)
-NOT_AN_ARTICLE_REVISIT = timedelta(days=30)  # section-linked pages that were not articles
+NOT_AN_ARTICLE_REVISIT = timedelta(days=30)  # pages that were not articles, or aliases of one
 MISSING_REVISIT = timedelta(days=7)  # URLs that answered 404/410
 
 
@@ -62,8 +62,9 @@ def fetch_decision(
 
 
 def conditional_headers(known: FetchState | None) -> dict[str, str]:
-    """If-None-Match / If-Modified-Since for a revisit, so an unchanged page costs a 304."""
-    if known is None or known.kind != "article":
+    """If-None-Match / If-Modified-Since for a revisit of an article or a section page, so an
+    unchanged page costs a 304."""
+    if known is None or known.kind not in ("article", "section", "listing"):
         return {}
     headers = {}
     if known.etag:

@@ -74,8 +74,10 @@ CREATE TABLE IF NOT EXISTS versions (
 );
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY,           -- canonical URL of a fetched page that is not an article
-    outcome TEXT NOT NULL,          -- not_article, http_404, http_410, listing
-    last_fetched TEXT NOT NULL
+    outcome TEXT NOT NULL,          -- not_article, alias, http_404, http_410, section, listing
+    last_fetched TEXT NOT NULL,
+    etag TEXT,                      -- validators of section pages and listings, for
+    last_modified TEXT              -- conditional requests on the next crawl
 );
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -115,7 +117,7 @@ class Change:
 class FetchState:
     """What earlier crawls learnt of a URL: an archived article, or a page's outcome."""
 
-    kind: str  # "article", or a page outcome: "not_article", "http_404", "listing", …
+    kind: str  # "article", or a page outcome: "not_article", "alias", "http_404", …
     last_fetched: datetime
     published: datetime | None = None
     etag: str | None = None
@@ -238,15 +240,27 @@ class Archive:
             )
         return cursor.rowcount > 0
 
-    def note_page(self, canonical_url: str, outcome: str, at: datetime) -> None:
+    def note_page(
+        self,
+        canonical_url: str,
+        outcome: str,
+        at: datetime,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
         """Remember a fetched URL that is not an article (or is missing), so the incremental
-        crawl can leave it alone for a while."""
+        crawl can leave it alone for a while, or ask for it conditionally."""
+        self.note_pages([(canonical_url, outcome, at, etag, last_modified)])
+
+    def note_pages(self, pages: list[tuple[str, str, datetime, str | None, str | None]]) -> None:
+        """:meth:`note_page` for many pages in one transaction."""
         with self._transaction():
-            self._db.execute(
-                "INSERT INTO pages (url, outcome, last_fetched) VALUES (?, ?, ?)"
-                " ON CONFLICT (url) DO UPDATE SET outcome = excluded.outcome,"
-                " last_fetched = excluded.last_fetched",
-                (canonical_url, outcome, _iso(at)),
+            self._db.executemany(
+                "INSERT INTO pages (url, outcome, last_fetched, etag, last_modified)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+                " outcome = excluded.outcome, last_fetched = excluded.last_fetched,"
+                " etag = excluded.etag, last_modified = excluded.last_modified",
+                [(url, outcome, _iso(at), etag, lm) for url, outcome, at, etag, lm in pages],
             )
 
     def fetch_state(self, canonical_url: str) -> FetchState | None:
@@ -266,11 +280,18 @@ class Archive:
                 row["last_modified"],
             )
         page = self._db.execute(
-            "SELECT outcome, last_fetched FROM pages WHERE url = ?", (canonical_url,)
+            "SELECT outcome, last_fetched, etag, last_modified FROM pages WHERE url = ?",
+            (canonical_url,),
         ).fetchone()
         if page is None:
             return None
-        return FetchState(page["outcome"], datetime.fromisoformat(page["last_fetched"]))
+        return FetchState(
+            page["outcome"],
+            datetime.fromisoformat(page["last_fetched"]),
+            None,
+            page["etag"],
+            page["last_modified"],
+        )
 
     def start_run(self, started: datetime | None = None) -> int:
         """Open a crawl run record; returns its id."""

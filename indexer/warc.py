@@ -2,7 +2,9 @@
 
 Each process writes to files of its own and never appends to an existing file, so a crash can
 only cut short the last record of the last file, a record no archive row points at yet: the
-archive commits its row only after the record is written and flushed.
+archive commits its row only after the record is written and flushed. While a file is being
+written, a ``<file>.open`` marker sits beside it; a marker left by a killed crawl makes the
+next crawl cut that file back to its last complete record.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class WarcStore:
         self.folder = folder
         self.max_bytes = max_bytes
         self.prefix = prefix
+        self.repaired = repair_interrupted(folder)  # files a killed crawl left half-written
         self._fh: IO[bytes] | None = None
         self._name = ""
         self._serial = 0
@@ -88,6 +91,7 @@ class WarcStore:
     def close(self) -> None:
         if self._fh is not None:
             self._fh.close()
+            _marker(self.folder / self._name).unlink(missing_ok=True)
         self._fh = None
 
     def _current(self) -> IO[bytes]:
@@ -98,12 +102,51 @@ class WarcStore:
         self._serial += 1
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         self._name = f"{self.prefix}-{stamp}-{os.getpid()}-{self._serial:05d}.warc.gz"
+        _marker(self.folder / self._name).touch()
         self._fh = (self.folder / self._name).open("xb")
         info = _BUILDER.create_warcinfo_record(
             self._name, {"software": "Lokalarkiv", "format": "WARC File Format 1.1"}
         )
         self._fh.write(_gzip_member(info))
         return self._fh
+
+
+def repair_interrupted(folder: Path) -> list[tuple[str, int]]:
+    """Cut every WARC file a killed writer left open back to its last complete record.
+
+    Call only while holding the archive's crawl lock (no other writer). Returns the files
+    repaired and the bytes removed from each.
+    """
+    repaired = []
+    for marker in sorted(folder.glob("*.warc.gz.open")):
+        path = marker.with_suffix("")
+        if path.exists():
+            good = _complete_length(path)
+            removed = path.stat().st_size - good
+            if removed:
+                with path.open("r+b") as fh:
+                    fh.truncate(good)
+                repaired.append((path.name, removed))
+        marker.unlink()
+    return repaired
+
+
+def _complete_length(path: Path) -> int:
+    """The length of the prefix of ``path`` made of whole, readable records."""
+    good = 0
+    with path.open("rb") as fh:
+        records = ArchiveIterator(fh)
+        try:
+            for record in records:
+                record.content_stream().read()
+                good = records.get_record_offset() + records.get_record_length()
+        except Exception:  # any damage ends the good prefix
+            pass
+    return good
+
+
+def _marker(path: Path) -> Path:
+    return path.with_name(path.name + ".open")
 
 
 def read_response(folder: Path, ref: WarcRef) -> StoredResponse:

@@ -20,18 +20,21 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.context import config_from_settings
-from crawler.dates import STOCKHOLM
+from crawler.dates import STOCKHOLM, date_in_url
 from crawler.discovery import InvalidListing, parse_listing
 from crawler.fetch_errors import classify_failure
 from crawler.items import PageItem
 from crawler.revisit import conditional_headers, fetch_decision
 from crawler.sources import Source, load_sources
 from crawler.urls import canonicalize_url
-from indexer.archive import Archive
+from indexer.archive import Archive, FetchState
 from indexer.errors import ArkivError
 
 _NEXT_WORDS = re.compile(r"^(nästa|nästa sida|äldre|äldre artiklar|fler|visa fler|»|›|>)$", re.I)
 _PAGE_PARAMS = frozenset({"page", "sida", "p", "offset", "start"})
+_REDIRECTS = [301, 302, 303, 307, 308]
+_ARTICLE_STATUSES = [*_REDIRECTS, 304, 404, 410]
+_MAX_ARTICLE_HOPS = 5
 
 
 class NewsSpider(scrapy.Spider):
@@ -45,9 +48,12 @@ class NewsSpider(scrapy.Spider):
     full: bool  # ignore the revisit policy
     since: date | None  # only what is listed, or was published, on or after this day
     max_section_pages: int
-    seen: set[str]  # canonical URLs of article candidates considered in this run
+    seen: set[str]  # canonical URLs of article candidates requested in this run
+    known: dict[str, FetchState | None]  # what the archive knows of candidates met this run
+    not_due: set[str]  # candidates left alone by the revisit policy (so far)
     seen_pages: set[str]  # sitemaps, feeds and section pages requested in this run
     section_pages: dict[str, int]  # pages followed per source section, for the pagination cap
+    validators: dict[str, tuple[str, str, datetime, str | None, str | None]]  # see _remember
     user_agent: str  # read by Scrapy's UserAgentMiddleware when set
 
     @classmethod
@@ -60,6 +66,7 @@ class NewsSpider(scrapy.Spider):
         spider.since = date.fromisoformat(since) if since else None
         spider.max_section_pages = settings.getint("ARKIV_MAX_SECTION_PAGES", 50)
         spider.seen, spider.seen_pages, spider.section_pages = set(), set(), {}
+        spider.validators, spider.known, spider.not_due = {}, {}, set()
         only = {s for s in settings.get("ARKIV_ONLY_SOURCES", "").split(",") if s}
         try:
             config = config_from_settings(settings)
@@ -86,13 +93,20 @@ class NewsSpider(scrapy.Spider):
                     yield request
 
     def on_closed(self, spider: Any, reason: str) -> None:
-        if self.archive is not None:
-            self.archive.close()
+        if self.archive is None:
+            return
+        # Validators of section pages and nested listings are kept only when the run
+        # finished: after a crash, a 304 must not hide links the crash kept us from following.
+        if reason == "finished" and self.validators:
+            self.archive.note_pages(list(self.validators.values()))
+        self.archive.close()
 
     # ------------------------------------------------------------------ callbacks
 
     def parse_listing(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
         """A sitemap, sitemap index or feed: follow nested sitemaps, request articles."""
+        if self._unchanged(response, source):
+            return
         try:
             listing = parse_listing(response.body)
         except InvalidListing as exc:
@@ -101,6 +115,7 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("invalid sitemap or feed %s: %s", response.url, exc.reason)
             return
         self._entry_point(response.request, source, ok=True)
+        self._remember(response, "listing")
         for entry in listing.entries:
             url = canonicalize_url(entry.url, base=response.url)
             if not url or not source.allows(url) or source.is_ignored(url):
@@ -117,8 +132,9 @@ class NewsSpider(scrapy.Spider):
     ) -> Iterator[scrapy.Request]:
         """A section front: request article links, follow pagination and sub-sections."""
         self._entry_point(response.request, source, ok=True)
-        if not isinstance(response, TextResponse):
+        if self._unchanged(response, source) or not isinstance(response, TextResponse):
             return
+        self._remember(response, "section")
         for url in self._pagination(response, source):
             key = f"{source.id} {urlsplit(url).path}"
             if self.section_pages.get(key, 1) < self.max_section_pages:
@@ -133,8 +149,13 @@ class NewsSpider(scrapy.Spider):
             elif depth < source.section_depth:
                 yield from self._section_request(url, source, depth + 1)
 
-    def parse_article(self, response: Response, source: Source) -> Iterator[PageItem]:
+    def parse_article(
+        self, response: Response, source: Source
+    ) -> Iterator[PageItem | scrapy.Request]:
         """An article candidate: hand the page (or its 304/404/410) to the pipelines."""
+        if response.status in _REDIRECTS:
+            yield from self._follow_article_redirect(response, source)
+            return
         self._count(source, "fetched")
         if not isinstance(response, TextResponse) and response.status not in (304, 404, 410):
             self._count(source, "skipped/not_html")
@@ -142,6 +163,7 @@ class NewsSpider(scrapy.Spider):
             return
         yield PageItem(
             url=response.url,
+            requested_url=(response.meta.get("redirect_urls") or [response.url])[0],
             status=response.status,
             headers=[
                 (k.decode("latin-1"), v.decode("latin-1"))
@@ -174,35 +196,95 @@ class NewsSpider(scrapy.Spider):
     ) -> Iterator[scrapy.Request]:
         if url in self.seen:
             return
-        self.seen.add(url)
-        state = self.archive.fetch_state(url) if self.archive is not None else None
+        if url not in self.known:
+            self.known[url] = self.archive.fetch_state(url) if self.archive else None
+        state = self.known[url]
         if self.full:
             fetch, reason = True, "full crawl"
         else:
             fetch, reason = fetch_decision(state, listed, datetime.now(UTC))
-        if fetch and self.since and state and state.published:
-            fetch = state.published.astimezone(STOCKHOLM).date() >= self.since
-            reason = reason if fetch else "published before --since"
+        if fetch and self.since:
+            published = state.published if state else None
+            day = published.astimezone(STOCKHOLM).date() if published else date_in_url(url)
+            if day is not None and day < self.since:
+                fetch, reason = False, "published before --since"
         if not fetch:
-            self._count(source, "skipped/not_due")
-            self.logger.debug("not fetched: %s (%s)", url, reason)
+            # Not marked seen: a sitemap met later in the run may still list it as changed.
+            if url not in self.not_due:
+                self.not_due.add(url)
+                self._count(source, "skipped/not_due")
+                self.logger.debug("not fetched: %s (%s)", url, reason)
             return
+        self.seen.add(url)
+        if url in self.not_due:
+            self.not_due.discard(url)
+            self._count(source, "skipped/not_due", -1)
         self._count(source, "requested")
-        yield self._request(url, source, self.parse_article, headers=conditional_headers(state))
+        request = self._request(url, source, self.parse_article, conditional_headers(state))
+        # Redirects of article candidates go through the revisit rules (parse_article); the
+        # list replaces HTTPERROR_ALLOWED_CODES for this request, so it repeats those.
+        request.meta.update(dont_redirect=True, handle_httpstatus_list=_ARTICLE_STATUSES)
+        yield request
+
+    def _follow_article_redirect(
+        self, response: Response, source: Source
+    ) -> Iterator[scrapy.Request]:
+        """An article URL that redirects (an old address, a short link): remember it as an
+        alias, so later crawls skip it, and treat the target as the candidate, with the
+        same revisit rules as any other."""
+        location = _header(response, "Location") or ""
+        target = canonicalize_url(location, base=response.url) if location else ""
+        here = canonicalize_url(response.url)
+        if self.archive is not None:
+            self.archive.note_page(here, "alias", datetime.now(UTC))
+        chain = [*response.meta.get("arkiv_chain", []), here]
+        if target in chain:
+            self._count(source, "errors/redirect_loop")
+            hops = " -> ".join([*chain, target])
+            self.logger.warning("fetch failed: %s: redirect_loop (%s)", chain[0], hops)
+            return
+        if not target or not source.allows(target) or len(chain) > _MAX_ARTICLE_HOPS:
+            self._count(source, "errors/redirect")
+            self.logger.warning("fetch failed: %s: redirect (to %r)", response.url, location)
+            return
+        for request in self._article_request(target, source, None):
+            request.meta["arkiv_chain"] = chain
+            yield request
 
     def _listing_request(
         self, url: str, source: Source, entry: bool = False
     ) -> Iterator[scrapy.Request]:
         if url not in self.seen_pages:
             self.seen_pages.add(url)
-            yield self._request(url, source, self.parse_listing, entry=entry)
+            headers = {} if entry else self._page_validators(url)
+            yield self._request(url, source, self.parse_listing, headers, entry=entry)
 
     def _section_request(
         self, url: str, source: Source, depth: int, entry: bool = False
     ) -> Iterator[scrapy.Request]:
         if url not in self.seen_pages:
             self.seen_pages.add(url)
-            yield self._request(url, source, self.parse_section, entry=entry, depth=depth)
+            headers = {} if entry else self._page_validators(url)
+            yield self._request(url, source, self.parse_section, headers, entry, depth=depth)
+
+    def _page_validators(self, url: str) -> dict[str, str]:
+        """Entry points are always fetched whole; pages found from them are asked for
+        conditionally when an earlier finished run saw them (unless --full)."""
+        if self.full or self.archive is None:
+            return {}
+        return conditional_headers(self.archive.fetch_state(url))
+
+    def _remember(self, response: Response, kind: str) -> None:
+        etag, modified = _header(response, "ETag"), _header(response, "Last-Modified")
+        if etag or modified:
+            url = canonicalize_url(response.request.url if response.request else response.url)
+            self.validators[url] = (url, kind, datetime.now(UTC), etag, modified)
+
+    def _unchanged(self, response: Response, source: Source) -> bool:
+        if response.status != 304:
+            return False
+        self._count(source, "pages_unchanged")
+        return True
 
     def _request(
         self,
@@ -244,10 +326,15 @@ class NewsSpider(scrapy.Spider):
                 urls.append(url)
         return list(dict.fromkeys(urls))
 
-    def _count(self, source: Source, key: str) -> None:
+    def _count(self, source: Source, key: str, count: int = 1) -> None:
         stats = self.crawler.stats
-        stats.inc_value(f"arkiv/{key}")
-        stats.inc_value(f"arkiv/source/{source.id}/{key}")
+        stats.inc_value(f"arkiv/{key}", count)
+        stats.inc_value(f"arkiv/source/{source.id}/{key}", count)
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def _is_page_of(href: str, base: str, path: str) -> bool:

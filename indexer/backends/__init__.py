@@ -69,7 +69,7 @@ class SearchBackend(Protocol):
 # name -> (module, class). The module is imported only when that backend is opened.
 BACKENDS: dict[str, tuple[str, str]] = {
     "tantivy": ("indexer.backends.tantivy", "TantivyBackend"),
-    # "meilisearch": ("indexer.backends.meilisearch", "MeilisearchBackend"),
+    "meilisearch": ("indexer.backends.meilisearch", "MeilisearchBackend"),
 }
 
 

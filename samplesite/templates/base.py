@@ -218,7 +218,9 @@ class Site:
         """Last-Modified/lastmod of an article in ctx's edition."""
         v = art.version(ctx.edition, ctx.now)
         mod = v.modified
-        if art.changed_in(ctx.edition) and ctx.switched_at and "updated" not in art.edition2:
+        # The page changed when the edition switched, whatever "updated" date it displays:
+        # that is when its server would say it was last modified.
+        if art.changed_in(ctx.edition) and ctx.switched_at:
             mod = max(mod, ctx.switched_at)
         return mod
 
