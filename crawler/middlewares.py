@@ -1,7 +1,9 @@
-"""Downloader middleware: robots.txt Crawl-delay, which Scrapy reads but does not apply."""
+"""Downloader middlewares: robots.txt Crawl-delay (Scrapy reads it but does not apply it),
+and exponential backoff before retries (Scrapy retries at once)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -59,3 +61,25 @@ class CrawlDelayMiddleware:
         user_agent = self.crawler.settings.get("USER_AGENT") or "*"
         spider_agent = getattr(self.crawler.spider, "user_agent", None)
         return float(parser.crawl_delay(spider_agent or user_agent) or 0.0)
+
+
+class RetryBackoffMiddleware:
+    """Waits before each retry of a request: ARKIV_RETRY_BACKOFF seconds, doubling with every
+    further retry, at most ARKIV_RETRY_BACKOFF_MAX. A server in trouble gets room to recover."""
+
+    def __init__(self, base: float, most: float) -> None:
+        self.base = base
+        self.most = most
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RetryBackoffMiddleware:
+        settings = crawler.settings
+        return cls(
+            settings.getfloat("ARKIV_RETRY_BACKOFF", 1.0),
+            settings.getfloat("ARKIV_RETRY_BACKOFF_MAX", 60.0),
+        )
+
+    async def process_request(self, request: Any) -> None:
+        retries = int(request.meta.get("retry_times", 0))
+        if retries and self.base > 0:
+            await asyncio.sleep(min(self.base * 2 ** (retries - 1), self.most))

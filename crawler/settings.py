@@ -30,6 +30,8 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524]  # server trouble; never a 4xx
 REDIRECT_MAX_TIMES = 10
+ARKIV_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubling for each further one
+ARKIV_RETRY_BACKOFF_MAX = 60.0
 # 304 answers a conditional revisit; 404 and 410 mark an archived article gone.
 HTTPERROR_ALLOWED_CODES = [304, 404, 410]
 
@@ -49,6 +51,7 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     # After RobotsTxtMiddleware (100): applies robots.txt Crawl-delay to each host's slot.
     "crawler.middlewares.CrawlDelayMiddleware": 110,
+    "crawler.middlewares.RetryBackoffMiddleware": 120,
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 500,

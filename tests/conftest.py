@@ -27,6 +27,7 @@ FAST_CRAWL = (
     "-s", "AUTOTHROTTLE_ENABLED=False",
     "-s", "DOWNLOAD_TIMEOUT=2",
     "-s", "RETRY_TIMES=1",
+    "-s", "ARKIV_RETRY_BACKOFF=0.2",
     "-s", "DOWNLOAD_MAXSIZE=1048576",
     "-s", "CLOSESPIDER_TIMEOUT=120",
 )  # fmt: skip
@@ -49,6 +50,12 @@ class RunningSite:
 
     def set_edition(self, edition: int) -> None:
         request = urllib.request.Request(f"{self.control}/edition/{edition}", method="POST")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+    def reset(self) -> None:
+        """Scenario state back to the start (the page that fails once fails again)."""
+        request = urllib.request.Request(f"{self.control}/reset", method="POST")
         with urllib.request.urlopen(request, timeout=10):
             pass
 
