@@ -36,7 +36,11 @@ Run them from the repository root inside `.venv`.
 """
 
 # Sections in the order a new file lists them: (marker name, heading).
-DOCS_SECTIONS = (("bench_extract", "Extraction"), ("bench_crawl", "Crawl"))
+DOCS_SECTIONS = (
+    ("bench_extract", "Extraction"),
+    ("bench_crawl", "Crawl"),
+    ("bench_recrawl", "Re-crawl (nightly, nothing changed)"),
+)
 
 
 @dataclass(frozen=True, slots=True)

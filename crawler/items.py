@@ -20,6 +20,8 @@ class PageItem:
     fetched_at: datetime
     source_id: str
     source_name: str
+    home_municipality: str = ""  # the source's, a prior for tagging municipalities
+    home_region: str = ""
     article: Article | None = field(default=None, repr=False)
     not_article: str | None = None  # why extraction found no article, if it did not
     warc_record: bytes = field(default=b"", repr=False)  # the response as a WARC record

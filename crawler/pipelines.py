@@ -59,6 +59,8 @@ class ExtractPipeline(_Counting):
             item.fetched_at,
             item.source_id,
             item.source_name,
+            item.home_municipality,
+            item.home_region,
         )
         result = await self.processor.process(page)
         if result.article is None:

@@ -14,6 +14,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
+from crawler.enrich import enrich
 from crawler.extract import NotAnArticle, decode_html, extract_article
 from indexer.article import Article
 from indexer.warc import response_record
@@ -30,6 +31,8 @@ class Page:
     fetched_at: datetime
     source_id: str
     source_name: str
+    home_municipality: str = ""
+    home_region: str = ""
 
     @property
     def content_type(self) -> str | None:
@@ -46,8 +49,8 @@ class Processed:
 
 
 def process_page(page: Page) -> Processed:
-    """Extract the article, and build its WARC record while we are at it (both CPU work that
-    a worker process can do, leaving the crawling process to crawl)."""
+    """Extract and enrich the article, and build its WARC record while we are at it (all CPU
+    work that a worker process can do, leaving the crawling process to crawl)."""
     try:
         article = extract_article(
             decode_html(page.body, page.content_type),
@@ -58,6 +61,7 @@ def process_page(page: Page) -> Processed:
         )
     except NotAnArticle as exc:
         return Processed(None, not_article=exc.reason)
+    enrich(article, home_municipality=page.home_municipality, home_region=page.home_region)
     record = response_record(page.url, page.status, page.headers, page.body, page.fetched_at)
     return Processed(article, record)
 

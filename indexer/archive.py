@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from indexer.article import Article, article_id
+from indexer.article import Article, Person, article_id
 from indexer.errors import ArchiveError
 from indexer.warc import WarcRef
 
@@ -122,6 +122,18 @@ class FetchState:
     published: datetime | None = None
     etag: str | None = None
     last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMention:
+    """One person in one article: who, in which role, what changed, and where it says so."""
+
+    person: Person
+    article_id: str
+    published: datetime | None
+    title: str
+    source: str
+    municipalities: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,6 +376,25 @@ class Archive:
         where = "" if include_gone else "WHERE a.gone_at IS NULL"
         for row in self._db.execute(f"{_CURRENT} {where} ORDER BY a.id"):
             yield _article(row)
+
+    def person_mentions(self) -> Iterator[PersonMention]:
+        """Every person named in a role in the current version of an online article."""
+        rows = self._db.execute(
+            "SELECT a.id, v.published, v.title, a.source, v.municipalities, v.people"
+            " FROM articles a JOIN versions v ON v.article_id = a.id AND v.version = a.version"
+            " WHERE a.gone_at IS NULL AND v.people != '[]' ORDER BY v.published, a.id"
+        )
+        for row in rows:
+            published = datetime.fromisoformat(row["published"]) if row["published"] else None
+            for person in json.loads(row["people"]):
+                yield PersonMention(
+                    Person.from_dict(person),
+                    row["id"],
+                    published,
+                    row["title"],
+                    row["source"],
+                    json.loads(row["municipalities"]),
+                )
 
     def changes_since(self, seq: int) -> Iterator[Change]:
         """The change feed past ``seq``, in order: what a search index must catch up on."""

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from indexer.errors import ArkivError
-from search_cli import crawl_commands, export_command, search_commands
+from search_cli import crawl_commands, export_command, people_command, search_commands
 from search_cli.options import EPILOG
 
 
@@ -38,6 +38,7 @@ for _command in (
     search_commands.search,
     search_commands.show,
     export_command.export,
+    people_command.people,
     crawl_commands.stats,
     crawl_commands.runs,
     crawl_commands.sources,

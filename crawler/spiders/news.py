@@ -174,6 +174,8 @@ class NewsSpider(scrapy.Spider):
             fetched_at=datetime.now(UTC),
             source_id=source.id,
             source_name=source.name,
+            home_municipality=source.municipality,
+            home_region=source.region,
         )
 
     def on_error(self, failure: Failure) -> None:

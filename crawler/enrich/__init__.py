@@ -1,0 +1,79 @@
+"""Enrichment: what a story is about, read from its text (pure functions, no I/O per call).
+
+``enrich(article)`` fills an extracted ``Article``'s municipalities, regions, kinds, people and
+wire fields:
+
+- ``places``: the municipalities the story is about (gazetteer names, genitives, towns,
+  inhabitant forms; ambiguous names only in context) and their län;
+- ``roles``: titles in the text, normalised (kommunchefen -> kommunchef, t.f. -> acting);
+- ``people``: person names, tied to their roles; surnames, first names and "han"/"hon" refer
+  back to one person;
+- ``changes``: appointed, acting, leaving, resigned, retired, dismissed or new_job per person,
+  with the new role and organisation where the story says both;
+- ``kinds``: personnel and/or municipal;
+- ``wire``: agency copy (TT, NTB, ...) and fingerprints for grouping copies of one story.
+
+The data (vocabulary, first names, change phrases, municipal terms) lives in ``data/`` and the
+gazetteer in ``indexer/data``; both are read once per process.
+"""
+
+from __future__ import annotations
+
+from crawler.enrich import changes, kinds, people, places, roles, wire
+from crawler.enrich.wire import fingerprint, similar
+from indexer.article import Article
+
+__all__ = ["enrich", "fingerprint", "similar", "warm_up"]
+
+
+def enrich(article: Article, *, home_municipality: str = "", home_region: str = "") -> Article:
+    """Fill ``article``'s municipalities, regions, kinds, people and wire; return it.
+
+    Args:
+        article: an extracted article (title, lead, body, authors are read).
+        home_municipality: the publishing source's home municipality (a prior for the place
+            tags: it counts more when the story mentions it, and is the tag of a local story
+            that names no other municipality). Not applied to wire copy.
+        home_region: the source's län; the region of a local story that names no municipality
+            when the source has no home municipality.
+
+    The article is updated in place (and returned, for chaining). An agency already set by
+    extraction (from the byline) is kept.
+    """
+    doc = people.Doc(article.title, article.lead, article.body)
+    found_roles = roles.find_roles(doc.text, doc.starts, doc.ends, doc.lower)
+    found_people = people.find_people(doc, frozenset(r.end for r in found_roles))
+    agency = article.wire or wire.detect_wire(
+        article.title, article.lead, article.body, article.authors
+    )
+    municipalities = places.tag_municipalities(
+        doc, found_people, home_municipality=home_municipality, wire=agency is not None
+    )
+    links = people.link_roles(doc, found_roles, found_people)
+    signals = changes.find_signals(doc, found_roles, found_people, links)
+    municipal = kinds.is_municipal(doc)
+    persons = changes.assemble(
+        doc, found_people, links, signals, municipalities, municipal_story=municipal
+    )
+    article.municipalities = municipalities
+    article.regions = places.regions_of(municipalities)
+    if not article.regions and home_region and not agency:
+        article.regions = [home_region]
+    article.kinds = kinds.classify(
+        doc, found_roles, signals, persons, municipalities, municipal_story=municipal
+    )
+    if "personnel" not in article.kinds and any(s.past for s in signals):
+        # outside a personnel story, a change told in the past tense is background
+        # ("Han lämnade politiken i början av nittiotalet")
+        present = [s for s in signals if not s.past]
+        persons = changes.assemble(
+            doc, found_people, links, present, municipalities, municipal_story=municipal
+        )
+    article.people = persons
+    article.wire = agency
+    return article
+
+
+def warm_up() -> None:
+    """Load the gazetteer and the vocabularies now rather than on the first article."""
+    enrich(Article(url="", canonical_url="", source="", title="Kommunchefen slutar", body="."))

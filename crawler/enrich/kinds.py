@@ -1,0 +1,161 @@
+"""Kinds: is the story about a personnel change, about municipal matters, both or neither?
+
+``personnel``: the story is about a change, not a passing mention of one: a change phrase in
+the headline or the lead about a named person or a role ("Kommunchefen säger upp sig",
+"Efter sju år i Eksjö blir hon ny utbildningschef"), or a role in the headline ("Ny rektor på
+Storebro skola") while the story reports a change for someone.
+
+``municipal``: the story is about municipal decisions and services. Words from
+``data/municipal_terms.txt`` (bodies: kommunfullmäktige, kommunstyrelsen, nämnder, förvaltningar,
+kommunen; topics: budget, skattesats, detaljplan, skola, äldreomsorg, VA, ...) are weighed,
+title and lead double; the story needs a body word, a total of ``MUNICIPAL_THRESHOLD`` and a
+municipality. A personnel story about a municipal employer's staff (a municipal role, or an
+organisation that is a kommun, förvaltning, nämnd or räddningstjänst) is municipal as well.
+
+Birthday and obituary pieces ("Gunnar Ekström 90 år", "till minne") are neither, whatever
+offices the person once held.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from crawler.enrich.changes import Signal
+from crawler.enrich.people import Doc
+from crawler.enrich.roles import RoleMention, is_municipal_role
+from indexer.article import Person
+
+__all__ = ["MUNICIPAL_THRESHOLD", "classify", "is_municipal", "municipal_score"]
+
+DATA_DIR = Path(__file__).parent / "data"
+MUNICIPAL_THRESHOLD = 8.0
+_PER_TERM_CAP = 3  # one word repeated counts at most this many times
+_PORTRAIT = re.compile(
+    r"^(?:[A-ZÅÄÖ][\w-]+ ){1,3}\d{2,3} år\b|^\d{2,3} år:|\bfyller \d{2,3}( år)?\b|\btill minne\b|"
+    r"\bminnesord\b|\bhar avlidit\b|\bhar gått bort\b|\bdödsruna\b|\bin memoriam\b",
+    re.IGNORECASE,
+)
+_MUNICIPAL_ORG = re.compile(r"kommun|förvaltning|nämnd|räddningstjänst|stadsbyggnad|region ")
+
+
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    exact: dict[str, tuple[float, bool]]  # word -> (weight, is a body)
+    partial: tuple[tuple[str, float, bool], ...]  # inside compounds and inflections
+    phrases: tuple[tuple[str, float, bool], ...]  # several words
+
+
+@functools.cache
+def _terms() -> _Terms:
+    exact: dict[str, tuple[float, bool]] = {}
+    partial: list[tuple[str, float, bool]] = []
+    phrases: list[tuple[str, float, bool]] = []
+    for raw in (DATA_DIR / "municipal_terms.txt").read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        weight, kind, term = line.split(None, 2)
+        entry = (term, float(weight), kind == "body")
+        if " " in term:
+            phrases.append(entry)
+        elif term in ("kommunen", "kommunens", "kommunala", "kommunal", "kommuner", "skolan"):
+            exact[term] = entry[1:]
+        else:
+            partial.append(entry)
+    return _Terms(exact, tuple(partial), tuple(phrases))
+
+
+_NOT_TERMS = frozenset(
+    {"nämnde", "nämnda", "omnämnd", "omnämnde", "omnämnda", "ovannämnda", "förutnämnda"}
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_terms(word: str) -> tuple[tuple[str, float, bool], ...]:
+    t = _terms()
+    hits = []
+    if word in _NOT_TERMS:
+        return ()
+    if word in t.exact:
+        weight, body = t.exact[word]
+        hits.append((word, weight, body))
+    else:
+        for term, weight, body in t.partial:
+            if term in word:
+                hits.append((term, weight, body))
+                break
+    return tuple(hits)
+
+
+def municipal_score(doc: Doc) -> tuple[float, bool]:
+    """(weighted count of municipal words, whether any is a municipal body)."""
+    counts: dict[str, int] = {}
+    score = 0.0
+    has_body = False
+    for k, terms in enumerate(map(_word_terms, doc.lower)):
+        for term, weight, body in terms:
+            n = counts.get(term, 0)
+            if n >= _PER_TERM_CAP:
+                continue
+            counts[term] = n + 1
+            factor = 2.0 if doc.starts[k] < doc.body_start else 1.0
+            score += weight * factor
+            has_body = has_body or body
+    low = doc.text.lower()
+    for term, weight, body in _terms().phrases:
+        n = min(low.count(term), _PER_TERM_CAP)
+        if n:
+            score += weight * n
+            has_body = has_body or body
+    return score, has_body
+
+
+def is_municipal(doc: Doc) -> bool:
+    """True when the story's words are about municipal decisions and services."""
+    score, has_body = municipal_score(doc)
+    return (
+        has_body
+        and score >= MUNICIPAL_THRESHOLD
+        and not _PORTRAIT.search(doc.text[: doc.lead_start])
+    )
+
+
+def classify(
+    doc: Doc,
+    roles: list[RoleMention],
+    signals: list[Signal],
+    persons: list[Person],
+    municipalities: list[str],
+    municipal_story: bool | None = None,
+) -> list[str]:
+    """The kinds of a story: a sublist of ["personnel", "municipal"].
+
+    ``municipal_story`` is :func:`is_municipal` of ``doc`` when the caller has it already.
+    """
+    headline = doc.text[: doc.lead_start]
+    if _PORTRAIT.search(headline):
+        return []
+    kinds: list[str] = []
+    changed = [p for p in persons if p.change]
+    # a change told in the headline or the lead, or a title in the headline, while the story
+    # reports a change for someone: the story is about it
+    headline_change = any(s.zone < 2 for s in signals)
+    headline_role = any(r.start < doc.lead_start and not r.generic for r in roles)
+    personnel = bool(changed) and (headline_change or headline_role)
+    if personnel:
+        kinds.append("personnel")
+    if municipal_story is None:
+        municipal_story = is_municipal(doc)
+    municipal = bool(municipalities) and municipal_story
+    if personnel and not municipal:
+        municipal = any(
+            any(is_municipal_role(r) for r in p.roles)
+            or bool(p.organisation and _MUNICIPAL_ORG.search(p.organisation.lower()))
+            for p in changed
+        )
+    if municipal:
+        kinds.append("municipal")
+    return kinds

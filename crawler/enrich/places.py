@@ -1,0 +1,316 @@
+"""Municipalities a story is about, from the gazetteer (``indexer.gazetteer``).
+
+Every name, genitive ("Vimmerbys"), official name ("Vimmerby kommun", "Jönköpings kommun"),
+inhabitant or adjective form ("vimmerbybor", "kalmarborna", "gotländska") and major town
+("Visby" for Gotland, "Huskvarna" for Jönköping) counts as a mention of its municipality. A
+mention weighs 3 in the title, 2 in the lead and 1 in the body, one more next to "kommun" or
+"stad" or in a list introduced by "kommunerna". A municipality is tagged from a weight of 2:
+a headline or lead mention, two body mentions, or one with "kommun"; a municipality named only
+in the body, without "kommun", must also weigh half as much as the heaviest one (a passing "bor i
+Gävle" in a story about Sandviken does not count). The publishing source's
+home municipality counts one more when the story mentions it, and is the tag when no other
+municipality reaches the threshold (never for wire copy).
+
+Not counted: names inside a person's name ("Anders Berg", "Nora Lund") or equal to a named
+person's surname; "Kalmar län", "Region Stockholm" (regions; "Region Gotland" is the
+municipality); datelines ("Växjö (TT)"); names in a list of
+regions and landscapes ("Skåne, Blekinge, Kalmar län och Gotland"). Names that are also
+ordinary words or first names (the gazetteer's ``ambiguous`` flag: Vara, Mark, Mora, Åre,
+Lund, Berg, ...) count only with context: followed by "kommun"/"stad" ("Marks kommun"), or
+capitalised mid-sentence after "i", "från", "till", "utanför", "nära", "mot" ("flyttar till
+Mora") or before "i" and a landscape ("Bjuv i Skåne").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from crawler.enrich.people import Doc, People
+from indexer.gazetteer import Municipality, get_gazetteer
+
+__all__ = ["lookup", "official_name", "regions_of", "tag_municipalities"]
+
+TAG_THRESHOLD = 2.0
+PASSING_SHARE = 0.5  # body-only mentions count when they weigh half as much as the top one
+ZONE_WEIGHT = (3.0, 2.0, 1.0)
+_KOMMUN_AFTER = frozenset({"kommun", "kommuns", "kommunen", "stad", "stads", "kommuner"})
+# "de sex medlemskommunerna Eksjö, Nässjö, ..." (not "grannkommunerna": neighbours compared)
+_KOMMUN_LIST_BEFORE = ("kommunerna", "kommuner", "kommunen", "orterna")
+_NEIGHBOURS = ("grannkommunerna", "grannkommuner", "grannkommunen")
+_DATELINE = re.compile(r"\s*\((?:TT|NTB|AFP|Reuters|AP|Ritzau|FNB|DPA)\)")
+_PLACE_PREPOSITIONS = frozenset(
+    {"i", "från", "till", "utanför", "nära", "mot", "kring", "runt", "via", "vid", "söder",
+     "norr", "öster", "väster", "inom", "hela"}
+)  # fmt: skip
+_LIST_JOINERS = frozenset({"och", "eller", "samt"})
+_REGION_WORDS = frozenset({"län", "läns", "region", "regionen"})
+# Landscapes and regions that are not municipalities: a list with them is a list of regions.
+_LANDSCAPES = frozenset(
+    """Skåne Blekinge Småland Halland Öland Gotland Östergötland Västergötland Bohuslän
+    Dalsland Värmland Närke Södermanland Sörmland Uppland Västmanland Dalarna Gästrikland
+    Hälsingland Härjedalen Jämtland Medelpad Ångermanland Västerbotten Norrbotten Lappland
+    Götaland Svealand Norrland Stockholmsregionen Mälardalen Höglandet""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    single: dict[str, tuple[Municipality, str]]  # surface form -> (municipality, kind)
+    multi: dict[str, tuple[tuple[tuple[str, ...], Municipality, str], ...]]
+    forms: dict[str, Municipality]  # lower-case inhabitant and adjective forms
+    by_name: dict[str, Municipality]
+
+
+def _form_variants(form: str) -> list[str]:
+    out = [form]
+    if form.endswith("bor"):
+        out += [form + "na", form + "nas", form + "s"]
+    elif form.endswith("bo"):
+        out += [form + "n", form + "ns", form + "s"]
+    elif form.endswith("sare"):
+        out += [form[:-1] + "na", form[:-1] + "nas", form + "n", form + "ns"]
+    elif form.endswith("are"):
+        out += [form + "n", form[:-1] + "na", form[:-1] + "nas", form + "ns"]
+    elif form.endswith("sk"):
+        out += [form + "a", form + "e", form + "t"]
+    elif form.endswith("ning"):
+        out += [form + "en", form + "ar", form + "arna"]
+    return out
+
+
+@functools.cache
+def _tables() -> _Tables:
+    gaz = get_gazetteer()
+    single: dict[str, tuple[Municipality, str]] = {}
+    multi: dict[str, list[tuple[tuple[str, ...], Municipality, str]]] = {}
+    forms: dict[str, Municipality] = {}
+    by_name: dict[str, Municipality] = {}
+
+    def add(surface: str, muni: Municipality, kind: str) -> None:
+        words = tuple(surface.split())
+        if len(words) == 1:
+            single.setdefault(surface, (muni, kind))
+        else:
+            multi.setdefault(words[0], []).append((words[1:], muni, kind))
+
+    for muni in gaz.municipalities:
+        by_name[muni.name] = muni
+        add(muni.name, muni, "name")
+        add(muni.genitive, muni, "genitive")
+        for form in muni.forms:
+            for variant in _form_variants(form.lower()):
+                forms.setdefault(variant, muni)
+    for muni in gaz.municipalities:
+        for town in muni.towns:
+            if town not in single:
+                add(town, muni, "town")
+                if not town.endswith("s"):
+                    add(town + "s", muni, "town")
+    return _Tables(
+        single=single,
+        multi={k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in multi.items()},
+        forms=forms,
+        by_name=by_name,
+    )
+
+
+def lookup(name: str) -> Municipality | None:
+    """The municipality a place name stands for: name, genitive, town, "X kommun(s)"."""
+    t = _tables()
+    name = " ".join(name.split())
+    for suffix in (" kommuns", " kommun", " stads", " stad"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    hit = t.single.get(name)
+    if hit is not None:
+        return hit[0]
+    words = name.split()
+    for rest, muni, _ in t.multi.get(words[0], ()) if words else ():
+        if tuple(words[1:]) == rest:
+            return muni
+    return None
+
+
+def official_name(name: str) -> str:
+    """ "Jönköping" -> "Jönköpings kommun", "Göteborg" -> "Göteborgs stad"; "" if unknown."""
+    muni = _tables().by_name.get(name) or lookup(name)
+    return muni.official_name if muni else ""
+
+
+def regions_of(municipalities: list[str]) -> list[str]:
+    """The län of each municipality (by short name), without repeats, in order."""
+    gaz = get_gazetteer()
+    seen: dict[str, None] = {}
+    for name in municipalities:
+        muni = _tables().by_name.get(name)
+        if muni is not None:
+            seen.setdefault(gaz.region_of(muni).name, None)
+    return list(seen)
+
+
+@dataclass(slots=True)
+class _Hit:
+    tok: int
+    last: int
+    muni: Municipality
+    weight: float
+    kommun: bool
+
+
+def tag_municipalities(
+    doc: Doc, people: People, *, home_municipality: str = "", wire: bool = False
+) -> list[str]:
+    """Short names of the municipalities the story is about, heaviest first."""
+    hits = _mentions(doc, people)
+    _list_bonus(doc, hits)
+    scores: dict[str, float] = {}
+    first: dict[str, int] = {}
+    strong: set[str] = set()  # named in the title or lead, or with "kommun"
+    for h in hits:
+        name = h.muni.name
+        scores[name] = scores.get(name, 0.0) + h.weight + (1.0 if h.kommun else 0.0)
+        first.setdefault(name, h.tok)
+        if h.kommun or h.weight > 1.0:
+            strong.add(name)
+    home = ""
+    if home_municipality:
+        muni = _tables().by_name.get(home_municipality) or lookup(home_municipality)
+        home = muni.name if muni else ""
+    if home and home in scores:
+        scores[home] += 1.0
+        strong.add(home)
+    top = max(scores.values(), default=0.0)
+    tagged = [
+        name
+        for name, score in scores.items()
+        if score >= TAG_THRESHOLD and (name in strong or score >= PASSING_SHARE * top)
+    ]
+    if not tagged and home and not wire:
+        return [home]
+    tagged.sort(key=lambda name: (-scores[name], first[name]))
+    return tagged
+
+
+def _mentions(doc: Doc, people: People) -> list[_Hit]:
+    t = _tables()
+    words, lower, sent = doc.words, doc.lower, doc.tok_sent
+    n = len(words)
+    person_toks: set[int] = set()
+    for m in people.mentions:
+        if m.kind in ("full", "surname", "first"):
+            person_toks.update(range(m.tok, m.last_tok + 1))
+    surnames = {e.surname for e in people.entities} | {e.first for e in people.entities}
+    hits: list[_Hit] = []
+    forms = t.forms
+    for k in [k for k, w in enumerate(lower) if w in forms]:
+        if not words[k][0].isupper():
+            hits.append(_Hit(k, k, forms[lower[k]], ZONE_WEIGHT[doc.zone_of(doc.starts[k])], False))
+    single, multi = t.single, t.multi
+    skip_to = -1
+    for k in doc.caps:
+        if k < skip_to:
+            continue
+        w = words[k]
+        if k in person_toks or w in surnames or (w not in single and w not in multi):
+            continue
+        found: tuple[Municipality, str] | None = None
+        last = k
+        for rest, muni, kind in multi.get(w, ()):
+            end = k + len(rest)
+            if end < n and tuple(words[k + 1 : end + 1]) == rest:
+                found, last = (muni, kind), end
+                break
+        if found is None:
+            found = single.get(w)
+        if found is None:
+            continue
+        skip_to = last + 1
+        muni, kind = found
+        nxt = lower[last + 1] if last + 1 < n and sent[last + 1] == sent[k] else ""
+        prev = lower[k - 1] if k > 0 and sent[k - 1] == sent[k] else ""
+        if (
+            nxt in _REGION_WORDS
+            or (prev == "region" and muni.official_name != f"Region {muni.name}")
+            or _DATELINE.match(doc.text, doc.ends[last])
+        ):
+            # "Kalmar län", "Region Stockholm" (a region); "Växjö (TT)" (where it was written)
+            continue
+        kommun = nxt in _KOMMUN_AFTER
+        if muni.ambiguous and kind in ("name", "genitive"):
+            sentence_start = k == 0 or sent[k - 1] != sent[k] or _after_quote_dash(doc, k)
+            context = kommun or (prev in _PLACE_PREPOSITIONS and kind == "name")
+            if not context and nxt == "i" and last + 2 < n:  # "Bjuv i Skåne"
+                context = _is_region_word(doc, last + 2)
+            if not context or (sentence_start and not kommun):
+                continue
+        if _in_region_list(doc, k, last):
+            continue
+        hits.append(_Hit(k, last, muni, ZONE_WEIGHT[doc.zone_of(doc.starts[k])], kommun))
+    hits.sort(key=lambda h: h.tok)
+    return hits
+
+
+def _after_quote_dash(doc: Doc, k: int) -> bool:
+    gap = doc.text[doc.ends[k - 1] : doc.starts[k]]
+    return "–" in gap or "—" in gap
+
+
+def _is_region_word(doc: Doc, t: int) -> bool:
+    if t < 0 or t >= len(doc.words):
+        return False
+    if doc.words[t] in _LANDSCAPES:
+        return True
+    return t + 1 < len(doc.words) and doc.lower[t + 1] in ("län", "läns")
+
+
+def _in_region_list(doc: Doc, first: int, last: int) -> bool:
+    """True when the name stands in a list of regions or landscapes."""
+    text = doc.text
+    # previous list item
+    if first > 0:
+        gap = text[doc.ends[first - 1] : doc.starts[first]]
+        if gap.strip() == ",":
+            if _is_region_word(doc, first - 1) or _is_region_word(doc, first - 2):
+                return True
+        elif doc.lower[first - 1] in _LIST_JOINERS and first > 1:
+            t = first - 2
+            if doc.lower[t] in ("län", "läns"):
+                return True
+            if _is_region_word(doc, t):
+                return True
+    # next list item
+    if last + 1 < len(doc.words):
+        gap = text[doc.ends[last] : doc.starts[last + 1]]
+        if gap.strip() == "," or doc.lower[last + 1] in _LIST_JOINERS:
+            t = last + 1 if gap.strip() == "," else last + 2
+            if _is_region_word(doc, t):
+                return True
+    return False
+
+
+def _list_bonus(doc: Doc, hits: list[_Hit]) -> None:
+    """Names in a list introduced or closed by "kommunerna"/"kommuner" all count as kommun."""
+    groups: list[list[_Hit]] = []
+    for h in hits:
+        if groups:
+            prev = groups[-1][-1]
+            between = doc.text[doc.ends[prev.last] : doc.starts[h.tok]]
+            joined = between.strip() == "," or (
+                h.tok == prev.last + 2 and doc.lower[prev.last + 1] in _LIST_JOINERS
+            )
+            if joined and h.tok - prev.last <= 2:
+                groups[-1].append(h)
+                continue
+        groups.append([h])
+    for group in groups:
+        head, tail = group[0], group[-1]
+        before = doc.lower[head.tok - 1] if head.tok > 0 else ""
+        after = doc.lower[tail.last + 1] if tail.last + 1 < len(doc.lower) else ""
+        if before.endswith(_NEIGHBOURS):
+            continue
+        if before.endswith(_KOMMUN_LIST_BEFORE) or after in ("kommuner", "kommunerna"):
+            for h in group:
+                h.kommun = True

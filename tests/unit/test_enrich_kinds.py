@@ -1,0 +1,94 @@
+"""Unit tests for crawler.enrich.kinds: personnel and municipal stories."""
+
+from __future__ import annotations
+
+from crawler.enrich import enrich
+from crawler.enrich.kinds import is_municipal
+from crawler.enrich.people import Doc
+from indexer.article import Article
+
+
+def kinds(title: str, lead: str = "", body: str = "", home: str = "Vimmerby") -> list[str]:
+    article = Article(url="u", canonical_url="u", source="t", title=title, lead=lead, body=body)
+    return enrich(article, home_municipality=home).kinds
+
+
+BUDGET = (
+    "Fullmäktige klubbade budgeten",
+    "Kommunfullmäktige i Vimmerby antog på tisdagen budgeten för 2025.",
+    "Skattesatsen ligger kvar. Nämnderna ska spara 28 miljoner kronor, och barn- och "
+    "utbildningsnämnden får bära den största delen. Taxan för vatten och avlopp höjs.\n\n"
+    "– Det är en ansvarsfull budget, säger kommunstyrelsens ordförande Mats Ljunggren (C).",
+)
+
+
+def test_municipal_story() -> None:
+    assert kinds(*BUDGET) == ["municipal"]
+
+
+def test_personnel_story_about_a_municipal_employee() -> None:
+    got = kinds(
+        "Kommunchefen säger upp sig",
+        "Vimmerby kommuns kommunchef Johan Rydén har sagt upp sig.",
+        "Han slutar i oktober. Kommunstyrelsen ska rekrytera en efterträdare.",
+    )
+    assert got == ["personnel", "municipal"]
+
+
+def test_personnel_story_at_a_company_is_not_municipal() -> None:
+    got = kinds(
+        "Ny vd för Sundbergs Förpackningar",
+        "Helena Ström blir ny vd för Sundbergs Förpackningar i Kalmar.",
+        "Hon tar över efter Björn Wahlgren. Bolaget har 140 anställda.",
+        home="Kalmar",
+    )
+    assert got == ["personnel"]
+
+
+def test_passing_mention_of_a_change_is_not_personnel() -> None:
+    title, lead, body = BUDGET
+    body += (
+        "\n\nBudgeten är den sista som ekonomichefen Ylva Hammar lägger fram. Hon går i pension "
+        "vid årsskiftet."
+    )
+    got = kinds(title, lead, body)
+    assert got == ["municipal"]
+
+
+def test_neither() -> None:
+    got = kinds(
+        "Kammarkören fyllde kyrkan",
+        "Över 500 personer kom för att lyssna.",
+        "– Det var fantastiskt, säger körledaren Birgitta Sand.",
+    )
+    assert got == []
+
+
+def test_portrait_is_neither_whatever_offices_once_held() -> None:
+    got = kinds(
+        "Gunnar Ekström 90 år – mannen som räddade trästaden",
+        "Förre kommunalrådet Gunnar Ekström fyller 90 år.",
+        "Han var kommunalråd i Eksjö. Som ung fullmäktigeledamot stred han mot rivningarna. "
+        "Kommunen byggde skolor och äldreboenden. Han lämnade politiken 1992.",
+        home="Eksjö",
+    )
+    assert got == []
+
+
+def test_municipal_words_need_a_body() -> None:
+    assert is_municipal(Doc(*BUDGET))
+    assert not is_municipal(Doc("Skolan firar 100 år", "Eleverna sjöng.", "Skolan är gammal."))
+
+
+def test_wire_copy_without_a_municipality_is_not_municipal() -> None:
+    article = Article(
+        url="u",
+        canonical_url="u",
+        source="t",
+        title="Stormen: kommunerna förbereder sig",
+        lead="Flera kommuner har aktiverat krisledningen.",
+        body="Kommunerna ser över reservkraft till äldreboenden och hemtjänsten. Skolor kan "
+        "stänga. Kommunens krisledning och nämnderna möts.",
+        authors=["TT"],
+    )
+    assert enrich(article, home_municipality="Vimmerby").kinds == []

@@ -1,0 +1,141 @@
+"""Unit tests for crawler.enrich.places: which municipalities a story is about."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.enrich import enrich
+from crawler.enrich.places import lookup, official_name, regions_of
+from indexer.article import Article
+
+
+def tag(title: str, lead: str = "", body: str = "", **kw: str) -> list[str]:
+    article = Article(url="u", canonical_url="u", source="t", title=title, lead=lead, body=body)
+    return enrich(article, **kw).municipalities
+
+
+def test_title_mention_counts_body_passing_mention_does_not() -> None:
+    got = tag(
+        "Nytt äldreboende i Vetlanda",
+        "Kommunen bygger 60 platser.",
+        "Bygget startar i vår. En av arkitekterna bor i Umeå.",
+    )
+    assert got == ["Vetlanda"]
+
+
+def test_genitive_official_and_inhabitant_forms() -> None:
+    assert tag("Vimmerbys nya budget", "Skatten höjs inte.") == ["Vimmerby"]
+    assert tag("Beslut i fullmäktige", "Vimmerby kommuns budget är klar.") == ["Vimmerby"]
+    assert tag("Taxan höjs", "Många vimmerbybor får betala mer.") == ["Vimmerby"]
+    assert tag("Kö till bostäder", "Unga kalmarborna står i kö.") == ["Kalmar"]
+
+
+def test_towns_stand_for_their_municipality() -> None:
+    assert tag("Färjan till Visby ställs in") == ["Gotland"]
+    assert tag("Ny skola i Huskvarna") == ["Jönköping"]
+
+
+def test_two_body_mentions_count() -> None:
+    body = "Nämnden i Tranås beslutade i går. Enligt förslaget ska Tranås spara."
+    assert tag("Skolan får mindre pengar", "", body) == ["Tranås"]
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "want"),
+    [
+        ("Det kan vara svårt att få plats", "", []),
+        ("Ny detaljplan för Vara", "", []),  # no context: "för" is not a place preposition
+        ("Beslut i Vara kommun", "", ["Vara"]),
+        ("Marks kommun säger nej", "", ["Mark"]),
+        ("Bygget tar mark i anspråk", "", []),
+        ("Familjen flyttar till Mora", "", ["Mora"]),
+        ("Mora är en fin klocka", "", []),  # sentence-initial: could be anything
+        ("Anders Berg säger nej", "", []),  # a surname, not the municipality Berg
+        ("Nora Lund öppnar kafé", "", []),  # a first name and a surname
+        ("Bistron La Sala öppnar", "", []),
+        ("Kil", "Skolan i Kil får ny rektor.", ["Kil"]),
+    ],
+)
+def test_ambiguous_names_need_context(title: str, lead: str, want: list[str]) -> None:
+    assert tag(title, lead) == want
+
+
+def test_regions_are_not_municipalities() -> None:
+    assert tag("Orange varning för Kalmar län") == []
+    assert tag("Ny direktör för Region Stockholm") == []
+    assert tag("Region Jönköpings län höjer avgiften") == []
+    assert tag("Region Gotland bygger nytt") == ["Gotland"]
+    assert tag("Storm i Skåne, Blekinge och Gotland", "Vindarna tilltar.") == []
+
+
+def test_dateline_is_not_what_the_story_is_about() -> None:
+    body = "Växjö (TT) Landshövdingen avgår efter fyra år."
+    got = tag("Landshövdingen avgår", "", body, home_municipality="")
+    assert got == []
+
+
+def test_list_introduced_by_kommunerna_counts_each_name() -> None:
+    body = (
+        "Förbundets direktion, där medlemskommunerna Eksjö, Nässjö, Aneby och Sävsjö ingår,"
+        " fattade beslutet."
+    )
+    got = tag("Räddningstjänsten satsar på värn", "", body)
+    assert set(got) == {"Eksjö", "Nässjö", "Aneby", "Sävsjö"}
+
+
+def test_neighbours_compared_are_not_tagged() -> None:
+    got = tag(
+        "Sandviken höjer skatten",
+        "Skattesatsen i Sandviken höjs med 50 öre.",
+        "Skatten blir därmed högre än i grannkommunerna Gävle och Hofors. Många bor i Gävle.",
+    )
+    assert got == ["Sandviken"]
+
+
+def test_home_municipality_prior() -> None:
+    # named once in the body: with the prior it counts
+    story = ("Nya rutiner i hemtjänsten", "", "Hemtjänsten i Eksjö har fått nya rutiner.")
+    assert tag(*story) == []
+    assert tag(*story, home_municipality="Eksjö") == ["Eksjö"]
+    # nothing named: the source's home is the tag
+    assert tag("Storebro skola får ny rektor", home_municipality="Vimmerby") == ["Vimmerby"]
+    # another municipality named strongly: the home one is not added
+    assert tag("Ny rektor i Hultsfred", home_municipality="Vimmerby") == ["Hultsfred"]
+
+
+def test_home_prior_not_for_wire_copy() -> None:
+    article = Article(
+        url="u",
+        canonical_url="u",
+        source="t",
+        title="SMHI varnar för storm",
+        body="Ett lågtryck närmar sig.",
+        authors=["TT"],
+    )
+    got = enrich(article, home_municipality="Vimmerby", home_region="Kalmar län")
+    assert got.wire == "TT"
+    assert got.municipalities == []
+    assert got.regions == []
+
+
+def test_order_by_weight_and_regions() -> None:
+    article = Article(
+        url="u",
+        canonical_url="u",
+        source="t",
+        title="Säkerhetssamordnaren i Vimmerby byter jobb",
+        lead="Han börjar i Jönköping i höst. Vimmerby kommun söker en ersättare.",
+    )
+    got = enrich(article)
+    assert got.municipalities == ["Vimmerby", "Jönköping"]
+    assert got.regions == ["Kalmar län", "Jönköpings län"]
+
+
+def test_lookup_helpers() -> None:
+    assert lookup("Vimmerbys") is not None
+    assert lookup("Jönköpings kommun") is not None
+    assert lookup("Upplands Väsby") is not None
+    assert lookup("Atlantis") is None
+    assert official_name("Göteborg") == "Göteborgs stad"
+    assert official_name("Gotland") == "Region Gotland"
+    assert regions_of(["Eksjö", "Nässjö", "Kalmar"]) == ["Jönköpings län", "Kalmar län"]
