@@ -129,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"| article pages fetched | {first['fetched']} | {again['fetched']}"
                 f" | {again['fetched'] / max(first['fetched'], 1):.3f} |",
                 "",
-                f"The re-crawl asked only for robots.txt, the entry points and nested sitemaps"
+                "The re-crawl asked for robots.txt and the entry points, and conditionally"
+                " for the section pages and nested sitemaps found from them; no article page"
+                " was fetched"
                 f" (server answers: {again['statuses']}); {again['not_due']} archived"
                 " articles were left alone by the revisit policy. Request counts from the run"
                 " report match the server's own log.",
