@@ -10,6 +10,7 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, DropItem
 
 from crawler.context import config_from_settings
+from crawler.enrich import similar
 from crawler.items import PageItem
 from crawler.processing import Page, PageProcessor, default_workers
 from crawler.run_report import build_report, write_report_file
@@ -141,7 +142,7 @@ class ArchivePipeline(_Counting):
             return self.warc.append(item.warc_record)
 
         try:
-            outcome = self.archive.add_version(article, write_raw)
+            outcome = self.archive.add_version(article, write_raw, same_story=similar)
         except ArkivError as exc:
             self.count(item, "errors/archive")
             logger.error("cannot archive %s: %s", item.url, exc)

@@ -14,7 +14,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
-from crawler.enrich import enrich
+from crawler.enrich import enrich, fingerprint
 from crawler.extract import NotAnArticle, decode_html, extract_article
 from indexer.article import Article
 from indexer.warc import response_record
@@ -62,6 +62,7 @@ def process_page(page: Page) -> Processed:
     except NotAnArticle as exc:
         return Processed(None, not_article=exc.reason)
     enrich(article, home_municipality=page.home_municipality, home_region=page.home_region)
+    article.fingerprint = fingerprint(f"{article.title}\n{article.lead}\n{article.body}")
     record = response_record(page.url, page.status, page.headers, page.body, page.fetched_at)
     return Processed(article, record)
 

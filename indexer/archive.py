@@ -16,7 +16,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +25,7 @@ from indexer.errors import ArchiveError
 from indexer.warc import WarcRef
 
 SCHEMA_VERSION = 1
+DUPLICATE_WINDOW_DAYS = 3  # copies of one story appear within days of each other
 Outcome = Literal["new", "updated", "unchanged"]
 
 _SCHEMA = """
@@ -70,6 +71,7 @@ CREATE TABLE IF NOT EXISTS versions (
     warc_file TEXT,
     warc_offset INTEGER,
     warc_length INTEGER,
+    fingerprint INTEGER,            -- SimHash of the text (signed 64-bit), for duplicates
     PRIMARY KEY (article_id, version)
 );
 CREATE TABLE IF NOT EXISTS pages (
@@ -91,6 +93,7 @@ _VERSION_FIELDS = (
     "fetched_at", "content_hash", "title", "lead", "body", "authors", "published", "updated",
     "date_source", "language", "language_score", "section", "municipalities", "regions",
     "kinds", "people", "paywalled", "wire", "warc_file", "warc_offset", "warc_length",
+    "fingerprint",
 )  # fmt: skip
 _JSON_FIELDS = frozenset({"authors", "municipalities", "regions", "kinds", "people"})
 _SELECT = (
@@ -179,7 +182,10 @@ class Archive:
     # ------------------------------------------------------------------ writing
 
     def add_version(
-        self, article: Article, write_raw: Callable[[], WarcRef] | None = None
+        self,
+        article: Article,
+        write_raw: Callable[[], WarcRef] | None = None,
+        same_story: Callable[[int, int], bool] | None = None,
     ) -> Outcome:
         """Record a fetched article: a new article, a new version, or just "seen again".
 
@@ -192,6 +198,9 @@ class Archive:
             write_raw: writes the raw response to WARC and says where; called only when a
                 new version is stored, before the row is committed, so every committed
                 version points at a complete record.
+            same_story: tells whether two text fingerprints are of the same story; given,
+                a new article is grouped (``duplicate_of``) with the first copy of its
+                story that another source published within a few days.
         """
         now = _iso(article.fetched_at or datetime.now(UTC))
         aid = article.id
@@ -211,6 +220,8 @@ class Archive:
                 )  # fmt: skip
                 return "unchanged"
             version = 1 if row is None else row["version"] + 1
+            if row is None and same_story is not None:
+                article.duplicate_of = article.duplicate_of or self._first_copy(article, same_story)
             if row is None:
                 self._db.execute(
                     "INSERT INTO articles (id, canonical_url, url, source, source_name, version,"
@@ -337,6 +348,26 @@ class Archive:
             for row in self._db.execute(f"{_CURRENT} WHERE a.id IN ({marks})", chunk):
                 found[row["id"]] = _article(row)
         return found
+
+    def story_groups(self, ids: list[str]) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+        """For each id: the id of its story's first copy, and every copy of that story in the
+        archive as (id, source name), first copy first. Single articles are their own group."""
+        marks = ", ".join("?" * len(ids))
+        query = f"SELECT id, duplicate_of FROM articles WHERE id IN ({marks})"
+        rows = self._db.execute(query, ids) if ids else []
+        roots = {row["id"]: row["duplicate_of"] or row["id"] for row in rows}
+        copies: dict[str, list[tuple[str, str]]] = {root: [] for root in roots.values()}
+        if copies:
+            marks = ", ".join("?" * len(copies))
+            rows = self._db.execute(
+                "SELECT id, source_name, COALESCE(duplicate_of, id) AS root FROM articles"
+                f" WHERE gone_at IS NULL AND (id IN ({marks}) OR duplicate_of IN ({marks}))"
+                " ORDER BY first_seen, id",
+                [*copies, *copies],
+            )
+            for row in rows:
+                copies[row["root"]].append((row["id"], row["source_name"]))
+        return {aid: (root, copies[root]) for aid, root in roots.items()}
 
     def resolve_id(self, prefix: str) -> str:
         """The full id of the one article whose id starts with ``prefix``.
@@ -474,6 +505,27 @@ class Archive:
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
+    def _first_copy(self, article: Article, same_story: Callable[[int, int], bool]) -> str | None:
+        """The id of the earliest copy of this story from another source, if any."""
+        if not article.fingerprint or article.published is None:
+            return None
+        window = timedelta(days=DUPLICATE_WINDOW_DAYS)
+        rows = self._db.execute(
+            "SELECT a.id, a.duplicate_of, v.fingerprint FROM articles a JOIN versions v"
+            " ON v.article_id = a.id AND v.version = a.version WHERE a.source != ?"
+            " AND v.fingerprint IS NOT NULL AND v.published BETWEEN ? AND ?"
+            " ORDER BY a.first_seen, a.id",
+            (
+                article.source,
+                _iso(article.published - window),
+                _iso(article.published + window),
+            ),
+        )
+        for row in rows:
+            if same_story(article.fingerprint, _unsigned(row["fingerprint"])):
+                return str(row["duplicate_of"] or row["id"])
+        return None
+
     def _next_seq(self) -> int:
         return self.last_seq() + 1
 
@@ -502,6 +554,7 @@ class Archive:
             "warc_file": warc.file if warc else None,
             "warc_offset": warc.offset if warc else None,
             "warc_length": warc.length if warc else None,
+            "fingerprint": _signed(article.fingerprint),
         }
         for key in _JSON_FIELDS:
             values[key] = json.dumps(values[key], ensure_ascii=False)
@@ -556,10 +609,21 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
+def _signed(value: int | None) -> int | None:
+    """A 64-bit unsigned fingerprint as SQLite's signed INTEGER."""
+    return value - (1 << 64) if value is not None and value >= 1 << 63 else value
+
+
+def _unsigned(value: int) -> int:
+    return value + (1 << 64) if value < 0 else value
+
+
 def _article(row: sqlite3.Row) -> Article:
     data = {key: row[key] for key in row.keys()}  # noqa: SIM118 - sqlite3.Row is not a dict
     for key in _JSON_FIELDS:
         data[key] = json.loads(data[key])
     data["paywalled"] = bool(data["paywalled"])
     data["gone"] = data.pop("gone_at") is not None
+    if data.get("fingerprint") is not None:
+        data["fingerprint"] = _unsigned(data["fingerprint"])
     return Article.from_dict(data)

@@ -76,6 +76,7 @@ class Article:
     warc_offset: int | None = None
     warc_length: int | None = None
     gone: bool = False
+    fingerprint: int | None = None  # SimHash of the text, to group copies of one story
 
     @property
     def id(self) -> str:

@@ -81,9 +81,9 @@ def people(
             parts.append(person.organisation)
         if person.change:
             change = _CHANGE_WORDS.get(person.change, person.change)
-            target = person.new_role or ""
-            if person.new_organisation:
-                target = f"{target} ({person.new_organisation})" if target else person.new_organisation
+            target, place = person.new_role or "", person.new_organisation
+            if place:
+                target = f"{target} ({place})" if target else place
             parts.append(f"{change} → {target}" if target else change)
         click.echo(f"  {when}  {' · '.join(parts)}")
         click.echo(f"              {mention.article_id}  {mention.title}")

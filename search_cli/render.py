@@ -13,17 +13,25 @@ from indexer.article import Article
 from indexer.query import Query, SearchPage
 
 _MATCH = re.compile(r"<b>(.*?)</b>", re.S)
+# article id -> (id of its story's first copy, every copy as (id, source name))
+Stories = dict[str, tuple[str, list[tuple[str, str]]]]
 _WIDTH = 88
 
 
-def render_hits(query: Query, page: SearchPage, elapsed: float) -> str:
-    """A result list: title, source, date, municipalities, snippet, id; then facet counts."""
+def render_hits(query: Query, page: SearchPage, elapsed: float, stories: Stories) -> str:
+    """A result list: title, source, date, municipalities, snippet, id; then facet counts.
+    Copies of one story (wire copy on several papers) show once, with where else it ran."""
     first = query.offset + 1
     shown = f"{first}–{query.offset + len(page.hits)} of " if page.hits else ""
     quoted = query.text if query.text.startswith('"') else f'"{query.text}"'
     described = f" for {quoted}" if query.text else ""
     lines = [f"{shown}{page.total} articles{described} ({elapsed * 1000:.0f} ms)", ""]
+    shown_stories: set[str] = set()
     for number, hit in enumerate(page.hits, start=first):
+        story, copies = stories.get(hit.id, (hit.id, []))
+        if story in shown_stories:
+            continue  # another copy of a story already listed above
+        shown_stories.add(story)
         when = hit.published.strftime("%Y-%m-%d %H:%M") if hit.published else "undated"
         about = ", ".join(hit.municipalities) or "-"
         tags = " · ".join(filter(None, [", ".join(hit.kinds), "Plus" if hit.paywalled else ""]))
@@ -34,6 +42,9 @@ def render_hits(query: Query, page: SearchPage, elapsed: float) -> str:
             for row in textwrap.wrap(html.unescape(_MATCH.sub(r"\1", hit.snippet)), _WIDTH - 5):
                 lines.append(f"     {_bold_matches(row, hit.snippet)}")
         lines.append(f"     id {hit.id} · {hit.url}")
+        others = [name for other, name in copies if other != hit.id]
+        if others:
+            lines.append(f"     also in {len(others)}: {', '.join(others)}")
         lines.append("")
     if page.total > query.offset + len(page.hits) and page.hits:
         lines.append(f"More: --offset {query.offset + len(page.hits)}\n")

@@ -18,7 +18,7 @@ from indexer.errors import ArchiveError, BackendUnavailable
 from indexer.query import Query, SearchPage
 from search_cli.options import backend_option, data_option, make_config
 from search_cli.output import print_json
-from search_cli.render import render_article, render_hits, render_versions, version_changes
+from search_cli.render import Stories, render_article, render_hits, render_versions, version_changes
 from search_cli.search_filters import build_query, filter_options
 
 
@@ -119,10 +119,20 @@ def search(
     started = time.monotonic()
     page = _search(config, query)
     elapsed = time.monotonic() - started
+    stories = _stories(config, page)
     if as_json:
-        print_json(page_json(query, page))
+        print_json(page_json(query, page, stories))
         return
-    click.echo(render_hits(query, page, elapsed))
+    click.echo(render_hits(query, page, elapsed, stories))
+
+
+def _stories(config: Config, page: SearchPage) -> Stories:
+    """Which story each hit is a copy of, and where else it was published (wire copy on
+    many papers shows as one story)."""
+    if not page.hits or not config.archive_path.exists():
+        return {}
+    with Archive(config.archive_path) as archive:
+        return archive.story_groups([hit.id for hit in page.hits])
 
 
 def _search(config: Config, query: Query) -> SearchPage:
@@ -146,8 +156,9 @@ def _search(config: Config, query: Query) -> SearchPage:
         backend.close()
 
 
-def page_json(query: Query, page: SearchPage) -> dict[str, Any]:
-    """The `--json` document of a search."""
+def page_json(query: Query, page: SearchPage, stories: Stories) -> dict[str, Any]:
+    """The `--json` document of a search. Every hit is listed; ``story`` (the id of the
+    story's first copy) groups copies of one story, ``also_in`` names its other copies."""
     return {
         "query": query.text,
         "total": page.total,
@@ -168,6 +179,12 @@ def page_json(query: Query, page: SearchPage) -> dict[str, Any]:
                 "paywalled": hit.paywalled,
                 "snippet": hit.snippet,
                 "score": round(hit.score, 4),
+                "story": stories[hit.id][0] if hit.id in stories else hit.id,
+                "also_in": [
+                    {"id": other, "source_name": name}
+                    for other, name in (stories[hit.id][1] if hit.id in stories else [])
+                    if other != hit.id
+                ],
             }
             for hit in page.hits
         ],

@@ -92,3 +92,19 @@ def test_people_timeline(first_crawl: Crawl) -> None:
     unknown = run_arkiv("people", "--kommun", "Vimerby", "--data", str(first_crawl.data))
     assert unknown.returncode == 1
     assert "Vimmerby" in unknown.stderr
+
+
+def test_wire_copies_are_one_story(first_crawl: Crawl) -> None:
+    copies = [a for a in first_crawl.articles.values() if a.wire == "TT"]
+    assert len(copies) == 3  # the TT storm warning on three papers
+    roots = {a.duplicate_of or a.id for a in copies}
+    assert len(roots) == 1
+    assert sum(a.duplicate_of is None for a in copies) == 1
+    others = [a for a in first_crawl.articles.values() if a.wire is None]
+    assert all(a.duplicate_of is None for a in others)
+    document = search(first_crawl, '"orange varning"')
+    assert {hit["story"] for hit in document["hits"]} == roots
+    assert all(len(hit["also_in"]) == 2 for hit in document["hits"])
+    shown = run_arkiv("search", "--data", str(first_crawl.data), '"orange varning"')
+    assert shown.stdout.count("SMHI varnar för storm") == 1
+    assert "also in 2:" in shown.stdout
