@@ -20,6 +20,7 @@ plain words. Typographic quotes (”“„«») count as ``"``.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 MAX_WORDS = 32
@@ -185,3 +186,48 @@ def parse_user_query(text: str) -> ParsedQuery:
         excluded_phrases=tuple(dict.fromkeys(excluded_phrases)),
         prefix=prefix,
     )
+
+
+# Common heads of Swedish compounds in local news: roles, bodies, municipal things. Both
+# backends index a compound's head (säkerhetssamordnare -> samordnare) to find it by its part.
+COMPOUND_HEADS: tuple[str, ...] = (
+    # roles
+    "samordnare", "chef", "direktör", "ansvarig", "ordförande", "sekreterare", "handläggare",
+    "strateg", "utvecklare", "ledare", "rektor", "lärare", "läkare", "sjuksköterska",
+    "sköterska", "assistent", "konsult", "utredare", "inspektör", "ingenjör", "arkitekt",
+    "jurist", "ekonom", "controller", "politiker", "minister", "råd", "tjänsteman",
+    "medarbetare", "kommunikatör", "samordning", "företagare", "förare", "polis", "präst",
+    "talesperson", "ombudsman", "revisor", "vikarie", "pedagog", "kurator", "psykolog",
+    "tekniker", "specialist", "expert", "biträde", "föreståndare", "administratör",
+    # bodies
+    "nämnd", "förvaltning", "styrelse", "fullmäktige", "utskott", "kommun", "region",
+    "myndighet", "förbund", "bolag", "förening", "parti", "skola", "förskola", "gymnasium",
+    "sjukhus", "vårdcentral", "bibliotek", "kontor", "avdelning", "enhet", "kansli",
+    # municipal matters
+    "budget", "beslut", "plan", "program", "projekt", "avtal", "utredning", "upphandling",
+    "investering", "underskott", "överskott", "skatt", "taxa", "boende", "bostad", "vård",
+    "omsorg", "tjänst", "bygge", "renovering", "nedläggning", "satsning", "hall", "bana",
+)  # fmt: skip
+
+
+def compound_heads(stem: Callable[[str], list[str]]) -> dict[str, int]:
+    """Stem of each compound head -> the shortest modifier allowed before it, for a
+    backend's own stemmer (``stem`` returns the stems of a word; the first is used)."""
+    heads: dict[str, int] = {}
+    for head in COMPOUND_HEADS:
+        for head_stem in stem(head)[:1]:
+            heads[head_stem] = max(3, 7 - len(head_stem))
+    return heads
+
+
+def find_compound_heads(stems: Iterable[str], heads: dict[str, int]) -> set[str]:
+    """Head stems of the compounds among ``stems`` ("säkerhetssamordn" -> {"samordn"}):
+    a known head at the end of a stem, after a modifier of at least its minimum length."""
+    found: set[str] = set()
+    for word_stem in set(stems):
+        for cut in range(3, len(word_stem) - 2):
+            tail = word_stem[cut:]
+            min_modifier = heads.get(tail)
+            if min_modifier is not None and cut >= min_modifier:
+                found.add(tail)
+    return found

@@ -29,15 +29,18 @@ def _load_sources(path: Path | None) -> list[Source]:
     return load_sources(path)
 
 
-@click.command()
-@data_option
-@click.option(
+_sources_option = click.option(
     "--sources",
     "sources_path",
     type=click.Path(dir_okay=False, path_type=Path),
     envvar="ARKIV_SOURCES",
-    help="sources.toml to crawl (env ARKIV_SOURCES; default: the shipped list).",
+    help="The sources.toml (env ARKIV_SOURCES; default: the shipped list).",
 )
+
+
+@click.command()
+@data_option
+@_sources_option
 @click.option("--source", "only", multiple=True, help="Crawl only this source id (repeatable).")
 @click.option(
     "-s",
@@ -151,13 +154,7 @@ def crawl(
 
 @click.command()
 @data_option
-@click.option(
-    "--sources",
-    "sources_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="ARKIV_SOURCES",
-    help="sources.toml to list (default: the shipped list).",
-)
+@_sources_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def sources(
     data_dir: Path | None, config_file: Path | None, sources_path: Path | None, as_json: bool

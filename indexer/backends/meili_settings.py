@@ -35,7 +35,11 @@ import snowballstemmer  # type: ignore[import-untyped, unused-ignore]
 
 from indexer.article import Article
 from indexer.query import MAX_LIMIT, MAX_OFFSET
-from indexer.textsearch import SWEDISH_STOP_WORDS
+from indexer.textsearch import (
+    SWEDISH_STOP_WORDS,
+    compound_heads,
+    find_compound_heads,
+)
 
 __all__ = [
     "DISPLAYED",
@@ -159,28 +163,6 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("polisen", "polismyndigheten"),
 )
 
-# Common heads of Swedish compounds in local news (the Tantivy backend's list; see
-# indexer/backends/tantivy.py for the rule). A copy, because importing that module loads the
-# Tantivy engine; keep the two in step (or move both to one shared, pure module).
-COMPOUND_HEADS: tuple[str, ...] = (
-    # roles
-    "samordnare", "chef", "direktör", "ansvarig", "ordförande", "sekreterare", "handläggare",
-    "strateg", "utvecklare", "ledare", "rektor", "lärare", "läkare", "sjuksköterska",
-    "sköterska", "assistent", "konsult", "utredare", "inspektör", "ingenjör", "arkitekt",
-    "jurist", "ekonom", "controller", "politiker", "minister", "råd", "tjänsteman",
-    "medarbetare", "kommunikatör", "samordning", "företagare", "förare", "polis", "präst",
-    "talesperson", "ombudsman", "revisor", "vikarie", "pedagog", "kurator", "psykolog",
-    "tekniker", "specialist", "expert", "biträde", "föreståndare", "administratör",
-    # bodies
-    "nämnd", "förvaltning", "styrelse", "fullmäktige", "utskott", "kommun", "region",
-    "myndighet", "förbund", "bolag", "förening", "parti", "skola", "förskola", "gymnasium",
-    "sjukhus", "vårdcentral", "bibliotek", "kontor", "avdelning", "enhet", "kansli",
-    # municipal matters
-    "budget", "beslut", "plan", "program", "projekt", "avtal", "utredning", "upphandling",
-    "investering", "underskott", "överskott", "skatt", "taxa", "boende", "bostad", "vård",
-    "omsorg", "tjänst", "bygge", "renovering", "nedläggning", "satsning", "hall", "bana",
-)  # fmt: skip
-
 
 # ---------------------------------------------------------------------- analysis
 
@@ -224,25 +206,12 @@ def analyze(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _head_stems() -> dict[str, int]:
-    """Stem of each compound head -> the shortest modifier allowed before it."""
-    heads: dict[str, int] = {}
-    for head in COMPOUND_HEADS:
-        for head_stem in analyze(head)[:1]:
-            heads[head_stem] = max(3, 7 - len(head_stem))
-    return heads
+    return compound_heads(lambda head: analyze(head)[:1])
 
 
 def compound_parts(stems: Iterable[str]) -> set[str]:
     """Head stems of the compounds among ``stems`` ("säkerhetssamordn" -> {"samordn"})."""
-    heads = _head_stems()
-    found: set[str] = set()
-    for word_stem in set(stems):
-        for cut in range(3, len(word_stem) - 2):
-            tail = word_stem[cut:]
-            min_modifier = heads.get(tail)
-            if min_modifier is not None and cut >= min_modifier:
-                found.add(tail)
-    return found
+    return find_compound_heads(stems, _head_stems())
 
 
 @lru_cache(maxsize=1)

@@ -82,7 +82,13 @@ import tantivy as tv
 from indexer.article import Article
 from indexer.errors import BackendUnavailable, IndexingError, QueryError
 from indexer.query import Hit, IndexStats, Query, SearchPage, order_facet
-from indexer.textsearch import SWEDISH_STOP_WORDS, parse_user_query
+from indexer.textsearch import (
+    COMPOUND_HEADS,
+    SWEDISH_STOP_WORDS,
+    compound_heads,
+    find_compound_heads,
+    parse_user_query,
+)
 
 __all__ = ["COMPOUND_HEADS", "META_FILE", "SCHEMA_VERSION", "TantivyBackend", "compound_parts"]
 
@@ -116,26 +122,6 @@ _UNDATED_LAST = 1 << 63
 _RECENCY_BASE = 20.0
 _Y2K = datetime(2000, 1, 1, tzinfo=UTC)
 _YEAR_SECONDS = 365.2425 * 86400
-
-# Common heads of Swedish compounds in local news: roles, bodies, municipal things.
-COMPOUND_HEADS: tuple[str, ...] = (
-    # roles
-    "samordnare", "chef", "direktör", "ansvarig", "ordförande", "sekreterare", "handläggare",
-    "strateg", "utvecklare", "ledare", "rektor", "lärare", "läkare", "sjuksköterska",
-    "sköterska", "assistent", "konsult", "utredare", "inspektör", "ingenjör", "arkitekt",
-    "jurist", "ekonom", "controller", "politiker", "minister", "råd", "tjänsteman",
-    "medarbetare", "kommunikatör", "samordning", "företagare", "förare", "polis", "präst",
-    "talesperson", "ombudsman", "revisor", "vikarie", "pedagog", "kurator", "psykolog",
-    "tekniker", "specialist", "expert", "biträde", "föreståndare", "administratör",
-    # bodies
-    "nämnd", "förvaltning", "styrelse", "fullmäktige", "utskott", "kommun", "region",
-    "myndighet", "förbund", "bolag", "förening", "parti", "skola", "förskola", "gymnasium",
-    "sjukhus", "vårdcentral", "bibliotek", "kontor", "avdelning", "enhet", "kansli",
-    # municipal matters
-    "budget", "beslut", "plan", "program", "projekt", "avtal", "utredning", "upphandling",
-    "investering", "underskott", "överskott", "skatt", "taxa", "boende", "bostad", "vård",
-    "omsorg", "tjänst", "bygge", "renovering", "nedläggning", "satsning", "hall", "bana",
-)  # fmt: skip
 
 
 class TantivyBackend:
@@ -563,25 +549,12 @@ def _keyword(value: str) -> str:
 
 @lru_cache(maxsize=1)
 def _head_stems() -> dict[str, int]:
-    """Stem of each compound head -> the shortest modifier allowed before it."""
-    heads: dict[str, int] = {}
-    for head in COMPOUND_HEADS:
-        for stem in _stems(head)[:1]:
-            heads[stem] = max(3, 7 - len(stem))
-    return heads
+    return compound_heads(lambda head: _stems(head)[:1])
 
 
 def compound_parts(stems: Iterable[str]) -> set[str]:
     """Head stems of the compounds among ``stems`` ("säkerhetssamordn" -> {"samordn"})."""
-    heads = _head_stems()
-    found: set[str] = set()
-    for stem in set(stems):
-        for cut in range(3, len(stem) - 2):
-            tail = stem[cut:]
-            min_modifier = heads.get(tail)
-            if min_modifier is not None and cut >= min_modifier:
-                found.add(tail)
-    return found
+    return find_compound_heads(stems, _head_stems())
 
 
 def typo_distance(word: str) -> int:
