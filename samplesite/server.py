@@ -311,6 +311,7 @@ class _SiteHandler(_QuietHandler):
 
     def serve(self, head: bool) -> None:
         """Route, apply validators and compression, write, log."""
+        arrived = time.time()
         url = urlsplit(self.path)
         try:
             resp = self.site.handle(url.path or "/", url.query, self.sample.ctx(self.site.info.id))
@@ -345,7 +346,8 @@ class _SiteHandler(_QuietHandler):
                 "user_agent": self.headers.get("User-Agent"),
                 "if_none_match": self.headers.get("If-None-Match"),
                 "if_modified_since": self.headers.get("If-Modified-Since"),
-                "time": time.time(),
+                "time": time.time(),  # answered
+                "arrived": arrived,
                 "bytes": len(body),
             }
         )

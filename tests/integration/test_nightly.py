@@ -248,10 +248,13 @@ def test_robots_disallow_and_crawl_delay_are_obeyed(tmp_path: Path) -> None:
     finally:
         stop_site(site)
     assert not [r for r in requests if str(r["path"]).startswith(("/sok", "/konto"))]
-    times = sorted(float(r["time"]) for r in requests if r["path"] != "/robots.txt")
+    times = sorted(float(r["arrived"]) for r in requests if r["path"] != "/robots.txt")
     assert len(times) >= 6
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.4, gaps  # 0.5 s asked; the log stamps answers, not requests
+    # 0.5 s asked between requests: on average at least that, and never much less (a request
+    # that reaches the server late on a loaded machine shortens the gap after it)
+    assert times[-1] - times[0] >= 0.5 * len(gaps) * 0.95, gaps
+    assert min(gaps) >= 0.25, gaps
 
 
 def test_failing_source_makes_a_partial_run(sample_site: RunningSite, tmp_path: Path) -> None:
