@@ -831,6 +831,7 @@ def _filters(schema: tv.Schema, query: Query) -> list[tv.Query]:
 # ---------------------------------------------------------------------- snippets
 
 
+@lru_cache(maxsize=200_000)  # a page's words repeat across hits and queries
 def _fold_py(text: str) -> str:
     """Lowercase without diacritics (close enough to Tantivy's ascii_fold for highlighting)."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -882,14 +883,22 @@ class _Snippets:
         return self._generators[key]
 
     def html(self, doc: tv.Document) -> str:
+        """The fragment with the query's words emphasised. The words as stemmed are tried
+        first (cheap, and enough for most hits); the words that matched only by a typo, a
+        prefix or as a compound's head are looked for only when those highlight nothing."""
         for field_name in ("body", "lead"):
             text = str(doc.get_first(field_name) or "")
             if not text:
                 continue
-            stems = tuple(self.plan.stems) + tuple(sorted(self._variants(text)))
-            if not stems:
-                break
-            snippet = self._generator(field_name, stems).snippet_from_doc(doc)
+            exact = tuple(self.plan.stems)
+            if exact:
+                snippet = self._generator(field_name, exact).snippet_from_doc(doc)
+                if snippet.highlighted():
+                    return str(snippet.to_html())
+            variants = tuple(sorted(self._variants(text)))
+            if not variants:
+                continue
+            snippet = self._generator(field_name, exact + variants).snippet_from_doc(doc)
             if snippet.highlighted():
                 return str(snippet.to_html())
         return _plain_snippet(str(doc.get_first("lead") or doc.get_first("body") or ""))
