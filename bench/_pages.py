@@ -40,6 +40,7 @@ DOCS_SECTIONS = (
     ("bench_extract", "Extraction"),
     ("bench_crawl", "Crawl"),
     ("bench_recrawl", "Re-crawl (nightly, nothing changed)"),
+    ("bench_export", "Export"),
 )
 
 
