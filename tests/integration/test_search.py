@@ -15,7 +15,7 @@ import pytest
 
 from indexer.archive import Archive
 from samplesite.content import load_articles
-from tests.conftest import ROOT, Crawl, RunningSite, run_arkiv
+from tests.conftest import FORGIVING_QUERIES, ROOT, Crawl, RunningSite, run_arkiv
 
 pytestmark = pytest.mark.integration
 
@@ -42,15 +42,7 @@ SEED = "sakerhetssamordnaren-lamnar"
 
 @pytest.mark.parametrize(
     "query",
-    [
-        "säkerhetssamordnare",  # as written
-        "säkerhetssamordnaren",  # definite form
-        "sakerhetssamordnare",  # no diacritics
-        "Westerbak",  # a typo in the name
-        "säkerhetssamord",  # the last word as a prefix
-        '"ledningscentral i Jönköping"',  # a phrase
-        "samordnare vemod",  # a compound's head plus another word
-    ],
+    FORGIVING_QUERIES,
 )
 def test_forgiving_queries_find_the_seed_story(
     first_crawl: Crawl, sample_site: RunningSite, query: str
