@@ -14,7 +14,8 @@ On one synthetic Swedish-like corpus (``bench._corpus.generate_corpus``, ``--doc
          and ``_register_analyzers()``), ``writer.add_document(Document.from_dict(values))``
          for every prepared document, one commit at the end, then ``wait_merging_threads``;
      (b) ours: ``TantivyBackend.upsert()`` in batches of ``--batch`` (what ``arkiv index``
-         does: delete by id, build the document, commit and reload per batch), then
+         does, though ``sync()`` defaults to 500: delete by id, build the document, commit and
+   reload per batch), then
          ``close()`` (which waits for merges).
    Same writer heap (96 MB) and thread count (Tantivy's default) for both. Reported: docs/s,
    the ratio (b)/(a) (target >= 0.7), reference rows (bare writer committing every batch,
@@ -82,6 +83,7 @@ PROGRESS_EVERY = 50_000
 POLL_SECONDS = 0.1
 CLI_QUERY = "kommunchef"
 CLI_ARCHIVE_DOCS = 1000
+SYNC_BATCH = 500  # indexer.sync.sync()'s default batch size (what `arkiv index` really uses)
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -636,6 +638,7 @@ def child(args: argparse.Namespace) -> None:
             workdir, Path(options["index"]), options["sample"], options["batch"]
         ),
         "search": lambda: phase_search(Path(options["index"]), options["passes"]),
+        "cli_archive": lambda: build_cli_archive(Path(options["folder"]), options["seed"]),
     }
     result = phases[args.phase]()
     Path(args.out).write_text(json.dumps(result), encoding="utf-8")
@@ -657,7 +660,8 @@ def code_state() -> str:
         return "unknown (no git)"
     changed = [line[3:] for line in dirty if line.strip()]
     where = f"; uncommitted changes in {', '.join(changed)}" if changed else ""
-    return f"commit {head[:60]}{where}"
+    head = head if len(head) <= 60 else head[:59] + "…"
+    return f"commit {head}{where}"
 
 
 def machine_line() -> str:
@@ -676,14 +680,37 @@ def machine_line() -> str:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Every measurement, in order; see the module docstring.
+
+    The indexing runs are essential (an error ends the run); a failing later step (the
+    references, the profile, the search, the CLI) is recorded in ``report["errors"]`` and the
+    rest goes on. With ``--save-report`` the results so far are saved after every step.
+    """
     base = Path(args.tmp)
     base.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="bench_search_", dir=base))
     log(f"scratch folder {workdir}")
     report: dict[str, Any] = {"docs": args.docs, "started": datetime.now().astimezone()}
+    report.update(batch=args.batch, passes=args.passes, cli_runs=args.cli_runs, errors={})
+    report["argv"] = _reproducible(list(args.argv))
     report["load_start"] = os.getloadavg()
     report["code"] = code_state()
     t0 = time.perf_counter()
+
+    def save() -> None:
+        report["seconds"] = time.perf_counter() - t0
+        report["load_end"] = os.getloadavg()
+        if args.save_report:
+            args.save_report.write_bytes(pickle.dumps(report))
+
+    def optional(name: str, step: Callable[[], Any]) -> None:
+        try:
+            report[name] = step()
+        except Exception as exc:  # a broken reference must not cost the whole run
+            log(f"{name} failed: {exc!r}")
+            report["errors"][name] = repr(exc)[:500]
+        save()
+
     try:
         log(f"prepare: generating {fmt_int(args.docs)} articles (seed {args.seed})")
         report["prepare"] = prepare(workdir, args.docs, args.seed)
@@ -692,6 +719,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         report["read"] = run_phase(workdir, "read")
         limit_s = args.time_limit * 60 if args.time_limit else 0.0
         rounds: dict[str, list[dict]] = {"bare": [], "ours": []}
+        report["rounds"] = rounds
         ours_dir = workdir / "ours"
         for round_no in range(args.rounds):
             order = ["bare", "ours"] if round_no % 2 == 0 else ["ours", "bare"]
@@ -708,56 +736,80 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     )
                 log(f"  {name}: {result['docs'] / result['seconds']:,.0f} docs/s")
                 rounds[name].append(result)
+                save()
                 if name == "ours" and round_no == args.rounds - 1:
                     if ours_dir.exists():
                         shutil.rmtree(ours_dir)
                     index_dir.rename(ours_dir)
                 else:
                     shutil.rmtree(index_dir)
-        report["rounds"] = rounds
+
+        def reference(index_name: str, phase: str, **options: Any) -> dict:
+            index_dir = workdir / index_name
+            try:
+                return run_phase(workdir, phase, index=str(index_dir), limit_s=limit_s, **options)
+            finally:
+                shutil.rmtree(index_dir, ignore_errors=True)
+
         if args.extra:
             log("reference: bare writer committing every batch")
-            index_dir = workdir / "bare-commits"
-            report["bare_commits"] = run_phase(
-                workdir, "bare", index=str(index_dir), commit_every=args.batch, limit_s=limit_s
+            optional(
+                "bare_commits", lambda: reference("bare-commits", "bare", commit_every=args.batch)
             )
-            shutil.rmtree(index_dir)
+        if args.extra and args.batch != SYNC_BATCH:
+            log(f"reference: ours in batches of {SYNC_BATCH} (indexer.sync's default)")
+            optional("ours_sync_batch", lambda: reference("ours-500", "ours", batch=SYNC_BATCH))
         sample = min(args.profile_docs, args.docs)
         log(f"reference: our document building alone on {fmt_int(sample)} docs")
-        report["build"] = run_phase(workdir, "build", sample=sample)
+        optional("build", lambda: run_phase(workdir, "build", sample=sample))
         log(f"profile: upsert of {fmt_int(sample)} docs under cProfile")
-        report["profile"] = run_phase(
-            workdir, "profile", index=str(workdir / "profiled"), sample=sample, batch=args.batch
+        optional(
+            "profile",
+            lambda: run_phase(
+                workdir, "profile", index=str(workdir / "profiled"), sample=sample, batch=args.batch
+            ),
         )
-        shutil.rmtree(workdir / "profiled")
+        shutil.rmtree(workdir / "profiled", ignore_errors=True)
         for name in ("articles.pkl", "fields.pkl"):  # free the disk before searching
             (workdir / name).unlink()
         log("search: the query mix")
-        report["search"] = run_phase(workdir, "search", index=str(ours_dir), passes=args.passes)
+        optional(
+            "search", lambda: run_phase(workdir, "search", index=str(ours_dir), passes=args.passes)
+        )
         log("CLI: building a 1,000-article archive and timing fresh processes")
-        report["cli_archive"] = build_cli_archive(workdir / "cli-small", args.seed + 1)
-        link_big_index(workdir / "cli-big", ours_dir)
-        python = sys.executable
-        search = [python, "-m", "search_cli", "search", "--data"]
-        commands = {
-            "python -c pass": [python, "-c", "pass"],
-            "python -c 'import search_cli.cli'": [python, "-c", "import search_cli.cli"],
-            f"arkiv search, {fmt_int(CLI_ARCHIVE_DOCS)}-article archive": [
-                *search, str(workdir / "cli-small"), CLI_QUERY, "--limit", "10"
-            ],
-            f"arkiv search, the {fmt_int(args.docs)}-article index": [
-                *search, str(workdir / "cli-big"), CLI_QUERY, "--limit", "10"
-            ],
-        }  # fmt: skip
-        report["cli"] = time_commands(commands, args.cli_runs, cli_env(workdir))
+        optional(
+            "cli_archive",
+            lambda: run_phase(
+                workdir, "cli_archive", folder=str(workdir / "cli-small"), seed=args.seed + 1
+            ),
+        )
+        optional("cli", lambda: time_cli(workdir, ours_dir, args))
     finally:
         if args.keep:
             log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    report["seconds"] = time.perf_counter() - t0
-    report["load_end"] = os.getloadavg()
+    report["code_end"] = code_state()
+    save()
     return report
+
+
+def time_cli(workdir: Path, ours_dir: Path, args: argparse.Namespace) -> dict:
+    link_big_index(workdir / "cli-big", ours_dir)
+    python = sys.executable
+    search = [python, "-m", "search_cli", "search", "--data"]
+    commands = {
+        "python -c pass": [python, "-c", "pass"],
+        "python -c 'import search_cli.cli'": [python, "-c", "import search_cli.cli"],
+        f"arkiv search, the {fmt_int(args.docs)}-article index": [
+            *search, str(workdir / "cli-big"), CLI_QUERY, "--limit", "10"
+        ],
+    }  # fmt: skip
+    if (workdir / "cli-small" / "archive.sqlite3").exists():
+        commands[f"arkiv search, {fmt_int(CLI_ARCHIVE_DOCS)}-article archive"] = [
+            *search, str(workdir / "cli-small"), CLI_QUERY, "--limit", "10"
+        ]  # fmt: skip
+    return time_commands(commands, args.cli_runs, cli_env(workdir))
 
 
 # --------------------------------------------------------------------------- the report
@@ -790,7 +842,12 @@ def markdown(report: dict, command: str) -> str:
         f"{', '.join(f'{x:.2f}' for x in report['load_start'])}, at the end "
         f"{', '.join(f'{x:.2f}' for x in report['load_end'])})",
         f"- Machine: {machine_line()}",
-        f"- Code: {report['code']}",
+        f"- Code: {report['code']}"
+        + (
+            f" (it changed during the run; at the end: {report['code_end']})"
+            if report.get("code_end", report["code"]) != report["code"]
+            else ""
+        ),
         f"- Reproduce (repository root, inside `.venv`): `{command}`",
         f"- Corpus: {fmt_int(n)} articles, seed 0; titles {prep['avg']['title_words']:.1f} "
         f"words, leads {prep['avg']['lead_words']:.1f}, bodies {prep['avg']['body_words']:.0f} "
@@ -825,12 +882,20 @@ def markdown(report: dict, command: str) -> str:
             f"| {bc['seconds']:.1f} | {fmt_int(rate(bc))} | {rate(bc) / bare_rate:.2f} "
             f"| {bc['cpu_seconds']:.1f} | {1000 * bc['cpu_seconds'] / bc['docs']:.2f} |"
         )
-    build = report["build"]
-    lines.append(
-        f"| ref: our `_document()` alone (no writer), first {fmt_int(build['docs'])} docs "
-        f"| {fmt_int(build['docs'])} | {build['seconds']:.1f} | {fmt_int(rate(build))} "
-        f"| {rate(build) / bare_rate:.2f} | | |"
-    )
+    if "ours_sync_batch" in report:
+        sb = report["ours_sync_batch"]
+        lines.append(
+            f"| ref: (b) in batches of {SYNC_BATCH}, `sync()`'s default | {fmt_int(sb['docs'])} "
+            f"| {sb['seconds']:.1f} | {fmt_int(rate(sb))} | {rate(sb) / bare_rate:.2f} "
+            f"| {sb['cpu_seconds']:.1f} | {1000 * sb['cpu_seconds'] / sb['docs']:.2f} |"
+        )
+    if "build" in report:
+        build = report["build"]
+        lines.append(
+            f"| ref: our `_document()` alone (no writer), first {fmt_int(build['docs'])} docs "
+            f"| {fmt_int(build['docs'])} | {build['seconds']:.1f} | {fmt_int(rate(build))} "
+            f"| {rate(build) / bare_rate:.2f} | | |"
+        )
     for name, what in (("fields", "(a)'s input"), ("articles", "(b)'s input")):
         r = report["read"][name]
         lines.append(
@@ -858,6 +923,40 @@ def markdown(report: dict, command: str) -> str:
         f"| ru_maxrss of the indexing process | {mib(bare_last['ru_maxrss'])} "
         f"| {mib(ours_last['ru_maxrss'])} |",
     ]
+    if "search" in report:
+        lines += _md_search(report)
+    if "cli" in report:
+        lines += _md_cli(report)
+    if "search" in report:
+        search = report["search"]
+        lines += [
+            "",
+            f"cProfile of one pass of the mix through `search()` (default facets; "
+            f"{search['profile_seconds']:.1f} s under the profiler):",
+            "",
+            "```",
+            *search["profile"],
+            "```",
+        ]
+    if "profile" in report:
+        prof = report["profile"]
+        lines += [
+            "",
+            f"cProfile of (b), {fmt_int(prof['docs'])} docs in batches of {report['batch']} "
+            f"({prof['seconds']:.1f} s under the profiler):",
+            "",
+            "```",
+            *prof["lines"],
+            "```",
+        ]
+    for name, error in report.get("errors", {}).items():
+        lines.append(f"\nNot measured: {name} failed with `{error}`.")
+    return "\n".join(lines)
+
+
+def _md_search(report: dict) -> list[str]:
+    n = report["docs"]
+    lines: list[str] = []
     search = report["search"]
     rows = latency_rows(search)
     p95_all = rows[0]["p95"]
@@ -908,46 +1007,37 @@ def markdown(report: dict, command: str) -> str:
     for ms, text, kwargs, total in slowest(search):
         filters = ", ".join(f"{k}={_short(v)}" for k, v in kwargs.items()) or "no filters"
         lines.append(f"- {ms:.1f} ms: `{text}` ({filters}; {fmt_int(total)} matches)")
+    return lines
+
+
+def _md_cli(report: dict) -> list[str]:
     cli = report["cli"]
-    names = list(cli)
-    small, big = cli[names[2]], cli[names[3]]
-    worst = max(small["median"], big["median"])
-    lines += [
+    arkiv = [name for name in cli if name.startswith("arkiv")]
+    worst = max(cli[name]["median"] for name in arkiv)
+    built = report.get("cli_archive")
+    small = (
+        f"The {fmt_int(CLI_ARCHIVE_DOCS)}-article archive was built through "
+        f"`Archive.add_version` and `sync` in {built['seconds']:.1f} s ({built['docs']} "
+        f"articles indexed); "
+        if built
+        else ""
+    )
+    lines = [
         "",
         f"**Fresh-process `arkiv search`** (`python -m search_cli search --data DIR "
         f"{CLI_QUERY} --limit 10`, {report['cli_runs']} runs each, interleaved, after one "
         f"warm-up; target < {TARGET_CLI_S} s: {'meets' if worst < TARGET_CLI_S else 'MISSES'}). "
-        f"The small archive was built through `Archive.add_version` and `sync` in "
-        f"{report['cli_archive']['seconds']:.1f} s ({report['cli_archive']['docs']} articles); "
-        f"the big one is the index from (b) with an empty archive next to it.",
+        f"{small}the big one is the index from (b) with an empty archive next to it (search "
+        f"reads only the index).",
         "",
         "| command (fresh process) | median s | min s | max s |",
         "|---|---:|---:|---:|",
     ]
     for name, r in cli.items():
         lines.append(f"| {name} | {r['median']:.3f} | {r['min']:.3f} | {r['max']:.3f} |")
-    for name in names[2:]:
+    for name in arkiv:
         lines.append(f"\n`{name}` printed: `{cli[name]['first_line']}`")
-    lines += [
-        "",
-        f"cProfile of one pass of the mix through `search()` (default facets; "
-        f"{search['profile_seconds']:.1f} s under the profiler):",
-        "",
-        "```",
-        *search["profile"],
-        "```",
-    ]
-    prof = report["profile"]
-    lines += [
-        "",
-        f"cProfile of (b), {fmt_int(prof['docs'])} docs in batches of {report['batch']} "
-        f"({prof['seconds']:.1f} s under the profiler):",
-        "",
-        "```",
-        *prof["lines"],
-        "```",
-    ]
-    return "\n".join(lines)
+    return lines
 
 
 def _short(value: Any) -> str:
@@ -962,7 +1052,8 @@ INTRO = """\
 names, real municipalities, ~30 sources, 2021–2025) twice on the same prepared documents, in
 fresh processes: (a) a bare Tantivy writer with our schema and analyzers, adding the exact
 field values our backend builds, one commit; (b) `TantivyBackend.upsert()` in batches of
-1,000 as `arkiv index` does. Then it runs a fixed mix of 200 searches (`QUERY_MIX`: 1–4 words,
+1,000 (`arkiv index` goes through `indexer.sync.sync()`, whose default batch is 500: a
+reference row shows that too). Then it runs a fixed mix of 200 searches (`QUERY_MIX`: 1–4 words,
 inflected, compounds, typos, phrases, a trailing prefix, names; about half with filters)
 against (b)'s index, and times `arkiv search` as a fresh process. Targets: (b)/(a) ≥ 0.7,
 p95 < 20 ms at 1M articles, a fresh `arkiv search` < 0.5 s. One table per corpus size."""
@@ -995,17 +1086,20 @@ def write_docs(report: dict, command: str, path: Path = DOCS) -> None:
 def print_summary(report: dict) -> None:
     bare = statistics.median(rate(r) for r in report["rounds"]["bare"])
     ours = statistics.median(rate(r) for r in report["rounds"]["ours"])
-    rows = latency_rows(report["search"])
     print(f"docs {fmt_int(report['docs'])}: indexing bare {bare:,.0f}/s, ours {ours:,.0f}/s, "
           f"ratio {ours / bare:.2f} (target >= {TARGET_RATIO})")  # fmt: skip
-    for row in rows:
-        print(f"  search {row['queries']:<16} facets {row['facets'][:7]:<7}: p50 {row['p50']:.1f}"
-              f" p95 {row['p95']:.1f} p99 {row['p99']:.1f} mean {row['mean']:.1f} ms")  # fmt: skip
     last = report["rounds"]["ours"][-1]
-    print(f"  index {mib(last['du'])}; peak RSS indexing {mib(last['rss_peak'])}, "
-          f"search {mib(report['search']['rss_peak'])}")  # fmt: skip
-    for name, r in report["cli"].items():
+    print(f"  index {mib(last['du'])}; peak RSS indexing {mib(last['rss_peak'])}")
+    if "search" in report:
+        for row in latency_rows(report["search"]):
+            print(f"  search {row['queries']:<16} facets {row['facets'][:7]:<7}: "
+                  f"p50 {row['p50']:.1f} p95 {row['p95']:.1f} p99 {row['p99']:.1f} "
+                  f"mean {row['mean']:.1f} ms")  # fmt: skip
+        print(f"  peak RSS search {mib(report['search']['rss_peak'])}")
+    for name, r in report.get("cli", {}).items():
         print(f"  {name}: median {r['median']:.3f} s, max {r['max']:.3f} s")
+    for name, error in report.get("errors", {}).items():
+        print(f"  {name} FAILED: {error}")
 
 
 def _reproducible(argv: list[str]) -> list[str]:
@@ -1062,16 +1156,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.from_report:  # render a saved run again (no measuring)
         report = pickle.loads(args.from_report.read_bytes())
     else:
+        args.argv = list(sys.argv[1:] if argv is None else argv)
         report = run(args)
-        report.update(batch=args.batch, passes=args.passes, cli_runs=args.cli_runs)
-        report["argv"] = _reproducible(list(sys.argv[1:] if argv is None else argv))
-        if args.save_report:
-            args.save_report.write_bytes(pickle.dumps(report))
     print_summary(report)
     command = " ".join(["python -m bench.bench_search", *report["argv"]])
     if args.write_docs:
         write_docs(report, command, args.docs_file)
-        print(f"wrote the {fmt_int(args.docs)}-article table to {args.docs_file}")
+        print(f"wrote the {fmt_int(report['docs'])}-article table to {args.docs_file}")
     else:
         print()
         print(markdown(report, command))
