@@ -129,6 +129,7 @@ class RssPeak:
 
     def __init__(self) -> None:
         self.peak = 0
+        self.peak_anon = 0  # RSS minus its file-backed/shared part (mmap'd index files)
         self.samples = 0
         self._stop = threading.Event()
         self._proc = psutil.Process()
@@ -136,10 +137,15 @@ class RssPeak:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            with contextlib.suppress(psutil.Error):
-                self.peak = max(self.peak, self._proc.memory_info().rss)
-                self.samples += 1
+            self._sample()
             self._stop.wait(POLL_SECONDS)
+
+    def _sample(self) -> None:
+        with contextlib.suppress(psutil.Error):
+            info = self._proc.memory_info()
+            self.peak = max(self.peak, info.rss)
+            self.peak_anon = max(self.peak_anon, info.rss - getattr(info, "shared", 0))
+            self.samples += 1
 
     def __enter__(self) -> RssPeak:
         self._thread.start()
@@ -148,13 +154,13 @@ class RssPeak:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        with contextlib.suppress(psutil.Error):
-            self.peak = max(self.peak, self._proc.memory_info().rss)
+        self._sample()
 
     def report(self) -> dict[str, int]:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         return {
             "rss_peak": self.peak,
+            "rss_anon_peak": self.peak_anon,
             "rss_samples": self.samples,
             "ru_maxrss": usage.ru_maxrss * 1024,  # KiB on Linux
             "cpu_seconds": usage.ru_utime + usage.ru_stime,  # all threads of this process
@@ -920,6 +926,8 @@ def markdown(report: dict, command: str) -> str:
         f"| segments at the end | {bare_last['segments']} | {ours_last['segments']} |",
         f"| peak RSS of the indexing process (psutil, 0.1 s) | {mib(bare_last['rss_peak'])} "
         f"| {mib(ours_last['rss_peak'])} |",
+        f"| of which not file-backed (RSS − shared; the rest is mmap'd index files) "
+        f"| {_anon(bare_last)} | {_anon(ours_last)} |",
         f"| ru_maxrss of the indexing process | {mib(bare_last['ru_maxrss'])} "
         f"| {mib(ours_last['ru_maxrss'])} |",
     ]
@@ -972,10 +980,10 @@ def _md_search(report: dict) -> list[str]:
         f"**Search latency** (`TantivyBackend.search()`, {len(QUERY_MIX)} queries, limit 20 "
         f"with snippets, {report['passes']} passes after one warm-up; {target}). Opening the "
         f"index {search['open_ms']:.0f} ms, first query {search['first_query_ms']:.0f} ms; "
-        f"peak RSS of the search process {mib(search['rss_peak'])} (ru_maxrss "
-        f"{mib(search['ru_maxrss'])}; Tantivy reads the index through mmap, so touched index "
-        f"pages count). Matches per query: median {fmt_int(statistics.median(search['totals']))}"
-        f", {zero} of {len(QUERY_MIX)} with none.",
+        f"peak RSS of the search process {mib(search['rss_peak'])} (not file-backed: "
+        f"{_anon(search)}; ru_maxrss {mib(search['ru_maxrss'])}; Tantivy reads the index "
+        f"through mmap, so touched index pages count in RSS). Matches per query: median "
+        f"{fmt_int(statistics.median(search['totals']))}, {zero} of {len(QUERY_MIX)} with none.",
         "",
         "| queries | facets | samples | p50 ms | p95 ms | p99 ms | mean ms | max ms |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -1038,6 +1046,10 @@ def _md_cli(report: dict) -> list[str]:
     for name in arkiv:
         lines.append(f"\n`{name}` printed: `{cli[name]['first_line']}`")
     return lines
+
+
+def _anon(result: dict) -> str:
+    return mib(result["rss_anon_peak"]) if "rss_anon_peak" in result else "not measured"
 
 
 def _short(value: Any) -> str:
