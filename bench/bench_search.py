@@ -13,13 +13,15 @@ On one synthetic Swedish-like corpus (``bench._corpus.generate_corpus``, ``--doc
      (a) bare: a Tantivy index with our schema and analyzers (the backend's own ``_schema()``
          and ``_register_analyzers()``), ``writer.add_document(Document.from_dict(values))``
          for every prepared document, one commit at the end, then ``wait_merging_threads``;
-     (b) ours: ``TantivyBackend.upsert()`` in batches of ``--batch`` (what ``arkiv index``
-         does, though ``sync()`` defaults to 500: delete by id, build the document, commit and
-   reload per batch), then
-         ``close()`` (which waits for merges).
+     (b) ours: what ``indexer.sync`` does when it builds into an empty index (``arkiv index
+         --rebuild``, a first sync): the articles streamed into
+         ``TantivyBackend.upsert(..., new=True)`` in batches of ``--batch`` (default
+         ``indexer.sync.FRESH_BATCH_SIZE``; build each document, one commit and reload per
+         batch), then ``close()`` (which waits for merges).
    Same writer heap (96 MB) and thread count (Tantivy's default) for both. Reported: docs/s,
-   the ratio (b)/(a) (target >= 0.7), reference rows (bare writer committing every batch,
-   our document building alone, reading the scratch files), a cProfile of (b) on a sample.
+   the ratio (b)/(a) (target >= 0.7), reference rows (the incremental path of a nightly
+   sync: batches of 500, each article replacing its id; the bare writer committing every 500;
+   our document building alone; reading the scratch files), a cProfile of (b) on a sample.
 3. Search, in a fresh process on the index from (b): ``QUERY_MIX`` (200 fixed queries of 1-4
    words, about half with filters), one warm-up pass, then ``--passes`` passes; p50/p95/p99
    and mean of ``TantivyBackend.search()`` in ms, with and without filters, with the default
@@ -41,6 +43,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import itertools
 import json
 import multiprocessing
 import os
@@ -69,6 +72,7 @@ from bench._corpus import QUERY_KINDS, QUERY_MIX, generate_corpus, vocabulary_si
 from indexer.article import Article
 from indexer.backends.tantivy import TantivyBackend, _document, _register_analyzers, _schema
 from indexer.query import Query
+from indexer.sync import FRESH_BATCH_SIZE
 
 __all__ = ["QUERY_MIX", "generate_corpus", "main"]
 
@@ -83,7 +87,7 @@ PROGRESS_EVERY = 50_000
 POLL_SECONDS = 0.1
 CLI_QUERY = "kommunchef"
 CLI_ARCHIVE_DOCS = 1000
-SYNC_BATCH = 500  # indexer.sync.sync()'s default batch size (what `arkiv index` really uses)
+SYNC_BATCH = 500  # indexer.sync.sync()'s batch size for an index that has documents
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -313,33 +317,32 @@ def phase_bare(workdir: Path, index_dir: Path, commit_every: int, limit_s: float
     }
 
 
-def phase_ours(workdir: Path, index_dir: Path, batch_size: int, limit_s: float) -> dict:
-    """(b) Our backend: TantivyBackend.upsert() in batches, then close()."""
+def phase_ours(
+    workdir: Path, index_dir: Path, batch_size: int, limit_s: float, new: bool = True
+) -> dict:
+    """(b) Our backend: articles streamed into TantivyBackend.upsert() a batch at a time (as
+    indexer.sync does), then close(). ``new=False``: each article replaces its id (the
+    incremental path)."""
     backend = TantivyBackend(index_dir)
     backend.configure()
     done = 0
     upsert_s = 0.0
-    batch: list[Article] = []
+    articles = read_pickles(workdir / "articles.pkl")
     with RssPeak() as rss:
         started = time.perf_counter()
-        for article in read_pickles(workdir / "articles.pkl"):
-            batch.append(article)
-            if len(batch) < batch_size:
-                continue
+        while True:
             t = time.perf_counter()
-            done += backend.upsert(batch)
+            written = backend.upsert(itertools.islice(articles, batch_size), new=new)
             upsert_s += time.perf_counter() - t
-            batch = []
-            if done % PROGRESS_EVERY == 0:
+            if not written:
+                break
+            before, done = done, done + written
+            if done // PROGRESS_EVERY > before // PROGRESS_EVERY:
                 elapsed = time.perf_counter() - started
                 log(f"ours: {fmt_int(done)} docs ({done / elapsed:,.0f}/s)")
                 if limit_s and elapsed > limit_s:
                     log("ours: time limit reached; stopping here")
                     break
-        if batch:
-            t = time.perf_counter()
-            done += backend.upsert(batch)
-            upsert_s += time.perf_counter() - t
         added = time.perf_counter()
         backend.close()
         finished = time.perf_counter()
@@ -395,7 +398,7 @@ def phase_profile(workdir: Path, index_dir: Path, sample: int, batch_size: int) 
     started = time.perf_counter()
     profiler.enable()
     for i in range(0, len(articles), batch_size):
-        backend.upsert(articles[i : i + batch_size])
+        backend.upsert(articles[i : i + batch_size], new=True)
     backend.close()
     profiler.disable()
     seconds = time.perf_counter() - started
@@ -636,7 +639,11 @@ def child(args: argparse.Namespace) -> None:
             workdir, Path(options["index"]), options["commit_every"], options["limit_s"]
         ),
         "ours": lambda: phase_ours(
-            workdir, Path(options["index"]), options["batch"], options["limit_s"]
+            workdir,
+            Path(options["index"]),
+            options["batch"],
+            options["limit_s"],
+            options.get("new", True),
         ),
         "read": lambda: phase_read(workdir),
         "build": lambda: phase_build(workdir, options["sample"]),
@@ -758,13 +765,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 shutil.rmtree(index_dir, ignore_errors=True)
 
         if args.extra:
-            log("reference: bare writer committing every batch")
+            log(f"reference: bare writer committing every {SYNC_BATCH}")
             optional(
-                "bare_commits", lambda: reference("bare-commits", "bare", commit_every=args.batch)
+                "bare_commits", lambda: reference("bare-commits", "bare", commit_every=SYNC_BATCH)
             )
-        if args.extra and args.batch != SYNC_BATCH:
-            log(f"reference: ours in batches of {SYNC_BATCH} (indexer.sync's default)")
-            optional("ours_sync_batch", lambda: reference("ours-500", "ours", batch=SYNC_BATCH))
+            log(f"reference: ours replacing by id in batches of {SYNC_BATCH} (incremental sync)")
+            optional(
+                "ours_sync_batch",
+                lambda: reference("ours-500", "ours", batch=SYNC_BATCH, new=False),
+            )
         sample = min(args.profile_docs, args.docs)
         log(f"reference: our document building alone on {fmt_int(sample)} docs")
         optional("build", lambda: run_phase(workdir, "build", sample=sample))
@@ -876,7 +885,8 @@ def markdown(report: dict, command: str) -> str:
         f"| {fmt_int(bare_last['docs'])} | {median_of(bare_runs, 'seconds'):.1f} "
         f"| {fmt_int(bare_rate)} | 1.00 | {median_of(bare_runs, 'cpu_seconds'):.1f} "
         f"| {1000 * median_of(bare_runs, 'cpu_seconds') / bare_last['docs']:.2f} |",
-        f"| (b) ours: `TantivyBackend.upsert()` in batches of {report['batch']}, `close()` "
+        f"| (b) ours: a fresh `sync()`: `upsert(new=True)` in batches of {report['batch']}, "
+        f"`close()` "
         f"| {fmt_int(ours_last['docs'])} | {median_of(ours_runs, 'seconds'):.1f} "
         f"| {fmt_int(ours_rate)} | {ratio:.2f} | {median_of(ours_runs, 'cpu_seconds'):.1f} "
         f"| {1000 * median_of(ours_runs, 'cpu_seconds') / ours_last['docs']:.2f} |",
@@ -884,14 +894,15 @@ def markdown(report: dict, command: str) -> str:
     if "bare_commits" in report:
         bc = report["bare_commits"]
         lines.append(
-            f"| ref: (a) committing every {report['batch']} docs | {fmt_int(bc['docs'])} "
+            f"| ref: (a) committing every {SYNC_BATCH} docs | {fmt_int(bc['docs'])} "
             f"| {bc['seconds']:.1f} | {fmt_int(rate(bc))} | {rate(bc) / bare_rate:.2f} "
             f"| {bc['cpu_seconds']:.1f} | {1000 * bc['cpu_seconds'] / bc['docs']:.2f} |"
         )
     if "ours_sync_batch" in report:
         sb = report["ours_sync_batch"]
         lines.append(
-            f"| ref: (b) in batches of {SYNC_BATCH}, `sync()`'s default | {fmt_int(sb['docs'])} "
+            f"| ref: (b) as an incremental sync: batches of {SYNC_BATCH}, each article "
+            f"replacing its id | {fmt_int(sb['docs'])} "
             f"| {sb['seconds']:.1f} | {fmt_int(rate(sb))} | {rate(sb) / bare_rate:.2f} "
             f"| {sb['cpu_seconds']:.1f} | {1000 * sb['cpu_seconds'] / sb['docs']:.2f} |"
         )
@@ -910,9 +921,8 @@ def markdown(report: dict, command: str) -> str:
         )
     lines += [
         "",
-        f"Where the wall time goes (last round). (b): inside `upsert()` "
-        f"{ours_last['upsert_seconds']:.1f} s, reading and batching the input outside it "
-        f"{ours_last['add_seconds'] - ours_last['upsert_seconds']:.1f} s, the final `close()` "
+        f"Where the wall time goes (last round). (b): inside `upsert()` (which reads its "
+        f"input as it goes) {ours_last['upsert_seconds']:.1f} s, the final `close()` "
         f"waiting for merges {ours_last['merge_wait_seconds']:.1f} s. (a): the `add_document` "
         f"loop {bare_last['add_seconds']:.1f} s (it only queues documents for the writer "
         f"threads), the final commit, which waits for them, {bare_last['commit_seconds']:.1f} s,"
@@ -1135,7 +1145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rounds", type=int, default=2, help="(a)/(b) rounds, order alternating")
-    parser.add_argument("--batch", type=int, default=1000, help="upsert batch size")
+    parser.add_argument(
+        "--batch", type=int, default=FRESH_BATCH_SIZE, help="(b)'s upsert batch size"
+    )
     parser.add_argument("--passes", type=int, default=3, help="timed passes over QUERY_MIX")
     parser.add_argument("--cli-runs", type=int, default=10)
     parser.add_argument("--profile-docs", type=int, default=5000)

@@ -8,17 +8,22 @@ sync is a no-op.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.archive import Archive
+from indexer.archive import Archive, Change
 from indexer.article import Article
 from indexer.backends import SearchBackend, open_backend
 from indexer.config import Config
 from indexer.errors import BackendUnavailable
 
 Progress = Callable[[int, int], None]  # (changes done, changes in all)
+
+FRESH_BATCH_SIZE = 25_000
+"""Changes per commit when building into an empty index (a rebuild, a first sync)."""
+PROGRESS_EVERY = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,36 +103,62 @@ def _sync(
         watermark = 0
         archive.set_meta(key, "0")
 
+    # Into an empty index every id is new and nothing needs removing: no per-document
+    # replace, and far fewer commits (each one flushes small segments that must be merged).
+    fresh = watermark == 0 and backend.stats().documents == 0
+    size = max(batch_size, FRESH_BATCH_SIZE) if fresh else batch_size
     total = archive.count_changes_since(watermark)
+    changes = archive.changes_since(watermark)
     done = upserted = deleted = 0
-    upserts: list[Article] = []
-    removals: list[str] = []
-
-    def flush(seq: int) -> None:
-        nonlocal upserted, deleted, upserts, removals
-        if upserts:
-            upserted += backend.upsert(upserts)
-        if removals:
-            backend.delete(removals)
-            deleted += len(removals)
+    seq = watermark
+    while True:
+        batch = _Batch(changes, size, progress, done, total)
+        upserted += backend.upsert(batch.articles(), new=fresh)
+        if not batch.count:
+            break
+        if batch.removals and not fresh:
+            backend.delete(batch.removals)
+            deleted += len(batch.removals)
+        done += batch.count
+        seq = batch.seq
         archive.set_meta(key, str(seq))
-        upserts, removals = [], []
         if progress:
             progress(done, total)
-
-    seq = watermark
-    for change in archive.changes_since(watermark):
-        seq = change.seq
-        done += 1
-        if change.article is None:
-            removals.append(change.id)
-        else:
-            upserts.append(change.article)
-        if len(upserts) + len(removals) >= batch_size:
-            flush(seq)
-    if upserts or removals or seq != watermark:
-        flush(seq)
     return SyncResult(upserted, deleted, seq, backend.stats().documents, reason)
+
+
+class _Batch:
+    """Up to ``size`` changes of the feed, streamed: the articles go to the backend as they
+    are read (constant memory whatever the batch size), removals and the last seq are kept
+    for after the backend's commit."""
+
+    def __init__(
+        self,
+        changes: Iterator[Change],
+        size: int,
+        progress: Progress | None,
+        done: int,
+        total: int,
+    ) -> None:
+        self._changes = changes
+        self._size = size
+        self._progress = progress
+        self._done = done
+        self._total = total
+        self.count = 0
+        self.seq = 0
+        self.removals: list[str] = []
+
+    def articles(self) -> Iterator[Article]:
+        for change in itertools.islice(self._changes, self._size):
+            self.count += 1
+            self.seq = change.seq
+            if change.article is None:
+                self.removals.append(change.id)
+            else:
+                yield change.article
+            if self._progress and self.count % PROGRESS_EVERY == 0:
+                self._progress(self._done + self.count, self._total)
 
 
 def _destroy(backend: SearchBackend) -> None:

@@ -220,6 +220,41 @@ def compound_heads(stem: Callable[[str], list[str]]) -> dict[str, int]:
     return heads
 
 
+class CompoundFinder:
+    """The compound heads in a text (:func:`find_compound_heads` over its words' stems), for
+    indexing, with one cache entry per distinct whitespace-separated token.
+
+    Stemming every word of every document in Python costs more than all other document
+    building; tokens repeat across documents, so each distinct one is stemmed once (the cache
+    is cleared when it holds ``max_tokens``). Splitting on whitespace first changes nothing:
+    ``stem`` splits a token on its non-letters itself. A token shorter than the shortest
+    modifier plus the shortest head stem cannot hold a compound (a Swedish stem is a prefix
+    of its word) and is skipped unstemmed.
+    """
+
+    def __init__(self, stem: Callable[[str], list[str]], max_tokens: int = 500_000) -> None:
+        self.heads = compound_heads(stem)
+        self._stem = stem
+        self._max_tokens = max_tokens
+        self._min_token = 3 + min(len(head) for head in self.heads)
+        self._tokens: dict[str, tuple[str, ...]] = {}
+
+    def in_text(self, text: str) -> set[str]:
+        found: set[str] = set()
+        tokens = self._tokens
+        for token in set(text.split()):
+            if len(token) < self._min_token:
+                continue
+            heads = tokens.get(token)
+            if heads is None:
+                heads = tuple(find_compound_heads(self._stem(token), self.heads))
+                if len(tokens) >= self._max_tokens:
+                    tokens.clear()
+                tokens[token] = heads
+            found.update(heads)
+        return found
+
+
 def find_compound_heads(stems: Iterable[str], heads: dict[str, int]) -> set[str]:
     """Head stems of the compounds among ``stems`` ("säkerhetssamordn" -> {"samordn"}):
     a known head at the end of a stem, after a modifier of at least its minimum length."""

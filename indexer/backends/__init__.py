@@ -41,8 +41,11 @@ class SearchBackend(Protocol):
         schema version, damaged files): the caller then rebuilds it from the archive.
         """
 
-    def upsert(self, articles: Iterable[Article]) -> int:
-        """Add or replace articles (by id); durable when this returns. Returns how many."""
+    def upsert(self, articles: Iterable[Article], *, new: bool = False) -> int:
+        """Add or replace articles (by id); durable when this returns. Returns how many.
+
+        ``new=True``: the caller promises none of the ids is in the index yet (a build into
+        an empty index), so a backend may skip replacing."""
         ...
 
     def delete(self, ids: Iterable[str]) -> int:

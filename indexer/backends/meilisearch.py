@@ -219,30 +219,44 @@ class MeilisearchBackend:
 
     # ------------------------------------------------------------------ writing
 
-    def upsert(self, articles: Iterable[Article]) -> int:
+    def upsert(self, articles: Iterable[Article], *, new: bool = False) -> int:
         """Add or replace articles by id in batches (``gone`` ones are deleted instead);
-        returns when every task has succeeded. Returns the number of documents written."""
+        returns when every task has succeeded. Returns the number of documents written.
+
+        Documents are sent a batch at a time as ``articles`` is read, so memory stays at one
+        batch however many come. ``new`` changes nothing here: Meilisearch replaces by
+        primary key either way.
+        """
+        del new
+        written = 0
         documents: list[dict[str, Any]] = []
         gone: list[str] = []
-        for article in articles:
-            if article.gone:
-                gone.append(article.id)
-            else:
-                documents.append(document(article))
         index = self._connect().index(self.index_uid)
         with self._errors("writing documents", write=True):
             pending: list[tuple[int, str]] = []
-            for start in range(0, len(documents), self.batch_size):
-                batch = documents[start : start + self.batch_size]
-                task = index.add_documents(batch, primary_key="id")
-                pending.append((task.task_uid, f"adding {len(batch)} documents"))
+
+            def send() -> None:
+                task = index.add_documents(documents, primary_key="id")
+                pending.append((task.task_uid, f"adding {len(documents)} documents"))
+
+            for article in articles:
+                if article.gone:
+                    gone.append(article.id)
+                    continue
+                documents.append(document(article))
+                written += 1
+                if len(documents) >= self.batch_size:
+                    send()
+                    documents = []
+            if documents:
+                send()
             for start in range(0, len(gone), self.batch_size):
                 batch_ids = gone[start : start + self.batch_size]
                 task = index.delete_documents(filter=id_filter(batch_ids))
                 pending.append((task.task_uid, f"deleting {len(batch_ids)} documents"))
             for task_uid, what in pending:
                 self._await(task_uid, what)
-        return len(documents)
+        return written
 
     def delete(self, ids: Iterable[str]) -> int:
         """Remove articles by id; returns how many of them were in the index."""

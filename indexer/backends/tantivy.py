@@ -85,7 +85,7 @@ from indexer.query import Hit, IndexStats, Query, SearchPage, order_facet
 from indexer.textsearch import (
     COMPOUND_HEADS,
     SWEDISH_STOP_WORDS,
-    compound_heads,
+    CompoundFinder,
     find_compound_heads,
     parse_user_query,
 )
@@ -222,16 +222,22 @@ class TantivyBackend:
 
     # ------------------------------------------------------------------ writing
 
-    def upsert(self, articles: Iterable[Article]) -> int:
+    def upsert(self, articles: Iterable[Article], *, new: bool = False) -> int:
         """Add or replace articles by id (one commit for the batch); ``gone`` ones are
-        deleted instead. Returns the number of documents written."""
+        deleted instead. Returns the number of documents written.
+
+        ``new=True`` promises that none of the ids is in the index yet (a build into an empty
+        index): the per-document delete is then skipped. Each delete is a term the commit
+        must apply to every segment, which costs a rebuild a third of its time.
+        """
         with self._lock:
             index = self._open()
             writer = self._writer_for(index)
             written = changed = 0
             try:
                 for article in articles:
-                    writer.delete_documents_by_term("id", article.id)
+                    if not new:
+                        writer.delete_documents_by_term("id", article.id)
                     changed += 1
                     if article.gone:
                         continue
@@ -548,8 +554,12 @@ def _keyword(value: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _compounds() -> CompoundFinder:
+    return CompoundFinder(_stems)
+
+
 def _head_stems() -> dict[str, int]:
-    return compound_heads(lambda head: _stems(head)[:1])
+    return _compounds().heads
 
 
 def compound_parts(stems: Iterable[str]) -> set[str]:
@@ -581,7 +591,7 @@ def _document(article: Article) -> tv.Document:
     doc.add_text("body", article.body)
     text = "\n".join((article.title, article.lead, article.body))
     doc.add_text("fold", text)
-    parts = compound_parts(_stems(text))
+    parts = _compounds().in_text(text)
     if parts:
         doc.add_text("parts", " ".join(sorted(parts)))
     values: dict[str, list[str]] = {
