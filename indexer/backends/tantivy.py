@@ -34,7 +34,9 @@ heads' reach is deliberate: "chef" finds every *chef, "nämnd" every *nämnd.
 
 Snippets: Tantivy's SnippetGenerator over body (else lead; else the plain lead), HTML-escaped
 with ``<b>`` around matches. Words that matched only by typo, prefix or compound head are
-found in the document's text and added to the highlight terms, so they are marked too.
+found once per result page in the texts the exact words left unmarked (a cache of each
+whitespace token's words; rapidfuzz for the edit distance) and added to the highlight terms,
+so they are marked too. The facet counts run in a worker thread meanwhile.
 
 Ranking: each user word is a MUST of (exact stem in title x3, lead x2, body x1 -- BM25;
 compound head, constant 0.4; prefix, constant 0.3; fuzzy, constant 0.2). An exact match also
@@ -52,12 +54,8 @@ difference in relevance. Date sorts use two u64 fast keys (published seconds << 
 of the id) that put undated articles last in both orders and give ``iter_matches`` a nearly
 unique key for keyset paging (constant memory, no deep offsets; ties are handled).
 
-Measured (shared 2-CPU machine, noisy; 10,000 synthetic articles of ~3.2 kB body, 20k-word
-vocabulary, batches of 1,000 with one commit each): indexing 1,150-2,250 docs/s; the compound
-pass costs 0.27 ms/doc (~30% of indexing: 1,870-2,820 docs/s without it); index 44 MB.
-Search including count, four facets and 20 snippets: 5-25 ms median (one word 10 ms,
-typo'd 19-letter word 23 ms, compound head with 6,800 matches 24 ms, filters only 1.2 ms);
-snippets are most of it. ``iter_matches`` over all 10,000: 0.24 s.
+Measured: ``python -m bench.bench_search`` (indexing against a bare writer, latency by query
+kind, size, memory); the figures are in docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -70,6 +68,7 @@ import shutil
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -78,6 +77,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import tantivy as tv
+from rapidfuzz.distance import OSA
 
 from indexer.article import Article
 from indexer.errors import BackendUnavailable, IndexingError, QueryError
@@ -146,6 +146,7 @@ class TantivyBackend:
         self.facet_size = facet_size
         self._index: tv.Index | None = None
         self._writer: tv.IndexWriter | None = None
+        self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ lifecycle
@@ -207,7 +208,10 @@ class TantivyBackend:
         """Wait for background merges, release the writer lock and the index. Idempotent."""
         with self._lock:
             writer, self._writer = self._writer, None
+            pool, self._pool = self._pool, None
             self._index = None
+            if pool is not None:
+                pool.shutdown()
             if writer is not None:
                 try:
                     writer.wait_merging_threads()
@@ -283,20 +287,31 @@ class TantivyBackend:
     # ------------------------------------------------------------------ reading
 
     def search(self, query: Query) -> SearchPage:
-        """One page of hits (with snippets), the total and the facet counts."""
+        """One page of hits (with snippets), the total and the facet counts.
+
+        The facet counts are a second pass over every match; it runs in a worker thread
+        (Tantivy releases the GIL) while this one ranks, loads the page and makes the
+        snippets, so a search takes about the longer of the two, not their sum.
+        """
         index = self._open()
         plan = _Plan.build(index.schema, query)
         try:
             searcher = index.searcher()
+            facets_later = (
+                self._facet_pool().submit(self._facets, searcher, plan.query, query.facets)
+                if query.facets
+                else None
+            )
             result = self._run(searcher, plan, limit=max(query.limit, 1), offset=query.offset)
             total = _count(result)
             rows = result.hits[: query.limit]
-            snippets = _Snippets(searcher, index.schema, plan)
-            hits = []
-            for score, address in rows:
-                doc = searcher.doc(address)
-                hits.append(_hit(doc, score if plan.scored else 0.0, snippets.html(doc)))
-            facets = self._facets(searcher, plan.query, query.facets) if total else {}
+            docs = [searcher.doc(address) for _, address in rows]
+            snippets = _Snippets(searcher, index.schema, plan).page(docs)
+            hits = [
+                _hit(doc, score if plan.scored else 0.0, snippet)
+                for (score, _), doc, snippet in zip(rows, docs, snippets, strict=True)
+            ]
+            facets = facets_later.result() if facets_later else {}
         except ValueError as exc:
             raise BackendUnavailable(
                 f"searching the index at {self.index_dir} failed: {exc}"
@@ -473,11 +488,15 @@ class TantivyBackend:
             plan.query, limit, count=True, offset=offset, order_by_field="order_new"
         )
 
+    def _facet_pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="facets")
+            return self._pool
+
     def _facets(
         self, searcher: tv.Searcher, query: tv.Query, names: Sequence[str]
     ) -> dict[str, dict[str, int]]:
-        if not names:
-            return {}
         spec = {
             name: {"terms": {"field": _facet_field(name), "size": self.facet_size}}
             for name in names
@@ -848,24 +867,23 @@ def _fold_py(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance (a transposition costs 1), cut off above ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, 1):
-            cost = char_a != char_b
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
+_WORDS_OF_TOKEN: dict[str, tuple[tuple[str, str], ...]] = {}
+_WORDS_OF_TOKEN_MAX = 200_000
+
+
+def _words_of_token(token: str) -> tuple[tuple[str, str], ...]:
+    """(stem, folded surface) of each word in one whitespace-separated token of a text,
+    cached: the same tokens recur in every result page."""
+    words = _WORDS_OF_TOKEN.get(token)
+    if words is None:
+        words = tuple(
+            (t.text, _fold_py(token[t.char_offset_from : t.char_offset_to]))
+            for t in _analyzers()["sv"].pre_tokenize(token).tokens
+        )
+        if len(_WORDS_OF_TOKEN) >= _WORDS_OF_TOKEN_MAX:
+            _WORDS_OF_TOKEN.clear()
+        _WORDS_OF_TOKEN[token] = words
+    return words
 
 
 class _Snippets:
@@ -892,66 +910,87 @@ class _Snippets:
             self._generators[key] = generator
         return self._generators[key]
 
-    def html(self, doc: tv.Document) -> str:
-        """The fragment with the query's words emphasised. The words as stemmed are tried
-        first (cheap, and enough for most hits); the words that matched only by a typo, a
-        prefix or as a compound's head are looked for only when those highlight nothing."""
-        for field_name in ("body", "lead"):
-            text = str(doc.get_first(field_name) or "")
-            if not text:
-                continue
-            exact = tuple(self.plan.stems)
+    def page(self, docs: Sequence[tv.Document]) -> list[str]:
+        """The fragment of each document, with the query's words emphasised.
+
+        The words as stemmed are tried first (body, then lead: cheap, and enough for most
+        hits). The words that matched only by a typo, a prefix or as a compound's head are
+        looked for once, in the texts of the documents the exact words left unmarked, and
+        added to the highlight terms for those documents.
+        """
+        fields = ("body", "lead")
+        exact = tuple(self.plan.stems)
+        snippets: list[str | None] = [None] * len(docs)
+        unmarked: list[int] = []
+        for i, doc in enumerate(docs):
             if exact:
-                snippet = self._generator(field_name, exact).snippet_from_doc(doc)
+                snippets[i] = self._marked(doc, fields, exact)
+            if snippets[i] is None:
+                unmarked.append(i)
+        if unmarked and self.plan.words:
+            texts = (str(docs[i].get_first(name) or "") for i in unmarked for name in fields)
+            variants = tuple(sorted(self._variants("\n".join(texts))))
+            if variants:
+                for i in unmarked:
+                    snippets[i] = self._marked(docs[i], fields, exact + variants)
+        return [
+            snippet
+            if snippet is not None
+            else _plain_snippet(str(doc.get_first("lead") or doc.get_first("body") or ""))
+            for snippet, doc in zip(snippets, docs, strict=True)
+        ]
+
+    def _marked(
+        self, doc: tv.Document, fields: Sequence[str], stems: tuple[str, ...]
+    ) -> str | None:
+        """The first fragment, over ``fields``, with one of ``stems`` highlighted, if any."""
+        for field_name in fields:
+            if doc.get_first(field_name):
+                snippet = self._generator(field_name, stems).snippet_from_doc(doc)
                 if snippet.highlighted():
                     return str(snippet.to_html())
-            variants = tuple(sorted(self._variants(text)))
-            if not variants:
-                continue
-            snippet = self._generator(field_name, exact + variants).snippet_from_doc(doc)
-            if snippet.highlighted():
-                return str(snippet.to_html())
-        return _plain_snippet(str(doc.get_first("lead") or doc.get_first("body") or ""))
+        return None
 
     def _variants(self, text: str) -> set[str]:
         """Stems of words in ``text`` that matched a query word only by typo, prefix or as a
         compound head, so that the snippet highlights them too.
 
-        Cheap checks (compound head, prefix) first; the edit-distance check runs only for a
-        word that neither found, only on words of a compatible length, cached per page.
+        The text's words come from a cache per whitespace token; cheap checks (compound
+        head, prefix) go first, and the edit distance (rapidfuzz's optimal string alignment:
+        a transposition costs 1, as in Tantivy) runs only for a word that neither found, on
+        words of a compatible length, cached per query.
         """
-        present = set(_stems(text)) if self.plan.words else set()
-        words = [word for word in self.plan.words if word.stem not in present]
-        if not words:  # every word matched exactly; the shared highlight terms cover them
+        if not self.plan.words:
             return set()
-        surfaces: dict[str, str] = {}  # stem -> the first word in the text with that stem
-        for token in _analyzers()["sv"].pre_tokenize(text).tokens[:20_000]:
-            if token.text not in surfaces:
-                surfaces[token.text] = text[token.char_offset_from : token.char_offset_to]
+        words_in_text: set[tuple[str, str]] = set()  # (stem, folded surface)
+        for token in set(text.split()):
+            words_in_text.update(_words_of_token(token))
+        present = {stem for stem, _ in words_in_text}
+        words = [word for word in self.plan.words if word.stem not in present]
         found: set[str] = set()
-        for word in words:
+        for word in words:  # every word that matched exactly is covered by the exact terms
             min_modifier = self.heads.get(word.stem)
             cheap = {
                 stem
-                for stem, surface in surfaces.items()
+                for stem, folded in words_in_text
                 if (
                     min_modifier is not None
                     and stem.endswith(word.stem)
                     and len(stem) - len(word.stem) >= min_modifier
                 )
-                or (word.prefix and _fold_py(surface).startswith(word.folded))
+                or (word.prefix and folded.startswith(word.folded))
             }
             found |= cheap
             if cheap or not word.distance:
                 continue
-            for stem, surface in surfaces.items():
-                if abs(len(surface) - len(word.folded)) > word.distance:
+            for stem, folded in words_in_text:
+                if abs(len(folded) - len(word.folded)) > word.distance:
                     continue
-                key = (word.folded, _fold_py(surface))
+                key = (word.folded, folded)
                 close = self._close.get(key)
                 if close is None:
-                    close = _edit_distance(key[1], key[0], word.distance) <= word.distance
-                    self._close[key] = close
+                    distance = OSA.distance(folded, word.folded, score_cutoff=word.distance)
+                    close = self._close[key] = distance <= word.distance
                 if close:
                     found.add(stem)
         return found

@@ -265,6 +265,13 @@ def test_typo_snippet_highlights_the_real_word(corpus: TantivyBackend) -> None:
     assert "<b>Säkerhetssamordnaren</b>" in hit.snippet
 
 
+def test_a_page_with_exact_and_typo_matches_marks_each(corpus: TantivyBackend) -> None:
+    hits = corpus.search(Query(text="Westerback ")).hits[:2]
+    snippets = {hit.url.rsplit("/", 1)[-1]: hit.snippet for hit in hits}
+    assert "<b>Westerback</b>" in snippets["westerback"]
+    assert "<b>Westerbäck</b>" in snippets["sakerhet"]
+
+
 def test_exact_ranks_above_fuzzy(corpus: TantivyBackend) -> None:
     # "westerback" is exact in an older article and a folded match in a newer one.
     assert found(corpus, "Westerback ")[:2] == ["westerback", "sakerhet"]
