@@ -100,11 +100,19 @@ class Article:
         return list(seen)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: datetimes as ISO 8601 strings, people as dicts, id included."""
-        data = asdict(self)
-        for key, value in data.items():
+        """A JSON-ready dict: datetimes as ISO 8601 strings, people as dicts, id included.
+
+        Built field by field (lists copied, people as dicts) rather than with
+        ``dataclasses.asdict``, whose recursive deep copy was half the cost of an export row.
+        """
+        data: dict[str, Any] = {}
+        for name in _ARTICLE_FIELDS:
+            value = getattr(self, name)
             if isinstance(value, datetime):
-                data[key] = value.isoformat()
+                value = value.isoformat()
+            elif isinstance(value, list):
+                value = [asdict(v) if isinstance(v, Person) else v for v in value]
+            data[name] = value
         data["id"] = self.id
         data["content_hash"] = self.content_hash
         return data
@@ -121,3 +129,6 @@ class Article:
             p if isinstance(p, Person) else Person.from_dict(p) for p in kwargs.get("people", [])
         ]
         return cls(**kwargs)
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
