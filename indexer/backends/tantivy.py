@@ -77,7 +77,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import tantivy as tv
-from rapidfuzz.distance import OSA
 
 from indexer.article import Article
 from indexer.errors import BackendUnavailable, IndexingError, QueryError
@@ -983,6 +982,8 @@ class _Snippets:
             found |= cheap
             if cheap or not word.distance:
                 continue
+            from rapidfuzz.distance import OSA  # on first use: its import is 12 ms of a start
+
             for stem, folded in words_in_text:
                 if abs(len(folded) - len(word.folded)) > word.distance:
                     continue
