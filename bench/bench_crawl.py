@@ -5,7 +5,9 @@ Starts ``python -m samplesite serve --generate N`` (127.0.0.1) as a subprocess, 
 no autothrottle, 16 concurrent requests), and measures its wall time, its peak RSS and its CPU
 time. The baseline, timed in the same run (before and after the crawl) and in this process:
 ``extract_article`` on a sample of the same pages; the extraction-bound limit is
-1 / (ms per page) articles per second, since the crawl extracts in its one Python thread.
+1 / (ms per page) articles per second: what one process doing nothing but extraction could
+archive. (The crawl itself extracts in a pool of worker processes, one per core, while its
+own process downloads, parses listings and writes the archive.)
 Target: crawl throughput >= 0.70 of that limit.
 
 Peak RSS is the maximum, over samples taken every 0.1 s with psutil, of the summed RSS of

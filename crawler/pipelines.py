@@ -157,9 +157,12 @@ class ArchivePipeline(_Counting):
         return item
 
     def close_spider(self) -> None:
-        self.warc.close()
+        if hasattr(self, "warc"):  # not when opening the archive failed
+            self.warc.close()
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        if not hasattr(self, "run_id"):  # opening failed: no run was started, nothing to close
+            return
         report = build_report(self.stats.get_stats(), reason, spider.config_error)
         report["run_id"] = self.run_id
         self.archive.finish_run(self.run_id, report["status"], report)

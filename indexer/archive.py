@@ -74,6 +74,8 @@ CREATE TABLE IF NOT EXISTS versions (
     fingerprint INTEGER,            -- SimHash of the text (signed 64-bit), for duplicates
     PRIMARY KEY (article_id, version)
 );
+-- the duplicate-story lookup of every new article reads a few days of versions, not all
+CREATE INDEX IF NOT EXISTS versions_published ON versions (published);
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY,           -- canonical URL of a fetched page that is not an article
     outcome TEXT NOT NULL,          -- not_article, alias, http_404, http_410, section, listing

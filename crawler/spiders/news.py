@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy import signals
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
@@ -135,13 +137,14 @@ class NewsSpider(scrapy.Spider):
         if self._unchanged(response, source) or not isinstance(response, TextResponse):
             return
         self._remember(response, "section")
-        for url in self._pagination(response, source):
+        links = _links(response)
+        for url in self._pagination(response, source, links):
             key = f"{source.id} {urlsplit(url).path}"
             if self.section_pages.get(key, 1) < self.max_section_pages:
                 self.section_pages[key] = self.section_pages.get(key, 1) + 1
                 yield from self._section_request(url, source, depth)
-        for href in response.css("a::attr(href)").getall():
-            url = canonicalize_url(href, base=response.url)
+        # Each distinct link once: a repeat (menus, "mest läst") would add no request.
+        for url in dict.fromkeys(link.url for link in links):
             if not url or not source.allows(url) or source.is_ignored(url):
                 continue
             if source.is_article_candidate(url):
@@ -313,17 +316,19 @@ class NewsSpider(scrapy.Spider):
         if request is not None and request.meta.get("arkiv_entry"):
             self._count(source, f"entry_points/{'ok' if ok else 'failed'}")
 
-    def _pagination(self, response: TextResponse, source: Source) -> list[str]:
+    def _pagination(self, response: TextResponse, source: Source, links: list[_Link]) -> list[str]:
         here = urlsplit(response.url)
-        found = response.xpath("//link[@rel='next']/@href | //a[@rel='next']/@href").getall()
-        for anchor in response.css("a"):
-            text = " ".join(anchor.css("::text").getall()).strip()
-            href = anchor.attrib.get("href")
-            if href and (_NEXT_WORDS.match(text) or _is_page_of(href, response.url, here.path)):
-                found.append(href)
+        found = [
+            canonicalize_url(href, base=response.url)
+            for href in response.xpath(
+                "//link[@rel='next']/@href | //a[@rel='next']/@href"
+            ).getall()
+        ]
+        for link in links:
+            if link.href and (_is_page_of(link.url, here.path) or _NEXT_WORDS.match(link.text())):
+                found.append(link.url)
         urls = []
-        for href in found:
-            url = canonicalize_url(href, base=response.url)
+        for url in found:
             if url and url != response.url and source.allows(url) and not source.is_ignored(url):
                 urls.append(url)
         return list(dict.fromkeys(urls))
@@ -339,8 +344,42 @@ def _header(response: Response, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-def _is_page_of(href: str, base: str, path: str) -> bool:
-    """A link to the same path differing only by a page parameter (?sida=2, ?page=3)."""
-    target = urlsplit(canonicalize_url(href, base=base))
-    params = {k for k, _ in parse_qsl(target.query)}
-    return target.path == path and bool(params & _PAGE_PARAMS)
+def _is_page_of(url: str, path: str) -> bool:
+    """A (canonical) link to the same path differing only by a page parameter (?sida=2)."""
+    target = urlsplit(url)
+    return target.path == path and any(k in _PAGE_PARAMS for k, _ in parse_qsl(target.query))
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """One ``<a href>`` of a section page, its href canonicalised once."""
+
+    href: str
+    url: str  # canonicalize_url(href, base=the page's URL); "" when not http(s)
+    anchor: Any  # the lxml element
+
+    def text(self) -> str:
+        """The anchor's text, as ``" ".join(anchor.css("::text").getall()).strip()``."""
+        return " ".join(_TEXT(self.anchor)).strip()
+
+
+_ANCHORS = etree.XPath("descendant-or-self::a")  # what parsel makes of css("a")
+_TEXT = etree.XPath("descendant-or-self::text()", smart_strings=False)  # ... of css("::text")
+
+
+def _links(response: TextResponse) -> list[_Link]:
+    """Every link of the page in document order, each distinct href canonicalised once.
+
+    Straight on lxml: a section page has hundreds of links, and a parsel Selector per
+    anchor and two canonicalisations per href cost more than the rest of the parsing.
+    """
+    canonical: dict[str, str] = {}
+    links = []
+    for anchor in _ANCHORS(response.selector.root):
+        href = anchor.get("href")
+        if href is None:
+            continue
+        if href not in canonical:
+            canonical[href] = canonicalize_url(href, base=response.url)
+        links.append(_Link(href, canonical[href], anchor))
+    return links

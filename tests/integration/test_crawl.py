@@ -182,6 +182,17 @@ def test_scrapy_crawl_news_is_the_same_crawl(
     assert titles == {url: a.title for url, a in first_crawl.articles.items()}
 
 
+def test_scrapy_crawl_with_an_unusable_data_folder_says_why(
+    sample_site: RunningSite, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.write_text("a file where the data folder should be\n", encoding="utf-8")
+    result = scrapy_crawl(data, sample_site)
+    assert "archive unavailable" in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert data.read_text(encoding="utf-8").startswith("a file")  # left as it was
+
+
 def test_broken_sources_file_is_one_clear_line(first_crawl: Crawl, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(first_crawl.data, data)
