@@ -237,20 +237,24 @@ class CompoundFinder:
         self._stem = stem
         self._max_tokens = max_tokens
         self._min_token = 3 + min(len(head) for head in self.heads)
-        self._tokens: dict[str, tuple[str, ...]] = {}
+        self._with_heads: dict[str, tuple[str, ...]] = {}
+        self._plain: set[str] = set()  # tokens known to hold no compound: one set difference
 
     def in_text(self, text: str) -> set[str]:
         found: set[str] = set()
-        tokens = self._tokens
-        for token in set(text.split()):
-            if len(token) < self._min_token:
-                continue
-            heads = tokens.get(token)
+        for token in set(text.split()) - self._plain:
+            heads = self._with_heads.get(token)
             if heads is None:
-                heads = tuple(find_compound_heads(self._stem(token), self.heads))
-                if len(tokens) >= self._max_tokens:
-                    tokens.clear()
-                tokens[token] = heads
+                if len(token) >= self._min_token:
+                    heads = tuple(find_compound_heads(self._stem(token), self.heads))
+                if not heads:
+                    if len(self._plain) >= self._max_tokens:
+                        self._plain.clear()
+                    self._plain.add(token)
+                    continue
+                if len(self._with_heads) >= self._max_tokens:
+                    self._with_heads.clear()
+                self._with_heads[token] = heads
             found.update(heads)
         return found
 
