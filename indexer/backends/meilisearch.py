@@ -52,6 +52,7 @@ from indexer.backends.meili_filters import (
     text_query,
 )
 from indexer.backends.meili_settings import (
+    DISPLAYED,
     FACET_ATTRIBUTES,
     LOCALE,
     MAX_TOTAL_HITS,
@@ -80,21 +81,9 @@ __all__ = [
 
 MIN_SERVER_VERSION = (1, 10)  # localizedAttributes (1.10), negative keywords (1.8)
 ITER_PAGE = 1000
-_RETRIEVE = (
-    "id",
-    "url",
-    "title",
-    "source",
-    "source_name",
-    "published",
-    "municipalities",
-    "regions",
-    "kinds",
-    "language",
-    "paywalled",
-    "published_ts",
-    "id_key",
-)
+_TEXTS = ("lead", "body")
+_RETRIEVE = tuple(name for name in DISPLAYED if name not in _TEXTS)
+"""What iter_matches reads back: what a search shows, without the texts."""
 _AUTH_CODES = frozenset({"invalid_api_key", "missing_authorization_header"})
 _SERVER_HINT = (
     "Check that the server is running and MEILI_URL (or meili_url in arkiv.toml) points at "
@@ -281,10 +270,9 @@ class MeilisearchBackend:
         text = text_query(query.text)
         base = self._params(query, text)
         facets = [FACET_ATTRIBUTES[name] for name in query.facets]
-        retrieve = [*_RETRIEVE, "lead", "body"]
         hits_params: dict[str, Any] = {
             **base,
-            "attributesToRetrieve": retrieve,
+            "attributesToRetrieve": list(DISPLAYED),
             "showRankingScore": True,
         }
         client = self._connect()
