@@ -496,8 +496,9 @@ def _engine_only(backend: TantivyBackend, queries: list[Query], passes: int) -> 
         for _ in range(passes):
             for query in queries:
                 t = time.perf_counter()
-                plan = _Plan.build(index.schema, query)
-                backend._run(index.searcher(), plan, limit=query.limit, offset=query.offset)
+                searcher = index.searcher()
+                plan = _Plan.build(index.schema, query, searcher)
+                backend._run(searcher, plan, limit=query.limit, offset=query.offset)
                 samples.append((time.perf_counter() - t) * 1000)
         return samples
     except (ImportError, AttributeError, TypeError) as exc:

@@ -15,7 +15,10 @@ Analysis (custom analyzers registered on every open):
   stemming. Typo tolerance runs there (Meilisearch's rule: words of 5-8 letters match with 1
   edit, 9+ with 2, shorter ones only exactly; transpositions count 1), so
   "sakerhetssamordnare" finds "säkerhetssamordnare" and "Westerbak" finds "Westerbäck".
-  Search-as-you-type (the last word, 3+ letters) is a prefix query there too.
+  A word that occurs in 1 % of the index or more (and in 100+ documents) is taken as typed
+  right and gets no typo derivations, only its folded form (see ``_typo_cutoff``).
+  Search-as-you-type (the last word, 3+ letters) is a prefix query there too, capped at the
+  first ``PREFIX_EXPANSIONS`` terms in term order, as Meilisearch caps prefix derivations.
 * ``kw`` (raw, lowercase) for the filter copies of the keyword fields, so filters ignore case;
   the facet copies are raw fast fields that keep the original spelling for display.
 
@@ -62,6 +65,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import itertools
 import json
 import os
 import shutil
@@ -100,7 +104,10 @@ TEXT_BOOSTS: dict[str, float] = {"title": 3.0, "lead": 2.0, "body": 1.0}
 PARTS_SCORE = 0.4
 PREFIX_BOOST = 0.3
 FUZZY_BOOST = 0.2
+TYPO_MAX_SHARE = 0.01
+TYPO_MIN_DOCS = 100
 MIN_PREFIX_CHARS = 3
+PREFIX_EXPANSIONS = 50  # Tantivy's PhrasePrefixQuery default; tantivy-py does not expose it
 SNIPPET_CHARS = 240
 ITER_PAGE = 2000
 
@@ -293,9 +300,9 @@ class TantivyBackend:
         snippets, so a search takes about the longer of the two, not their sum.
         """
         index = self._open()
-        plan = _Plan.build(index.schema, query)
         try:
             searcher = index.searcher()
+            plan = _Plan.build(index.schema, query, searcher)
             facets_later = (
                 self._facet_pool().submit(self._facets, searcher, plan.query, query.facets)
                 if query.facets
@@ -324,7 +331,6 @@ class TantivyBackend:
         relevance sort also yields newest first). Keyset paging over one searcher snapshot:
         memory stays at one page whatever the number of matches. Hits carry no snippet."""
         index = self._open()
-        plan = _Plan.build(index.schema, query)
         schema = index.schema
         oldest = query.sort == "oldest"
         key_field = "order_old" if oldest else "order_new"
@@ -335,6 +341,7 @@ class TantivyBackend:
             raise BackendUnavailable(
                 f"reading the index at {self.index_dir} failed: {exc}"
             ) from exc
+        plan = _Plan.build(schema, query, searcher)
         bound: int | None = None
         at_bound: set[tuple[int, int]] = set()
         while True:
@@ -700,6 +707,7 @@ class _Word:
     folded: str
     distance: int
     prefix: bool
+    fold_only: bool = False  # also match the folded word exactly (no typos): see _typo_cutoff
 
 
 @dataclass(slots=True)
@@ -713,15 +721,18 @@ class _Plan:
     words: list[_Word] = field(default_factory=list)
 
     @classmethod
-    def build(cls, schema: tv.Schema, query: Query) -> _Plan:
+    def build(cls, schema: tv.Schema, query: Query, searcher: tv.Searcher) -> _Plan:
+        """Compile ``query``; ``searcher`` gives the document frequencies the typo rule
+        looks at (see :func:`_typo_cutoff`)."""
         try:
-            return cls._build(schema, query)
+            return cls._build(schema, query, searcher)
         except ValueError as exc:
             raise QueryError(f"the search could not be built: {exc}") from exc
 
     @classmethod
-    def _build(cls, schema: tv.Schema, query: Query) -> _Plan:
+    def _build(cls, schema: tv.Schema, query: Query, searcher: tv.Searcher) -> _Plan:
         parsed = parse_user_query(query.text)
+        cutoff = _typo_cutoff(searcher)
         must: list[tv.Query] = []
         optional: list[tv.Query] = []
         must_not: list[tv.Query] = []
@@ -755,6 +766,9 @@ class _Plan:
                         and len(folded[0]) >= MIN_PREFIX_CHARS
                     ),
                 )
+                if word.distance and searcher.doc_freq("fold", word.folded) >= cutoff:
+                    word.distance = 0  # a common word is taken as typed right
+                    word.fold_only = _adds_documents(searcher, word)
                 words.append(word)
                 clause = _word_clause(schema, word)
             if content_words and term.lower() in SWEDISH_STOP_WORDS:
@@ -810,10 +824,38 @@ def _word_clause(schema: tv.Schema, word: _Word) -> tv.Query:
     if word.distance:
         fuzzy = tv.Query.fuzzy_term_query(schema, "fold", word.folded, word.distance, True)
         options.append(tv.Query.boost_query(fuzzy, FUZZY_BOOST))
+    elif word.fold_only:
+        folded = tv.Query.term_query(schema, "fold", word.folded)
+        options.append(tv.Query.const_score_query(folded, FUZZY_BOOST))
     if word.prefix:
-        prefix = tv.Query.fuzzy_term_query(schema, "fold", word.folded, 0, True, True)
+        # One word as a phrase prefix is a term-range query capped at the first
+        # PREFIX_EXPANSIONS terms in term order (Tantivy's max_expansions), as Meilisearch caps
+        # prefix derivations: an uncapped prefix reads every term it reaches (a complete word
+        # such as "skatt" reaches thousands of compounds), 10-30x slower.
+        prefix = tv.Query.phrase_prefix_query(schema, "fold", [word.folded])
         options.append(tv.Query.boost_query(prefix, PREFIX_BOOST))
     return _should(options)
+
+
+def _typo_cutoff(searcher: tv.Searcher) -> int:
+    """Documents a word may occur in and still get typo derivations.
+
+    A word (as typed, folded) that occurs in at least 1 % of the index (Lucene's spell
+    checker uses the same ``maxQueryFrequency``), and in at least ``TYPO_MIN_DOCS`` documents,
+    is taken as typed right: its one- and two-edit neighbours are mostly its own inflections,
+    which the stem already finds, and expanding them costs a bitset over all their postings
+    (a fifth of the engine time at 300k articles). Rare and unknown words ("Westerbak",
+    "sakerhetssamordnare") keep the full Meilisearch rule; so does every word of a small
+    archive.
+    """
+    return max(TYPO_MIN_DOCS, int(searcher.num_docs * TYPO_MAX_SHARE))
+
+
+def _adds_documents(searcher: tv.Searcher, word: _Word) -> bool:
+    """Whether the folded word may match documents its stem does not: it occurs in more
+    documents than the stem does in the body (typed without å/ä/ö, or only in titles). The
+    folded word then still matches exactly, as the fuzzy query did at distance 0."""
+    return bool(searcher.doc_freq("fold", word.folded) > searcher.doc_freq("body", word.stem))
 
 
 def _phrase(schema: tv.Schema, stems: Sequence[str]) -> tv.Query:
@@ -870,19 +912,22 @@ _WORDS_OF_TOKEN: dict[str, tuple[tuple[str, str], ...]] = {}
 _WORDS_OF_TOKEN_MAX = 200_000
 
 
-def _words_of_token(token: str) -> tuple[tuple[str, str], ...]:
-    """(stem, folded surface) of each word in one whitespace-separated token of a text,
-    cached: the same tokens recur in every result page."""
-    words = _WORDS_OF_TOKEN.get(token)
-    if words is None:
-        words = tuple(
+def _words_in(text: str) -> set[tuple[str, str]]:
+    """(stem, folded surface) of each word in ``text``, from a cache per whitespace-separated
+    token: the same tokens recur in every result page, so most pages analyse none."""
+    tokens = set(text.split())
+    cache = _WORDS_OF_TOKEN
+    missing = [token for token in tokens if token not in cache]
+    if len(cache) + len(missing) > _WORDS_OF_TOKEN_MAX:
+        cache.clear()
+        missing = list(tokens)
+    analyzer = _analyzers()["sv"]
+    for token in missing:
+        cache[token] = tuple(
             (t.text, _fold_py(token[t.char_offset_from : t.char_offset_to]))
-            for t in _analyzers()["sv"].pre_tokenize(token).tokens
+            for t in analyzer.pre_tokenize(token).tokens
         )
-        if len(_WORDS_OF_TOKEN) >= _WORDS_OF_TOKEN_MAX:
-            _WORDS_OF_TOKEN.clear()
-        _WORDS_OF_TOKEN[token] = words
-    return words
+    return set(itertools.chain.from_iterable(map(cache.__getitem__, tokens)))
 
 
 class _Snippets:
@@ -894,7 +939,6 @@ class _Snippets:
         self.plan = plan
         self.heads = _head_stems()
         self._generators: dict[tuple[str, tuple[str, ...]], tv.SnippetGenerator] = {}
-        self._close: dict[tuple[str, str], bool] = {}
 
     def _generator(self, field_name: str, stems: tuple[str, ...]) -> tv.SnippetGenerator:
         key = (field_name, stems)
@@ -918,7 +962,13 @@ class _Snippets:
         added to the highlight terms for those documents.
         """
         fields = ("body", "lead")
-        exact = tuple(self.plan.stems)
+        # A stem no body or lead holds (a misspelt word) cannot mark anything: when no stem
+        # is left, the exact pass over every document is skipped.
+        exact = tuple(
+            stem
+            for stem in self.plan.stems
+            if any(self.searcher.doc_freq(name, stem) for name in fields)
+        )
         snippets: list[str | None] = [None] * len(docs)
         unmarked: list[int] = []
         for i, doc in enumerate(docs):
@@ -954,17 +1004,15 @@ class _Snippets:
         """Stems of words in ``text`` that matched a query word only by typo, prefix or as a
         compound head, so that the snippet highlights them too.
 
-        The text's words come from a cache per whitespace token; cheap checks (compound
-        head, prefix) go first, and the edit distance (rapidfuzz's optimal string alignment:
-        a transposition costs 1, as in Tantivy) runs only for a word that neither found, on
-        words of a compatible length, cached per query.
+        Cheap checks (compound head, prefix, folded form) go first; the edit distance
+        (rapidfuzz's optimal string alignment: a transposition costs 1, as in Tantivy) runs
+        only for a word that none of them found, over all the text's words in one call.
         """
         if not self.plan.words:
             return set()
-        words_in_text: set[tuple[str, str]] = set()  # (stem, folded surface)
-        for token in set(text.split()):
-            words_in_text.update(_words_of_token(token))
+        words_in_text = _words_in(text)  # (stem, folded surface)
         present = {stem for stem, _ in words_in_text}
+        pairs: list[tuple[str, str]] = []
         words = [word for word in self.plan.words if word.stem not in present]
         found: set[str] = set()
         for word in words:  # every word that matched exactly is covered by the exact terms
@@ -978,22 +1026,23 @@ class _Snippets:
                     and len(stem) - len(word.stem) >= min_modifier
                 )
                 or (word.prefix and folded.startswith(word.folded))
+                or (word.fold_only and folded == word.folded)
             }
             found |= cheap
             if cheap or not word.distance:
                 continue
-            from rapidfuzz.distance import OSA  # on first use: its import is 12 ms of a start
+            from rapidfuzz import process  # on first use: its import is 12 ms of a start
+            from rapidfuzz.distance import OSA
 
-            for stem, folded in words_in_text:
-                if abs(len(folded) - len(word.folded)) > word.distance:
-                    continue
-                key = (word.folded, folded)
-                close = self._close.get(key)
-                if close is None:
-                    distance = OSA.distance(folded, word.folded, score_cutoff=word.distance)
-                    close = self._close[key] = distance <= word.distance
-                if close:
-                    found.add(stem)
+            pairs = pairs or list(words_in_text)
+            close = process.extract(
+                word.folded,
+                [folded for _, folded in pairs],
+                scorer=OSA.distance,
+                score_cutoff=word.distance,
+                limit=None,
+            )
+            found.update(pairs[index][0] for _, _, index in close)
         return found
 
 

@@ -278,6 +278,29 @@ def test_exact_ranks_above_fuzzy(corpus: TantivyBackend) -> None:
     assert found(corpus, "Westerbäck ")[:2] == ["sakerhet", "westerback"]
 
 
+def test_common_words_are_taken_as_typed_right(empty: TantivyBackend) -> None:
+    # 120 articles say "Styrelsen" and "Jönköping", one misspells "Styrelsem". A word in at
+    # least 1 % of the index and TYPO_MIN_DOCS articles gets no typo derivations; a rare word
+    # keeps them, and a common folded word ("Jonkoping") still matches its diacritic form.
+    common = tantivy_backend.TYPO_MIN_DOCS + 20
+    articles = [
+        make(f"s{i}", body=f"Styrelsen i Jönköping sammanträdde för {i}:e gången.")
+        for i in range(common)
+    ]
+    articles.append(make("typo", body="Styrelsem i Växjö sammanträdde."))
+    empty.upsert(articles)
+
+    def total(text: str) -> int:
+        return empty.search(Query(text=text, facets=())).total
+
+    assert total("Styrelsen ") == common  # not the misspelt one
+    assert total("Styrelsem ") == common + 1  # rare: the full typo rule
+    assert total("Jonkoping ") == common
+    assert total("Vaxjo ") == 1  # a rare folded word, through the typo rule
+    [hit] = empty.search(Query(text="Jonkoping", limit=1)).hits
+    assert "<b>Jönköping</b>" in hit.snippet
+
+
 def test_prefix_of_the_last_word(corpus: TantivyBackend) -> None:
     assert found(corpus, "kommunch") == ["chef"]
     assert found(corpus, "kommunch ") == []  # finished word: no prefix
