@@ -8,17 +8,21 @@ another process raises ``IndexingError`` instead (try again later; never a rebui
 
 Analysis (custom analyzers registered on every open):
 
-* ``sv`` for title / lead / body: simple tokenizer (splits on anything not a letter or digit),
-  lowercase, drop tokens over 40 chars, Swedish Snowball stemmer, so kommun / kommunen /
-  kommunens / kommuner all index as ``kommun``.
+* ``sv`` for title / lead / body and ``text``: simple tokenizer (splits on anything not a
+  letter or digit), lowercase, drop tokens over 40 chars, Swedish Snowball stemmer, so kommun /
+  kommunen / kommunens / kommuner all index as ``kommun``. ``text`` (unstored, with positions)
+  holds title, lead and body as three values and is where words and phrases match; title and
+  lead are indexed again for their boosts; body's own index is documents only, for the
+  snippets' term weights.
 * ``fold`` for one extra unstored field over title + lead + body: lowercase + ASCII folding, no
   stemming. Typo tolerance runs there (Meilisearch's rule: words of 5-8 letters match with 1
   edit, 9+ with 2, shorter ones only exactly; transpositions count 1), so
   "sakerhetssamordnare" finds "säkerhetssamordnare" and "Westerbak" finds "Westerbäck".
   A word that occurs in 1 % of the index or more (and in 100+ documents) is taken as typed
   right and gets no typo derivations, only its folded form (see ``_typo_cutoff``).
-  Search-as-you-type (the last word, 3+ letters) is a prefix query there too, capped at the
-  first ``PREFIX_EXPANSIONS`` terms in term order, as Meilisearch caps prefix derivations.
+  Search-as-you-type (the last word, 3+ letters) matches its completions there too: the
+  most frequent terms that start with it, less the word's own forms, at most
+  ``PREFIX_EXPANSIONS`` (Meilisearch caps prefix derivations too; see ``_completions``).
 * ``kw`` (raw, lowercase) for the filter copies of the keyword fields, so filters ignore case;
   the facet copies are raw fast fields that keep the original spelling for display.
 
@@ -41,11 +45,15 @@ found once per result page in the texts the exact words left unmarked (a cache o
 whitespace token's words; rapidfuzz for the edit distance) and added to the highlight terms,
 so they are marked too. The facet counts run in a worker thread meanwhile.
 
-Ranking: each user word is a MUST of (exact stem in title x3, lead x2, body x1 -- BM25;
-compound head, constant 0.4; prefix, constant 0.3; fuzzy, constant 0.2). An exact match also
-matches the fuzzy and prefix queries, so exact outranks prefix outranks fuzzy. Quoted phrases
-are phrase queries over the three fields (a one-word phrase is exact: no typos); -word and
--"phrase" are MUST_NOT. Function words (och, i, på, ...) are optional when other words remain.
+Ranking: each user word is a MUST of (exact stem in ``text``, BM25; compound head, prefix
+completion and typo variants as small constants, 0.03 > 0.02 > 0.01, below the BM25 of any
+word not in nearly every article), plus optional boosts for the stem in the title (BM25 x2) and
+the lead (x1): exact matches come first, title > lead > body, then compounds, completions,
+typos. Only the variants that can add documents are in the query (a union of big posting lists
+costs several times one list, and tantivy-py scores every match). Quoted phrases are phrase
+queries on ``text`` with the same title/lead boosts (a one-word phrase is exact: no typos);
+-word and -"phrase" are MUST_NOT. Function words (och, i, på, ...) are optional when other
+words remain.
 Filters are constant-score (0) clauses built from the values (term sets, a date range), never
 from a query string.
 
@@ -95,19 +103,26 @@ from indexer.textsearch import (
 
 __all__ = ["COMPOUND_HEADS", "META_FILE", "SCHEMA_VERSION", "TantivyBackend", "compound_parts"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump on any change to fields or analyzers: old indexes then refuse to open (rebuild)."""
 META_FILE = "lokalarkiv-index.json"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
-TEXT_BOOSTS: dict[str, float] = {"title": 3.0, "lead": 2.0, "body": 1.0}
-PARTS_SCORE = 0.4
-PREFIX_BOOST = 0.3
-FUZZY_BOOST = 0.2
+MATCH_FIELD = "text"
+"""Title, lead and body in one indexed field: every word and phrase is matched here."""
+TEXT_BOOSTS: dict[str, float] = {"title": 2.0, "lead": 1.0}
+"""Extra BM25 on top of ``text`` for a word or phrase that is also in the title or lead."""
+# Constant scores of the non-exact ways a word matches, below the BM25 of any word that is not
+# in nearly every article (a word in 90 % of them scores ~0.05), so exact matches come first,
+# then compounds, completions and typos, in that order.
+PARTS_SCORE = 0.03
+PREFIX_SCORE = 0.02
+FUZZY_SCORE = 0.01
 TYPO_MAX_SHARE = 0.01
 TYPO_MIN_DOCS = 100
 MIN_PREFIX_CHARS = 3
-PREFIX_EXPANSIONS = 50  # Tantivy's PhrasePrefixQuery default; tantivy-py does not expose it
+PREFIX_EXPANSIONS = 50
+PREFIX_CANDIDATES = 200
 SNIPPET_CHARS = 240
 ITER_PAGE = 2000
 
@@ -526,6 +541,9 @@ def _schema() -> tv.Schema:
     builder.add_text_field("url", stored=True, tokenizer_name="raw", index_option="basic")
     for name in TEXT_BOOSTS:
         builder.add_text_field(name, stored=True, tokenizer_name="sv")
+    # Body is indexed for its document frequencies only (snippets); matching is on MATCH_FIELD.
+    builder.add_text_field("body", stored=True, tokenizer_name="sv", index_option="basic")
+    builder.add_text_field(MATCH_FIELD, tokenizer_name="sv")
     builder.add_text_field("fold", tokenizer_name="fold", index_option="basic")
     builder.add_text_field("parts", tokenizer_name="whitespace", index_option="freq")
     for facet_field, filter_field, _ in KEYWORDS.values():
@@ -614,6 +632,8 @@ def _document(article: Article) -> tv.Document:
     doc.add_text("title", article.title)
     doc.add_text("lead", article.lead)
     doc.add_text("body", article.body)
+    for value in (article.title, article.lead, article.body):  # three values: no phrase
+        doc.add_text(MATCH_FIELD, value)  # runs from the end of one into the next
     text = "\n".join((article.title, article.lead, article.body))
     doc.add_text("fold", text)
     parts = _compounds().in_text(text)
@@ -734,7 +754,7 @@ class _Plan:
         parsed = parse_user_query(query.text)
         cutoff = _typo_cutoff(searcher)
         must: list[tv.Query] = []
-        optional: list[tv.Query] = []
+        optional: list[tv.Query] = []  # function words, and the title/lead boosts of each word
         must_not: list[tv.Query] = []
         stems: list[str] = []
         words: list[_Word] = []
@@ -752,7 +772,7 @@ class _Plan:
             seen.add(key)
             stems.extend(term_stems)
             if len(term_stems) > 1:  # "e-post", "S:t": the pieces as a phrase
-                clause = _phrase(schema, term_stems)
+                clause, boosts = _phrase(schema, term_stems)
             else:
                 folded = _folded(term)
                 word = _Word(
@@ -770,24 +790,23 @@ class _Plan:
                     word.distance = 0  # a common word is taken as typed right
                     word.fold_only = _adds_documents(searcher, word)
                 words.append(word)
-                clause = _word_clause(schema, word)
+                clause, boosts = _word_clause(schema, searcher, word)
             if content_words and term.lower() in SWEDISH_STOP_WORDS:
                 optional.append(clause)
             else:
                 must.append(clause)
+            optional += boosts
         for phrase in parsed.phrases:
             phrase_stems = _stems(" ".join(phrase))
             if phrase_stems:
                 stems.extend(phrase_stems)
-                must.append(_phrase(schema, phrase_stems))
-        for term in parsed.excluded_terms:
-            term_stems = _stems(term)
-            if term_stems:
-                must_not.append(_phrase(schema, term_stems))
-        for phrase in parsed.excluded_phrases:
-            phrase_stems = _stems(" ".join(phrase))
-            if phrase_stems:
-                must_not.append(_phrase(schema, phrase_stems))
+                clause, boosts = _phrase(schema, phrase_stems)
+                must.append(clause)
+                optional += boosts
+        for words_out in (*((t,) for t in parsed.excluded_terms), *parsed.excluded_phrases):
+            out_stems = _stems(" ".join(words_out))
+            if out_stems:
+                must_not.append(_phrase(schema, out_stems)[0])
 
         has_text = bool(must)
         if not must:
@@ -813,28 +832,59 @@ def _should(queries: Sequence[tv.Query]) -> tv.Query:
     return tv.Query.boolean_query([(tv.Occur.Should, q) for q in queries])
 
 
-def _word_clause(schema: tv.Schema, word: _Word) -> tv.Query:
-    """Exact stem in title/lead/body (boosted), compound head, fuzzy and prefix variants."""
-    options = [
+def _word_clause(
+    schema: tv.Schema, searcher: tv.Searcher, word: _Word
+) -> tuple[tv.Query, list[tv.Query]]:
+    """What a word must match (exact stem, compound head, typo and prefix variants) and the
+    optional title/lead boosts of its exact stem.
+
+    The match is one clause over ``MATCH_FIELD`` plus only the variants that can add
+    something: scoring a union of several big posting lists costs several times one list, and
+    every match of every query is scored (tantivy-py cannot prune), so a common word with no
+    variants is a single term scorer. The boosts are optional clauses: they are only looked
+    up for the documents that match.
+    """
+    options = [tv.Query.term_query(schema, MATCH_FIELD, word.stem)]
+    if word.stem in _head_stems():  # the parts field holds head stems only
+        parts = tv.Query.term_query(schema, "parts", word.stem)
+        options.append(tv.Query.const_score_query(parts, PARTS_SCORE))
+    if word.distance:
+        fuzzy = tv.Query.fuzzy_term_query(schema, "fold", word.folded, word.distance, True)
+        options.append(tv.Query.const_score_query(fuzzy, FUZZY_SCORE))
+    elif word.fold_only:
+        folded = tv.Query.term_query(schema, "fold", word.folded)
+        options.append(tv.Query.const_score_query(folded, FUZZY_SCORE))
+    if word.prefix:
+        completions = _completions(searcher, word)
+        if completions:
+            prefix = tv.Query.term_set_query(schema, "fold", completions)
+            options.append(tv.Query.const_score_query(prefix, PREFIX_SCORE))
+    boosts = [
         tv.Query.boost_query(tv.Query.term_query(schema, name, word.stem), boost)
         for name, boost in TEXT_BOOSTS.items()
     ]
-    parts = tv.Query.term_query(schema, "parts", word.stem)
-    options.append(tv.Query.const_score_query(parts, PARTS_SCORE))
-    if word.distance:
-        fuzzy = tv.Query.fuzzy_term_query(schema, "fold", word.folded, word.distance, True)
-        options.append(tv.Query.boost_query(fuzzy, FUZZY_BOOST))
-    elif word.fold_only:
-        folded = tv.Query.term_query(schema, "fold", word.folded)
-        options.append(tv.Query.const_score_query(folded, FUZZY_BOOST))
-    if word.prefix:
-        # One word as a phrase prefix is a term-range query capped at the first
-        # PREFIX_EXPANSIONS terms in term order (Tantivy's max_expansions), as Meilisearch caps
-        # prefix derivations: an uncapped prefix reads every term it reaches (a complete word
-        # such as "skatt" reaches thousands of compounds), 10-30x slower.
-        prefix = tv.Query.phrase_prefix_query(schema, "fold", [word.folded])
-        options.append(tv.Query.boost_query(prefix, PREFIX_BOOST))
-    return _should(options)
+    return _should(options), boosts
+
+
+def _completions(searcher: tv.Searcher, word: _Word) -> list[str]:
+    """The words the last query word may be the start of (search-as-you-type).
+
+    The ``PREFIX_CANDIDATES`` most frequent terms of the folded field that start with it,
+    less the word's own forms (the stem finds those already: "styrelse" needs no
+    "styrelsen"), capped at ``PREFIX_EXPANSIONS``, most frequent first, as Meilisearch caps
+    prefix derivations. What is left is the completions proper ("kommunch" -> "kommunchef",
+    "styrelse" -> "styrelseledamot"), mostly rare words with short posting lists.
+    """
+    frequent = searcher.terms_with_prefix("fold", word.folded, limit=PREFIX_CANDIDATES)
+    candidates = [term for term, _count in frequent]
+    if not candidates:
+        return []
+    own = _stems(word.folded)
+    stems = _stems(" ".join(candidates))
+    if len(stems) != len(candidates):  # a term the analyzer splits or drops: one at a time
+        stems = [" ".join(_stems(term)) for term in candidates]
+    completions = [term for term, stem in zip(candidates, stems, strict=True) if [stem] != own]
+    return completions[:PREFIX_EXPANSIONS]
 
 
 def _typo_cutoff(searcher: tv.Searcher) -> int:
@@ -855,19 +905,20 @@ def _adds_documents(searcher: tv.Searcher, word: _Word) -> bool:
     """Whether the folded word may match documents its stem does not: it occurs in more
     documents than the stem does in the body (typed without å/ä/ö, or only in titles). The
     folded word then still matches exactly, as the fuzzy query did at distance 0."""
-    return bool(searcher.doc_freq("fold", word.folded) > searcher.doc_freq("body", word.stem))
+    return bool(searcher.doc_freq("fold", word.folded) > searcher.doc_freq(MATCH_FIELD, word.stem))
 
 
-def _phrase(schema: tv.Schema, stems: Sequence[str]) -> tv.Query:
-    """Exact words (no typos) in sequence, in any of title/lead/body."""
-    options = []
-    for name, boost in TEXT_BOOSTS.items():
+def _phrase(schema: tv.Schema, stems: Sequence[str]) -> tuple[tv.Query, list[tv.Query]]:
+    """Exact words (no typos) in sequence: the match over ``MATCH_FIELD`` and the optional
+    title/lead boosts."""
+
+    def one(name: str) -> tv.Query:
         if len(stems) == 1:
-            inner = tv.Query.term_query(schema, name, stems[0])
-        else:
-            inner = tv.Query.phrase_query(schema, name, list(stems))
-        options.append(tv.Query.boost_query(inner, boost))
-    return _should(options)
+            return tv.Query.term_query(schema, name, stems[0])
+        return tv.Query.phrase_query(schema, name, list(stems))
+
+    boosts = [tv.Query.boost_query(one(name), boost) for name, boost in TEXT_BOOSTS.items()]
+    return one(MATCH_FIELD), boosts
 
 
 def _day_start(day: date) -> datetime:

@@ -187,6 +187,11 @@ def found(backend: TantivyBackend, text: str, **options: object) -> list[str]:
     return keys(backend.search(Query(text=text, limit=100, **options)).hits)  # type: ignore[arg-type]
 
 
+def slugs(backend: TantivyBackend, text: str) -> list[str]:
+    """The last URL segment (``make``'s key) of each hit, in rank order."""
+    return [hit.url.rsplit("/", 1)[1] for hit in backend.search(Query(text=text)).hits]
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TantivyBackend]:
     """One index with the corpus, shared by the read-only tests."""
@@ -309,6 +314,28 @@ def test_prefix_of_the_last_word(corpus: TantivyBackend) -> None:
     assert "<b>Kommunchefen</b>" in hit.snippet
 
 
+def test_completions_rank_below_the_word_itself(empty: TantivyBackend) -> None:
+    empty.upsert(
+        [
+            make("exact", body="Styrelsen sammanträdde i går."),
+            make("compound", body="Hon blir ny styrelseledamot i bolaget."),
+            make("other", body="Nämnden sammanträdde i går."),
+        ]
+    )
+    # The last word, still being typed, also finds its completions, below its own forms.
+    assert slugs(empty, "styrelse") == ["exact", "compound"]
+    assert slugs(empty, "styrelse ") == ["exact"]
+    assert slugs(empty, "styrelseledam") == ["compound"]
+
+
+def test_completions_leave_out_the_words_own_forms(empty: TantivyBackend) -> None:
+    empty.upsert([make("a", body="Styrelsen och styrelseledamoten möttes.")])
+    index = empty._open()
+    searcher = index.searcher()
+    word = tantivy_backend._Word(stem="styrels", folded="styrelse", distance=0, prefix=True)
+    assert tantivy_backend._completions(searcher, word) == ["styrelseledamoten"]
+
+
 # ---------------------------------------------------------------- query language
 
 
@@ -327,6 +354,12 @@ def test_phrases(corpus: TantivyBackend) -> None:
     assert set(found(corpus, "nya chefen ")) == {"nya-chefen", "chefen-ny"}
     assert found(corpus, '"kommunens budget"') == ["kommunens"]
     assert found(corpus, '"budget kommunens"') == []
+
+
+def test_phrases_do_not_run_from_title_into_lead(empty: TantivyBackend) -> None:
+    empty.upsert([make("a", title="Ny rektor", lead="Skolan får en ny chef.", body="Text.")])
+    assert slugs(empty, '"rektor skolan"') == []
+    assert slugs(empty, '"ny rektor"') == ["a"]
 
 
 def test_one_word_phrase_has_no_typo_tolerance(corpus: TantivyBackend) -> None:
@@ -471,6 +504,18 @@ def test_relevance_prefers_title_and_is_scored(corpus: TantivyBackend) -> None:
     hits = corpus.search(Query(text="skolan ")).hits
     assert keys(hits)[0] == "skola"  # in the title as well as the body
     assert hits[0].score > 0
+
+
+def test_title_outranks_lead_outranks_body(empty: TantivyBackend) -> None:
+    filler = "Det var en vanlig dag i staden med sol och vind. "
+    empty.upsert(
+        [
+            make("body", title="Dagens nyheter", lead="Kort om dagen.", body=f"Badhuset. {filler}"),
+            make("lead", title="Dagens nyheter", lead="Badhuset.", body=filler),
+            make("title", title="Badhuset", lead="Kort om dagen.", body=filler),
+        ]
+    )
+    assert slugs(empty, "badhuset ") == ["title", "lead", "body"]
 
 
 def test_recency_breaks_ties(empty: TantivyBackend) -> None:
