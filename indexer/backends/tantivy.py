@@ -76,6 +76,7 @@ import html
 import itertools
 import json
 import os
+import re
 import shutil
 import threading
 import unicodedata
@@ -725,9 +726,11 @@ class _Word:
 
     stem: str
     folded: str
+    typed: str  # lowercase, as typed
     distance: int
     prefix: bool
     fold_only: bool = False  # also match the folded word exactly (no typos): see _typo_cutoff
+    completions: tuple[str, ...] = ()  # stems the last word completes to (search-as-you-type)
 
 
 @dataclass(slots=True)
@@ -778,6 +781,7 @@ class _Plan:
                 word = _Word(
                     stem=term_stems[0],
                     folded=folded[0] if len(folded) == 1 else "",
+                    typed=term.lower(),
                     distance=typo_distance(term) if len(folded) == 1 else 0,
                     prefix=(
                         parsed.prefix
@@ -856,8 +860,9 @@ def _word_clause(
         options.append(tv.Query.const_score_query(folded, FUZZY_SCORE))
     if word.prefix:
         completions = _completions(searcher, word)
+        word.completions = tuple(completions)
         if completions:
-            prefix = tv.Query.term_set_query(schema, "fold", completions)
+            prefix = tv.Query.term_set_query(schema, MATCH_FIELD, completions)
             options.append(tv.Query.const_score_query(prefix, PREFIX_SCORE))
     boosts = [
         tv.Query.boost_query(tv.Query.term_query(schema, name, word.stem), boost)
@@ -867,23 +872,17 @@ def _word_clause(
 
 
 def _completions(searcher: tv.Searcher, word: _Word) -> list[str]:
-    """The words the last query word may be the start of (search-as-you-type).
+    """The words the last query word may be the start of (search-as-you-type), as stems.
 
-    The ``PREFIX_CANDIDATES`` most frequent terms of the folded field that start with it,
-    less the word's own forms (the stem finds those already: "styrelse" needs no
-    "styrelsen"), capped at ``PREFIX_EXPANSIONS``, most frequent first, as Meilisearch caps
-    prefix derivations. What is left is the completions proper ("kommunch" -> "kommunchef",
-    "styrelse" -> "styrelseledamot"), mostly rare words with short posting lists.
+    The ``PREFIX_CANDIDATES`` most frequent stems in ``MATCH_FIELD`` that start with the word
+    as typed (lowercase, diacritics kept: "lån" does not complete to "länsstyrelse"), less the
+    word's own stem, which the exact clause finds already, capped at ``PREFIX_EXPANSIONS``,
+    most frequent first, as Meilisearch caps prefix derivations. A word's inflections stem
+    back to its own stem, so what is left is the completions proper: "kommunch" ->
+    "kommunchef", "styrelse" -> "styrelseledamot".
     """
-    frequent = searcher.terms_with_prefix("fold", word.folded, limit=PREFIX_CANDIDATES)
-    candidates = [term for term, _count in frequent]
-    if not candidates:
-        return []
-    own = _stems(word.folded)
-    stems = _stems(" ".join(candidates))
-    if len(stems) != len(candidates):  # a term the analyzer splits or drops: one at a time
-        stems = [" ".join(_stems(term)) for term in candidates]
-    completions = [term for term, stem in zip(candidates, stems, strict=True) if [stem] != own]
+    frequent = searcher.terms_with_prefix(MATCH_FIELD, word.typed, limit=PREFIX_CANDIDATES)
+    completions = [term for term, _count in frequent if term != word.stem]
     return completions[:PREFIX_EXPANSIONS]
 
 
@@ -1052,35 +1051,34 @@ class _Snippets:
         return None
 
     def _variants(self, text: str) -> set[str]:
-        """Stems of words in ``text`` that matched a query word only by typo, prefix or as a
-        compound head, so that the snippet highlights them too.
+        """Stems of words in ``text`` that matched a query word only by prefix, as a compound
+        or by typo, so that the snippet highlights them too.
 
-        Cheap checks (compound head, prefix, folded form) go first; the edit distance
-        (rapidfuzz's optimal string alignment: a transposition costs 1, as in Tantivy) runs
-        only for a word that none of them found, over all the text's words in one call.
+        Completions are known from the query (highlighting one the text lacks does nothing);
+        compounds are looked for where the head's stem occurs in the text. Only a word with
+        typo or folded matching needs all of the text's words: its edit distance (rapidfuzz's
+        optimal string alignment: a transposition costs 1, as in Tantivy) runs over them in
+        one call, for a word that nothing cheaper found.
         """
-        if not self.plan.words:
-            return set()
+        found: set[str] = set()
+        lower = text.lower()
+        for word in self.plan.words:
+            found.update(word.completions)
+            min_modifier = self.heads.get(word.stem)
+            if min_modifier is not None:
+                found |= _compounds_of(lower, word.stem, min_modifier)
+        scan = [word for word in self.plan.words if word.distance or word.fold_only]
+        if not scan:
+            return found
         words_in_text = _words_in(text)  # (stem, folded surface)
         present = {stem for stem, _ in words_in_text}
         pairs: list[tuple[str, str]] = []
-        words = [word for word in self.plan.words if word.stem not in present]
-        found: set[str] = set()
-        for word in words:  # every word that matched exactly is covered by the exact terms
-            min_modifier = self.heads.get(word.stem)
-            cheap = {
-                stem
-                for stem, folded in words_in_text
-                if (
-                    min_modifier is not None
-                    and stem.endswith(word.stem)
-                    and len(stem) - len(word.stem) >= min_modifier
-                )
-                or (word.prefix and folded.startswith(word.folded))
-                or (word.fold_only and folded == word.folded)
-            }
-            found |= cheap
-            if cheap or not word.distance:
+        for word in scan:
+            if word.stem in present:  # matched exactly: covered by the exact terms
+                continue
+            folded_forms = {stem for stem, folded in words_in_text if folded == word.folded}
+            found |= folded_forms
+            if folded_forms or not word.distance:
                 continue
             from rapidfuzz import process  # on first use: its import is 12 ms of a start
             from rapidfuzz.distance import OSA
@@ -1095,6 +1093,17 @@ class _Snippets:
             )
             found.update(pairs[index][0] for _, _, index in close)
         return found
+
+
+def _compounds_of(lower: str, head: str, min_modifier: int) -> set[str]:
+    """Stems of the compounds in ``lower`` (lowercased text) whose stem ends in the ``head``
+    stem after a modifier of ``min_modifier`` letters or more."""
+    words = set(re.findall(rf"\w{{{min_modifier},}}{re.escape(head)}\w*", lower))
+    return {
+        stem
+        for stem in _stems(" ".join(words))
+        if stem.endswith(head) and len(stem) - len(head) >= min_modifier
+    }
 
 
 def _plain_snippet(text: str) -> str:

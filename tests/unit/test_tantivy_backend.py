@@ -332,8 +332,17 @@ def test_completions_leave_out_the_words_own_forms(empty: TantivyBackend) -> Non
     empty.upsert([make("a", body="Styrelsen och styrelseledamoten möttes.")])
     index = empty._open()
     searcher = index.searcher()
-    word = tantivy_backend._Word(stem="styrels", folded="styrelse", distance=0, prefix=True)
-    assert tantivy_backend._completions(searcher, word) == ["styrelseledamoten"]
+    word = tantivy_backend._Word(
+        stem="styrels", folded="styrelse", typed="styrelse", distance=0, prefix=True
+    )
+    assert tantivy_backend._completions(searcher, word) == ["styrelseledamot"]
+
+
+def test_completions_keep_the_diacritics_typed(empty: TantivyBackend) -> None:
+    empty.upsert([make("lan", body="Länsstyrelsen beviljade lånet."), make("x", body="Inget.")])
+    assert slugs(empty, "lånelöf") == []
+    assert slugs(empty, "läns") == ["lan"]
+    assert slugs(empty, "låne") == ["lan"]  # "lånet" stems to "lån"
 
 
 # ---------------------------------------------------------------- query language
@@ -569,6 +578,15 @@ def test_snippets_escape_html_and_mark_matches(corpus: TantivyBackend) -> None:
     assert "&lt;script&gt;" in hit.snippet
     assert "<script>" not in hit.snippet
     assert hit.paywalled
+
+
+def test_snippet_of_a_long_body_around_a_late_match(empty: TantivyBackend) -> None:
+    filler = "Det var en vanlig dag i staden med sol och vind. " * 80  # 4 kB
+    # "badhus" also occurs inside another word first; the snippet is around the word itself.
+    empty.upsert([make("a", body=f"Skolbadhusen stängs. {filler}Badhusets tak läcker. {filler}")])
+    [hit] = empty.search(Query(text="badhuset ")).hits
+    assert "<b>Badhusets</b> tak läcker" in hit.snippet
+    assert "<b>Skolbadhusen</b>" not in hit.snippet
 
 
 def test_snippet_falls_back_to_lead(corpus: TantivyBackend) -> None:
