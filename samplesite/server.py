@@ -333,10 +333,8 @@ class _SiteHandler(_QuietHandler):
             if "gzip" in (self.headers.get("Accept-Encoding") or ""):
                 body = gzip.compress(body, compresslevel=5, mtime=0)
                 headers.append(("Content-Encoding", "gzip"))
-        try:
-            self.send(status, body, headers, head)
-        except OSError:  # the client hung up (size limit, timeout); still log the request
-            self.close_connection = True
+        # Logged before the answer is written, so a client that reads the log right after
+        # its response always finds its request there.
         self.sample.record(
             {
                 "site": self.site.info.id,
@@ -346,11 +344,15 @@ class _SiteHandler(_QuietHandler):
                 "user_agent": self.headers.get("User-Agent"),
                 "if_none_match": self.headers.get("If-None-Match"),
                 "if_modified_since": self.headers.get("If-Modified-Since"),
-                "time": time.time(),  # answered
+                "time": time.time(),  # answered (about to be written)
                 "arrived": arrived,
                 "bytes": len(body),
             }
         )
+        try:
+            self.send(status, body, headers, head)
+        except OSError:  # the client hung up (size limit, timeout); the request is logged
+            self.close_connection = True
 
 
 class _ControlHandler(_QuietHandler):

@@ -34,21 +34,26 @@ word list splits badly: with "en" in the list, "kommunen" becomes "kommun" + "en
 curated list of ~90 common compound heads (samordnare, chef, direktör, ordförande, nämnd,
 styrelse, förvaltning, råd, tjänst, boende, ...) is matched at index time on the stemmed
 words: a word whose stem ends in a head's stem, after a modifier of 3+ letters (4+ for the
-three-letter "råd", so "förråd" is no "råd"), adds that head's stem to an extra ``parts``
-field. A query word is also looked up there (a constant score below any exact match), so
-"samordnare" finds "säkerhetssamordnaren" and "kommunchef" stays findable as itself. The
-heads' reach is deliberate: "chef" finds every *chef, "nämnd" every *nämnd.
+three-letter "råd", so "förråd" is no "råd"), adds that head word once to ``text``, as a
+value of its own after title, lead and body (so no phrase runs into or out of it).
+"samordnare" then finds "säkerhetssamordnaren" through the same posting list as "samordnare"
+itself, ranked by the same BM25 (a compound counts as one occurrence), and "kommunchef" stays
+findable as itself.
+A separate field would cost a union of two big posting lists for every query of a head word
+(at 1M articles "styrelse" took 24 ms that way). The heads' reach is deliberate: "chef" finds
+every *chef, "nämnd" every *nämnd.
 
 Snippets: Tantivy's SnippetGenerator over body (else lead; else the plain lead), HTML-escaped
-with ``<b>`` around matches. Words that matched only by typo, prefix or compound head are
-found once per result page in the texts the exact words left unmarked (a cache of each
-whitespace token's words; rapidfuzz for the edit distance) and added to the highlight terms,
-so they are marked too. The facet counts run in a worker thread meanwhile.
+with ``<b>`` around matches. For the documents the exact words left unmarked, the words that
+matched otherwise are added to the highlight terms, found once per result page: completions
+from the query, compounds where the head occurs, typo and folded forms from the text's words
+(a cache of each whitespace token's words; rapidfuzz for the edit distance). The facet counts
+run in a worker thread meanwhile.
 
-Ranking: each user word is a MUST of (exact stem in ``text``, BM25; compound head, prefix
-completion and typo variants as small constants, 0.03 > 0.02 > 0.01, below the BM25 of any
+Ranking: each user word is a MUST of (exact stem in ``text``, BM25, which compounds share;
+prefix completions and typo variants as small constants, 0.02 > 0.01, below the BM25 of any
 word not in nearly every article), plus optional boosts for the stem in the title (BM25 x2) and
-the lead (x1): exact matches come first, title > lead > body, then compounds, completions,
+the lead (x1): exact and compound matches come first, title > lead > body, then completions,
 typos. Only the variants that can add documents are in the query (a union of big posting lists
 costs several times one list, and tantivy-py scores every match). Quoted phrases are phrase
 queries on ``text`` with the same title/lead boosts (a one-word phrase is exact: no typos);
@@ -104,7 +109,7 @@ from indexer.textsearch import (
 
 __all__ = ["COMPOUND_HEADS", "META_FILE", "SCHEMA_VERSION", "TantivyBackend", "compound_parts"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump on any change to fields or analyzers: old indexes then refuse to open (rebuild)."""
 META_FILE = "lokalarkiv-index.json"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -114,9 +119,8 @@ MATCH_FIELD = "text"
 TEXT_BOOSTS: dict[str, float] = {"title": 2.0, "lead": 1.0}
 """Extra BM25 on top of ``text`` for a word or phrase that is also in the title or lead."""
 # Constant scores of the non-exact ways a word matches, below the BM25 of any word that is not
-# in nearly every article (a word in 90 % of them scores ~0.05), so exact matches come first,
-# then compounds, completions and typos, in that order.
-PARTS_SCORE = 0.03
+# in nearly every article (a word in 90 % of them scores ~0.05), so exact matches (and
+# compounds, see the module docstring) come first, then completions, then typos.
 PREFIX_SCORE = 0.02
 FUZZY_SCORE = 0.01
 TYPO_MAX_SHARE = 0.01
@@ -546,7 +550,6 @@ def _schema() -> tv.Schema:
     builder.add_text_field("body", stored=True, tokenizer_name="sv", index_option="basic")
     builder.add_text_field(MATCH_FIELD, tokenizer_name="sv")
     builder.add_text_field("fold", tokenizer_name="fold", index_option="basic")
-    builder.add_text_field("parts", tokenizer_name="whitespace", index_option="freq")
     for facet_field, filter_field, _ in KEYWORDS.values():
         builder.add_text_field(facet_field, stored=True, fast=True, tokenizer_name="raw")
         builder.add_text_field(filter_field, tokenizer_name="kw", index_option="basic")
@@ -606,6 +609,16 @@ def _head_stems() -> dict[str, int]:
     return _compounds().heads
 
 
+@lru_cache(maxsize=1)
+def _head_words() -> dict[str, str]:
+    """Head stem -> the head word that stems to it, which ``text`` indexes for a compound."""
+    words: dict[str, str] = {}
+    for head in COMPOUND_HEADS:
+        for head_stem in _stems(head)[:1]:
+            words.setdefault(head_stem, head)
+    return words
+
+
 def compound_parts(stems: Iterable[str]) -> set[str]:
     """Head stems of the compounds among ``stems`` ("säkerhetssamordn" -> {"samordn"})."""
     return find_compound_heads(stems, _head_stems())
@@ -638,8 +651,9 @@ def _document(article: Article) -> tv.Document:
     text = "\n".join((article.title, article.lead, article.body))
     doc.add_text("fold", text)
     parts = _compounds().in_text(text)
-    if parts:
-        doc.add_text("parts", " ".join(sorted(parts)))
+    heads = _head_words()
+    for part in sorted(parts):  # one value each: no phrase runs from one head into another
+        doc.add_text(MATCH_FIELD, heads[part])
     values: dict[str, list[str]] = {
         "source": [article.source],
         "municipality": article.municipalities,
@@ -839,8 +853,8 @@ def _should(queries: Sequence[tv.Query]) -> tv.Query:
 def _word_clause(
     schema: tv.Schema, searcher: tv.Searcher, word: _Word
 ) -> tuple[tv.Query, list[tv.Query]]:
-    """What a word must match (exact stem, compound head, typo and prefix variants) and the
-    optional title/lead boosts of its exact stem.
+    """What a word must match (exact stem, which compounds share, typo and prefix variants)
+    and the optional title/lead boosts of its exact stem.
 
     The match is one clause over ``MATCH_FIELD`` plus only the variants that can add
     something: scoring a union of several big posting lists costs several times one list, and
@@ -849,9 +863,6 @@ def _word_clause(
     up for the documents that match.
     """
     options = [tv.Query.term_query(schema, MATCH_FIELD, word.stem)]
-    if word.stem in _head_stems():  # the parts field holds head stems only
-        parts = tv.Query.term_query(schema, "parts", word.stem)
-        options.append(tv.Query.const_score_query(parts, PARTS_SCORE))
     if word.distance:
         fuzzy = tv.Query.fuzzy_term_query(schema, "fold", word.folded, word.distance, True)
         options.append(tv.Query.const_score_query(fuzzy, FUZZY_SCORE))

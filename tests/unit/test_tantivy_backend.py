@@ -227,6 +227,13 @@ def test_compound_found_from_its_head(corpus: TantivyBackend) -> None:
     assert "kommuner" in found(corpus, "tjänst ")  # räddningstjänsten
 
 
+def test_compound_heads_join_no_phrase(empty: TantivyBackend) -> None:
+    empty.upsert([make("a", body="Kommunchefen och säkerhetssamordnaren möttes.")])
+    assert slugs(empty, "samordnare ") == ["a"]
+    assert slugs(empty, '"chef samordnare"') == []
+    assert slugs(empty, '"möttes chef"') == []
+
+
 def test_compound_snippet_highlights_the_compound(corpus: TantivyBackend) -> None:
     [hit] = corpus.search(Query(text="samordnare ")).hits
     assert "<b>Säkerhetssamordnaren</b>" in hit.snippet
