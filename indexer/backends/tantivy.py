@@ -11,9 +11,9 @@ Analysis (custom analyzers registered on every open):
 * ``sv`` for title / lead / body and ``text``: simple tokenizer (splits on anything not a
   letter or digit), lowercase, drop tokens over 40 chars, Swedish Snowball stemmer, so kommun /
   kommunen / kommunens / kommuner all index as ``kommun``. ``text`` (unstored, with positions)
-  holds title, lead and body as three values and is where words and phrases match; title and
-  lead are indexed again for their boosts; body's own index is documents only, for the
-  snippets' term weights.
+  holds title, lead, body and compound heads as separate values; words and phrases match there;
+  title and lead are indexed again for their boosts; body's own index is documents only, for
+  the snippets' term weights.
 * ``fold`` for one extra unstored field over title + lead + body: lowercase + ASCII folding, no
   stemming. Typo tolerance runs there (Meilisearch's rule: words of 5-8 letters match with 1
   edit, 9+ with 2, shorter ones only exactly; transpositions count 1), so
