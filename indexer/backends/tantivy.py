@@ -804,11 +804,14 @@ class _Plan:
                         and len(folded[0]) >= MIN_PREFIX_CHARS
                     ),
                 )
-                if word.distance and searcher.doc_freq("fold", word.folded) >= cutoff:
+                folded_docs = searcher.doc_freq("fold", word.folded) if word.distance else 0
+                if folded_docs >= cutoff:
                     word.distance = 0  # a common word is taken as typed right
-                    word.fold_only = _adds_documents(searcher, word)
+                    word.fold_only = _adds_documents(searcher, word, folded_docs)
+                if word.prefix:
+                    word.completions = tuple(_completions(searcher, word))
                 words.append(word)
-                clause, boosts = _word_clause(schema, searcher, word)
+                clause, boosts = _word_clause(schema, word)
             if content_words and term.lower() in SWEDISH_STOP_WORDS:
                 optional.append(clause)
             else:
@@ -850,9 +853,7 @@ def _should(queries: Sequence[tv.Query]) -> tv.Query:
     return tv.Query.boolean_query([(tv.Occur.Should, q) for q in queries])
 
 
-def _word_clause(
-    schema: tv.Schema, searcher: tv.Searcher, word: _Word
-) -> tuple[tv.Query, list[tv.Query]]:
+def _word_clause(schema: tv.Schema, word: _Word) -> tuple[tv.Query, list[tv.Query]]:
     """What a word must match (exact stem, which compounds share, typo and prefix variants)
     and the optional title/lead boosts of its exact stem.
 
@@ -862,23 +863,17 @@ def _word_clause(
     variants is a single term scorer. The boosts are optional clauses: they are only looked
     up for the documents that match.
     """
-    options = [tv.Query.term_query(schema, MATCH_FIELD, word.stem)]
+    exact, boosts = _phrase(schema, [word.stem])
+    options = [exact]
     if word.distance:
         fuzzy = tv.Query.fuzzy_term_query(schema, "fold", word.folded, word.distance, True)
         options.append(tv.Query.const_score_query(fuzzy, FUZZY_SCORE))
     elif word.fold_only:
         folded = tv.Query.term_query(schema, "fold", word.folded)
         options.append(tv.Query.const_score_query(folded, FUZZY_SCORE))
-    if word.prefix:
-        completions = _completions(searcher, word)
-        word.completions = tuple(completions)
-        if completions:
-            prefix = tv.Query.term_set_query(schema, MATCH_FIELD, completions)
-            options.append(tv.Query.const_score_query(prefix, PREFIX_SCORE))
-    boosts = [
-        tv.Query.boost_query(tv.Query.term_query(schema, name, word.stem), boost)
-        for name, boost in TEXT_BOOSTS.items()
-    ]
+    if word.completions:
+        prefix = tv.Query.term_set_query(schema, MATCH_FIELD, list(word.completions))
+        options.append(tv.Query.const_score_query(prefix, PREFIX_SCORE))
     return _should(options), boosts
 
 
@@ -911,11 +906,11 @@ def _typo_cutoff(searcher: tv.Searcher) -> int:
     return max(TYPO_MIN_DOCS, int(searcher.num_docs * TYPO_MAX_SHARE))
 
 
-def _adds_documents(searcher: tv.Searcher, word: _Word) -> bool:
-    """Whether the folded word may match documents its stem does not: it occurs in more
-    documents than the stem does in the body (typed without å/ä/ö, or only in titles). The
-    folded word then still matches exactly, as the fuzzy query did at distance 0."""
-    return bool(searcher.doc_freq("fold", word.folded) > searcher.doc_freq(MATCH_FIELD, word.stem))
+def _adds_documents(searcher: tv.Searcher, word: _Word, folded_docs: int) -> bool:
+    """Whether the folded word, in ``folded_docs`` documents, may match documents its stem
+    does not: it occurs in more documents than the stem (typed without å/ä/ö). The folded
+    word then still matches exactly, as the fuzzy query did at distance 0."""
+    return folded_docs > searcher.doc_freq(MATCH_FIELD, word.stem)
 
 
 def _phrase(schema: tv.Schema, stems: Sequence[str]) -> tuple[tv.Query, list[tv.Query]]:
