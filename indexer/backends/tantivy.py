@@ -11,20 +11,23 @@ Analysis (custom analyzers registered on every open):
 * ``sv`` for title / lead / body and ``text``: simple tokenizer (splits on anything not a
   letter or digit), lowercase, drop tokens over 40 chars, Swedish Snowball stemmer, so kommun /
   kommunen / kommunens / kommuner all index as ``kommun``. ``text`` (unstored, with positions)
-  holds title, lead, body and compound heads as separate values; words and phrases match there;
-  title and lead are indexed again for their boosts; body's own index is documents only, for
-  the snippets' term weights.
+  holds the title three times, the lead twice, the body and the compound heads, each as a
+  separate value; words and phrases match there. Title, lead and body are stored, and their
+  own indexes are documents only, for the snippets' term weights.
 * ``fold`` for one extra unstored field over title + lead + body: lowercase + ASCII folding, no
   stemming. Typo tolerance runs there (Meilisearch's rule: words of 5-8 letters match with 1
   edit, 9+ with 2, shorter ones only exactly; transpositions count 1), so
   "sakerhetssamordnare" finds "säkerhetssamordnare" and "Westerbak" finds "Westerbäck".
   A word that occurs in 1 % of the index or more (and in 100+ documents) is taken as typed
   right and gets no typo derivations, only its folded form (see ``_typo_cutoff``).
-  Search-as-you-type (the last word, 3+ letters) matches its completions there too: the
-  most frequent terms that start with it, less the word's own forms, at most
-  ``PREFIX_EXPANSIONS`` (Meilisearch caps prefix derivations too; see ``_completions``).
+  Search-as-you-type (the last word, 3+ letters) matches its completions in ``text``: the
+  most frequent stems that start with it, less the word's own forms, at most
+  ``PREFIX_EXPANSIONS`` (Meilisearch caps prefix derivations too; see ``_completions``),
+  found in a table of the frequent stems written at the end of each write
+  (``tantivy_completions``).
 * ``kw`` (raw, lowercase) for the filter copies of the keyword fields, so filters ignore case;
-  the facet copies are raw fast fields that keep the original spelling for display.
+  the facet copies are raw fast fields that keep the original spelling for display (and the
+  multi-valued ones a one-value copy too, which Tantivy counts faster: see ``_facets``).
 
 Compounds. Tantivy's ``split_compound`` filter was tried and rejected: it replaces a word it can
 split by its parts (the whole word is gone from the index, so exact and phrase matching of the
@@ -52,13 +55,17 @@ run in a worker thread meanwhile.
 
 Ranking: each user word is a MUST of (exact stem in ``text``, BM25, which compounds share;
 prefix completions and typo variants as small constants, 0.02 > 0.01, below the BM25 of any
-word not in nearly every article), plus optional boosts for the stem in the title (BM25 x2) and
-the lead (x1): exact and compound matches come first, title > lead > body, then completions,
-typos. Only the variants that can add documents are in the query (a union of big posting lists
-costs several times one list, and tantivy-py scores every match). Quoted phrases are phrase
-queries on ``text`` with the same title/lead boosts (a one-word phrase is exact: no typos);
--word and -"phrase" are MUST_NOT. Function words (och, i, på, ...) are optional when other
-words remain.
+word not in nearly every article): exact and compound matches come first, then completions,
+typos. Title > lead > body comes from ``text`` holding the title three times and the lead
+twice (BM25F's field weights folded into the term frequency): a word of the title counts as
+three occurrences, which BM25 saturates, so a title match outranks a passing mention and a
+body that is about the word still counts. Separate title and lead fields with boosts did the
+same at twice the engine time: at 1M articles each optional clause is one more posting list
+to walk for every match (13 ms against 5 ms for "miljon", 875k matches). Only the variants
+that can add documents are in the query (a union of big posting lists costs several times
+one list, and tantivy-py scores every match). Quoted phrases are phrase queries on ``text``
+(a one-word phrase is exact: no typos); -word and -"phrase" are MUST_NOT. Function words
+(och, i, på, ...) are optional when other words remain.
 Filters are constant-score (0) clauses built from the values (term sets, a date range), never
 from a query string.
 
@@ -85,6 +92,7 @@ import re
 import shutil
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -97,6 +105,8 @@ from zoneinfo import ZoneInfo
 import tantivy as tv
 
 from indexer.article import Article
+from indexer.backends.tantivy_completions import FILE_NAME as COMPLETIONS_FILE
+from indexer.backends.tantivy_completions import CompletionTable
 from indexer.errors import BackendUnavailable, IndexingError, QueryError
 from indexer.query import Hit, IndexStats, Query, SearchPage, order_facet
 from indexer.textsearch import (
@@ -109,15 +119,16 @@ from indexer.textsearch import (
 
 __all__ = ["COMPOUND_HEADS", "META_FILE", "SCHEMA_VERSION", "TantivyBackend", "compound_parts"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump on any change to fields or analyzers: old indexes then refuse to open (rebuild)."""
 META_FILE = "lokalarkiv-index.json"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 MATCH_FIELD = "text"
 """Title, lead and body in one indexed field: every word and phrase is matched here."""
-TEXT_BOOSTS: dict[str, float] = {"title": 2.0, "lead": 1.0}
-"""Extra BM25 on top of ``text`` for a word or phrase that is also in the title or lead."""
+TEXT_REPEATS: dict[str, int] = {"title": 3, "lead": 2, "body": 1}
+"""How many times ``text`` holds each part: a word of the title counts three times in BM25's
+term frequency, one of the lead twice (title > lead > body, see the module docstring)."""
 # Constant scores of the non-exact ways a word matches, below the BM25 of any word that is not
 # in nearly every article (a word in 90 % of them scores ~0.05), so exact matches (and
 # compounds, see the module docstring) come first, then completions, then typos.
@@ -141,6 +152,14 @@ KEYWORDS: dict[str, tuple[str, str, str]] = {
     "role": ("role", "role_kw", "roles"),
     "person": ("person", "person_kw", "people"),
 }
+
+SET_FACETS = ("municipality", "region", "kind")
+"""Multi-valued facets also kept as one value per document, their values joined (see
+``TantivyBackend._facets``)."""
+SET_SEPARATOR = "\x1f"
+SET_BUCKETS = 20_000
+"""Distinct value combinations a set facet is counted through; more, and it is counted from
+its values instead."""
 
 _HASH_BITS = 24
 _EPOCH_BIAS = 1 << 33  # seconds; keeps pre-1970 dates positive
@@ -173,6 +192,7 @@ class TantivyBackend:
         self._index: tv.Index | None = None
         self._writer: tv.IndexWriter | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._table: tuple[int, CompletionTable | None] = (-1, None)  # (file mtime, table)
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ lifecycle
@@ -231,18 +251,25 @@ class TantivyBackend:
                 raise BackendUnavailable(f"cannot remove the index at {folder}: {exc}") from exc
 
     def close(self) -> None:
-        """Wait for background merges, release the writer lock and the index. Idempotent."""
+        """After writing: wait for background merges and write the completion table. Then
+        release the writer lock and the index. Idempotent."""
         with self._lock:
             writer, self._writer = self._writer, None
+            index, self._index = self._index, None
             pool, self._pool = self._pool, None
-            self._index = None
             if pool is not None:
                 pool.shutdown()
-            if writer is not None:
+            if writer is None or index is None:
+                return
+            # The table is read from the committed index while Tantivy's own threads finish
+            # their merges, so it mostly runs on a core the merges leave idle.
+            with ThreadPoolExecutor(max_workers=1) as table_pool:
+                table = table_pool.submit(self._write_completions, index)
                 try:
                     writer.wait_merging_threads()
                 except ValueError as exc:
                     raise IndexingError(f"finishing index merges failed: {exc}") from exc
+                table.result()
 
     def __enter__(self) -> TantivyBackend:
         return self
@@ -322,7 +349,7 @@ class TantivyBackend:
         index = self._open()
         try:
             searcher = index.searcher()
-            plan = _Plan.build(index.schema, query, searcher)
+            plan = _Plan.build(index.schema, query, searcher, self._completions())
             facets_later = (
                 self._facet_pool().submit(self._facets, searcher, plan.query, query.facets)
                 if query.facets
@@ -361,7 +388,7 @@ class TantivyBackend:
             raise BackendUnavailable(
                 f"reading the index at {self.index_dir} failed: {exc}"
             ) from exc
-        plan = _Plan.build(schema, query, searcher)
+        plan = _Plan.build(schema, query, searcher, self._completions())
         bound: int | None = None
         at_bound: set[tuple[int, int]] = set()
         while True:
@@ -469,6 +496,26 @@ class TantivyBackend:
             self._index = index
             return index
 
+    def _write_completions(self, index: tv.Index) -> None:
+        try:
+            CompletionTable.write(index.searcher(), MATCH_FIELD, self.index_dir / COMPLETIONS_FILE)
+        except (OSError, ValueError) as exc:
+            raise IndexingError(
+                f"writing the completion table in {self.index_dir} failed: {exc}"
+            ) from exc
+
+    def _completions(self) -> CompletionTable | None:
+        """The completion table as last written (re-read when the file changes)."""
+        path = self.index_dir / COMPLETIONS_FILE
+        try:
+            mtime = path.stat().st_mtime_ns
+        except OSError:
+            return None
+        with self._lock:
+            if self._table[0] != mtime:
+                self._table = (mtime, CompletionTable.read(path))
+            return self._table[1]
+
     def _writer_for(self, index: tv.Index) -> tv.IndexWriter:
         if self._writer is None:
             try:
@@ -523,16 +570,48 @@ class TantivyBackend:
     def _facets(
         self, searcher: tv.Searcher, query: tv.Query, names: Sequence[str]
     ) -> dict[str, dict[str, int]]:
+        """Counts per value of each facet in ``names`` over the matches of ``query``.
+
+        Tantivy counts a field with one value per document several times faster than a
+        multi-valued one (at 1M articles, 3 ms against 15-17 ms for 875k matches). So the
+        multi-valued ``SET_FACETS`` are counted through their one-value copy, the document's
+        values joined ("Kalmar<US>Vimmerby"), and each combination's count is added to each
+        of its values: exact. A facet with more than ``SET_BUCKETS`` combinations among the
+        matches is counted again from its values. Every document has a value in these
+        fields ("" for none, not reported): a field some documents lack is slow too.
+        """
+
+        def terms(field_name: str, size: int) -> dict[str, Any]:
+            return {"terms": {"field": field_name, "size": size}}
+
+        by_sets = [name for name in names if name in SET_FACETS]
         spec = {
-            name: {"terms": {"field": _facet_field(name), "size": self.facet_size}}
+            name: terms(_set_field(name), SET_BUCKETS)
+            if name in by_sets
+            else terms(_facet_field(name), self.facet_size)
             for name in names
         }
         result: dict[str, Any] = searcher.aggregate(query, spec)
+        overflow = [
+            name
+            for name in by_sets
+            if result[name].get("sum_other_doc_count")
+            or result[name].get("doc_count_error_upper_bound")
+        ]
+        if overflow:
+            by_sets = [name for name in by_sets if name not in overflow]
+            spec = {name: terms(_facet_field(name), self.facet_size) for name in overflow}
+            result.update(searcher.aggregate(query, spec))
         facets: dict[str, dict[str, int]] = {}
         for name in names:
-            buckets = result.get(name, {}).get("buckets", [])
-            facets[name] = order_facet(
-                (str(bucket["key"]), int(bucket["doc_count"])) for bucket in buckets
+            counts: Counter[str] = Counter()
+            for bucket in result[name].get("buckets", []):
+                keys = str(bucket["key"])
+                for key in keys.split(SET_SEPARATOR) if name in by_sets else (keys,):
+                    if key:
+                        counts[key] += int(bucket["doc_count"])
+            facets[name] = dict(
+                itertools.islice(order_facet(counts.items()).items(), self.facet_size)
             )
         return facets
 
@@ -544,16 +623,20 @@ def _schema() -> tv.Schema:
     builder = tv.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("url", stored=True, tokenizer_name="raw", index_option="basic")
-    for name in TEXT_BOOSTS:
-        builder.add_text_field(name, stored=True, tokenizer_name="sv")
-    # Body is indexed for its document frequencies only (snippets); matching is on MATCH_FIELD.
-    builder.add_text_field("body", stored=True, tokenizer_name="sv", index_option="basic")
+    # Stored for display and snippets, indexed for document frequencies only (the snippets'
+    # term weights); matching is on MATCH_FIELD.
+    for name in TEXT_REPEATS:
+        builder.add_text_field(name, stored=True, tokenizer_name="sv", index_option="basic")
     builder.add_text_field(MATCH_FIELD, tokenizer_name="sv")
     builder.add_text_field("fold", tokenizer_name="fold", index_option="basic")
     for facet_field, filter_field, _ in KEYWORDS.values():
         builder.add_text_field(facet_field, stored=True, fast=True, tokenizer_name="raw")
         builder.add_text_field(filter_field, tokenizer_name="kw", index_option="basic")
     builder.add_text_field("source_name", stored=True, tokenizer_name="raw", index_option="basic")
+    for name in SET_FACETS:
+        builder.add_text_field(
+            _set_field(name), fast=True, tokenizer_name="raw", index_option="basic"
+        )
     builder.add_text_field("year", fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_date_field("published", stored=True, indexed=True, fast=True)
     builder.add_unsigned_field("order_new", fast=True)
@@ -565,6 +648,10 @@ def _schema() -> tv.Schema:
 
 def _facet_field(name: str) -> str:
     return "year" if name == "year" else KEYWORDS[name][0]
+
+
+def _set_field(name: str) -> str:
+    return f"{KEYWORDS[name][0]}_set"
 
 
 @lru_cache(maxsize=1)
@@ -643,16 +730,18 @@ def _document(article: Article) -> tv.Document:
     doc = tv.Document()
     doc.add_text("id", article.id)
     doc.add_text("url", article.canonical_url or article.url)
-    doc.add_text("title", article.title)
-    doc.add_text("lead", article.lead)
-    doc.add_text("body", article.body)
-    for value in (article.title, article.lead, article.body):  # three values: no phrase
-        doc.add_text(MATCH_FIELD, value)  # runs from the end of one into the next
-    text = "\n".join((article.title, article.lead, article.body))
+    parts = {"title": article.title, "lead": article.lead, "body": article.body}
+    for name, value in parts.items():
+        doc.add_text(name, value)
+    for name, value in parts.items():  # separate values: no phrase runs from one into the next
+        for _ in range(TEXT_REPEATS[name]):
+            doc.add_text(MATCH_FIELD, value)
+    text = "\n".join(parts.values())
     doc.add_text("fold", text)
-    parts = _compounds().in_text(text)
     heads = _head_words()
-    for part in sorted(parts):  # one value each: no phrase runs from one head into another
+    for part in sorted(
+        _compounds().in_text(text)
+    ):  # one value each: no phrase runs from one head into another
         doc.add_text(MATCH_FIELD, heads[part])
     values: dict[str, list[str]] = {
         "source": [article.source],
@@ -664,14 +753,19 @@ def _document(article: Article) -> tv.Document:
         "person": [person.name for person in article.people if person.name],
     }
     for name, (facet_field, filter_field, _) in KEYWORDS.items():
-        for value in dict.fromkeys(v.strip() for v in values[name] if v and v.strip()):
+        unique = list(dict.fromkeys(v.strip() for v in values[name] if v and v.strip()))
+        for value in unique:
             doc.add_text(facet_field, value)
             doc.add_text(filter_field, _keyword(value))
+        if name in SET_FACETS:  # a value for every document, "" for none: see _facets
+            doc.add_text(_set_field(name), SET_SEPARATOR.join(sorted(unique)))
     doc.add_text("source_name", article.source_name)
+    year = ""  # undated: "" (not counted), so that every document has a year value
     if article.published is not None:
         published = _to_utc(article.published)
         doc.add_date("published", published)
-        doc.add_text("year", str(published.astimezone(STOCKHOLM).year))
+        year = str(published.astimezone(STOCKHOLM).year)
+    doc.add_text("year", year)
     order_new, order_old = _order_keys(article)
     doc.add_unsigned("order_new", order_new)
     doc.add_unsigned("order_old", order_old)
@@ -758,20 +852,33 @@ class _Plan:
     words: list[_Word] = field(default_factory=list)
 
     @classmethod
-    def build(cls, schema: tv.Schema, query: Query, searcher: tv.Searcher) -> _Plan:
+    def build(
+        cls,
+        schema: tv.Schema,
+        query: Query,
+        searcher: tv.Searcher,
+        table: CompletionTable | None = None,
+    ) -> _Plan:
         """Compile ``query``; ``searcher`` gives the document frequencies the typo rule
-        looks at (see :func:`_typo_cutoff`)."""
+        looks at (see :func:`_typo_cutoff`), ``table`` the frequent stems completions are
+        taken from (see :func:`_completions`)."""
         try:
-            return cls._build(schema, query, searcher)
+            return cls._build(schema, query, searcher, table)
         except ValueError as exc:
             raise QueryError(f"the search could not be built: {exc}") from exc
 
     @classmethod
-    def _build(cls, schema: tv.Schema, query: Query, searcher: tv.Searcher) -> _Plan:
+    def _build(
+        cls,
+        schema: tv.Schema,
+        query: Query,
+        searcher: tv.Searcher,
+        table: CompletionTable | None,
+    ) -> _Plan:
         parsed = parse_user_query(query.text)
         cutoff = _typo_cutoff(searcher)
         must: list[tv.Query] = []
-        optional: list[tv.Query] = []  # function words, and the title/lead boosts of each word
+        optional: list[tv.Query] = []  # function words, when other words remain
         must_not: list[tv.Query] = []
         stems: list[str] = []
         words: list[_Word] = []
@@ -789,7 +896,7 @@ class _Plan:
             seen.add(key)
             stems.extend(term_stems)
             if len(term_stems) > 1:  # "e-post", "S:t": the pieces as a phrase
-                clause, boosts = _phrase(schema, term_stems)
+                clause = _phrase(schema, term_stems)
             else:
                 folded = _folded(term)
                 word = _Word(
@@ -809,25 +916,22 @@ class _Plan:
                     word.distance = 0  # a common word is taken as typed right
                     word.fold_only = _adds_documents(searcher, word, folded_docs)
                 if word.prefix:
-                    word.completions = tuple(_completions(searcher, word))
+                    word.completions = tuple(_completions(searcher, word, table))
                 words.append(word)
-                clause, boosts = _word_clause(schema, word)
+                clause = _word_clause(schema, word)
             if content_words and term.lower() in SWEDISH_STOP_WORDS:
                 optional.append(clause)
             else:
                 must.append(clause)
-            optional += boosts
         for phrase in parsed.phrases:
             phrase_stems = _stems(" ".join(phrase))
             if phrase_stems:
                 stems.extend(phrase_stems)
-                clause, boosts = _phrase(schema, phrase_stems)
-                must.append(clause)
-                optional += boosts
+                must.append(_phrase(schema, phrase_stems))
         for words_out in (*((t,) for t in parsed.excluded_terms), *parsed.excluded_phrases):
             out_stems = _stems(" ".join(words_out))
             if out_stems:
-                must_not.append(_phrase(schema, out_stems)[0])
+                must_not.append(_phrase(schema, out_stems))
 
         has_text = bool(must)
         if not must:
@@ -853,18 +957,16 @@ def _should(queries: Sequence[tv.Query]) -> tv.Query:
     return tv.Query.boolean_query([(tv.Occur.Should, q) for q in queries])
 
 
-def _word_clause(schema: tv.Schema, word: _Word) -> tuple[tv.Query, list[tv.Query]]:
-    """What a word must match (exact stem, which compounds share, typo and prefix variants)
-    and the optional title/lead boosts of its exact stem.
+def _word_clause(schema: tv.Schema, word: _Word) -> tv.Query:
+    """What a word must match: its exact stem (which compounds share) and the typo and
+    prefix variants.
 
-    The match is one clause over ``MATCH_FIELD`` plus only the variants that can add
-    something: scoring a union of several big posting lists costs several times one list, and
-    every match of every query is scored (tantivy-py cannot prune), so a common word with no
-    variants is a single term scorer. The boosts are optional clauses: they are only looked
-    up for the documents that match.
+    One term over ``MATCH_FIELD`` plus only the variants that can add something: scoring a
+    union of several big posting lists costs several times one list, and every match of every
+    query is scored (tantivy-py cannot prune), so a common word with no variants is a single
+    term scorer.
     """
-    exact, boosts = _phrase(schema, [word.stem])
-    options = [exact]
+    options = [_phrase(schema, [word.stem])]
     if word.distance:
         fuzzy = tv.Query.fuzzy_term_query(schema, "fold", word.folded, word.distance, True)
         options.append(tv.Query.const_score_query(fuzzy, FUZZY_SCORE))
@@ -874,22 +976,28 @@ def _word_clause(schema: tv.Schema, word: _Word) -> tuple[tv.Query, list[tv.Quer
     if word.completions:
         prefix = tv.Query.term_set_query(schema, MATCH_FIELD, list(word.completions))
         options.append(tv.Query.const_score_query(prefix, PREFIX_SCORE))
-    return _should(options), boosts
+    return _should(options)
 
 
-def _completions(searcher: tv.Searcher, word: _Word) -> list[str]:
+def _completions(searcher: tv.Searcher, word: _Word, table: CompletionTable | None) -> list[str]:
     """The words the last query word may be the start of (search-as-you-type), as stems.
 
-    The ``PREFIX_CANDIDATES`` most frequent stems in ``MATCH_FIELD`` that start with the word
-    as typed (lowercase, diacritics kept: "lån" does not complete to "länsstyrelse"), less the
-    word's own stem, which the exact clause finds already, capped at ``PREFIX_EXPANSIONS``,
-    most frequent first, as Meilisearch caps prefix derivations. A word's inflections stem
-    back to its own stem, so what is left is the completions proper: "kommunch" ->
-    "kommunchef", "styrelse" -> "styrelseledamot".
+    The most frequent stems in ``MATCH_FIELD`` that start with the word as typed (lowercase,
+    diacritics kept: "lån" does not complete to "länsstyrelse"), less the word's own stem,
+    which the exact clause finds already, at most ``PREFIX_EXPANSIONS``, most frequent first,
+    as Meilisearch caps prefix derivations. A word's inflections stem back to its own stem, so
+    what is left is the completions proper: "kommunch" -> "kommunchef", "styrelse" ->
+    "styrelseledamot". They come from the ``table`` of frequent stems when it has any for the
+    prefix, else from the term dictionary (see ``tantivy_completions``).
     """
-    frequent = searcher.terms_with_prefix(MATCH_FIELD, word.typed, limit=PREFIX_CANDIDATES)
-    completions = [term for term, _count in frequent if term != word.stem]
-    return completions[:PREFIX_EXPANSIONS]
+    frequent = table.starting_with(word.typed) if table is not None else []
+    frequent = [(term, count) for term, count in frequent if term != word.stem]
+    if frequent:
+        frequent.sort(key=lambda term_count: (-term_count[1], term_count[0]))
+    else:
+        found = searcher.terms_with_prefix(MATCH_FIELD, word.typed, limit=PREFIX_CANDIDATES)
+        frequent = [(term, count) for term, count in found if term != word.stem]
+    return [term for term, _count in frequent[:PREFIX_EXPANSIONS]]
 
 
 def _typo_cutoff(searcher: tv.Searcher) -> int:
@@ -913,17 +1021,11 @@ def _adds_documents(searcher: tv.Searcher, word: _Word, folded_docs: int) -> boo
     return folded_docs > searcher.doc_freq(MATCH_FIELD, word.stem)
 
 
-def _phrase(schema: tv.Schema, stems: Sequence[str]) -> tuple[tv.Query, list[tv.Query]]:
-    """Exact words (no typos) in sequence: the match over ``MATCH_FIELD`` and the optional
-    title/lead boosts."""
-
-    def one(name: str) -> tv.Query:
-        if len(stems) == 1:
-            return tv.Query.term_query(schema, name, stems[0])
-        return tv.Query.phrase_query(schema, name, list(stems))
-
-    boosts = [tv.Query.boost_query(one(name), boost) for name, boost in TEXT_BOOSTS.items()]
-    return one(MATCH_FIELD), boosts
+def _phrase(schema: tv.Schema, stems: Sequence[str]) -> tv.Query:
+    """Exact words (no typos) in sequence, over ``MATCH_FIELD``."""
+    if len(stems) == 1:
+        return tv.Query.term_query(schema, MATCH_FIELD, stems[0])
+    return tv.Query.phrase_query(schema, MATCH_FIELD, list(stems))
 
 
 def _day_start(day: date) -> datetime:

@@ -20,6 +20,7 @@ from indexer.backends.tantivy import (
     compound_parts,
     typo_distance,
 )
+from indexer.backends.tantivy_completions import CompletionTable
 from indexer.errors import BackendUnavailable, ConfigError, IndexingError
 from indexer.query import FACETS, Hit, Query
 
@@ -342,7 +343,51 @@ def test_completions_leave_out_the_words_own_forms(empty: TantivyBackend) -> Non
     word = tantivy_backend._Word(
         stem="styrels", folded="styrelse", typed="styrelse", distance=0, prefix=True
     )
-    assert tantivy_backend._completions(searcher, word) == ["styrelseledamot"]
+    assert tantivy_backend._completions(searcher, word, None) == ["styrelseledamot"]
+
+
+def test_completion_table_is_written_when_writing_ends(tmp_path: Path) -> None:
+    backend = TantivyBackend(tmp_path / "index")
+    backend.configure()
+    backend.upsert([make("a", body="Styrelsen och styrelseledamoten möttes i styrelserummet.")])
+    assert backend._completions() is None  # not before the writing session ends
+    backend.close()
+    table = backend._completions()
+    assert table is not None
+    assert ("styrelseledamot", 1) in table.starting_with("styrelse")
+    found = table.starting_with("styrelse")
+    assert all(stem.startswith("styrelse") for stem, _ in found)
+    assert "styrels" not in dict(found)  # "styrelsen" stems to "styrels": no completion
+    # The walk over the term dictionary and the table agree on a small index.
+    searcher = backend._open().searcher()
+    word = tantivy_backend._Word(
+        stem="styrels", folded="styrelse", typed="styrelse", distance=0, prefix=True
+    )
+    assert tantivy_backend._completions(searcher, word, table) == tantivy_backend._completions(
+        searcher, word, None
+    )
+    assert slugs(backend, "styrelserum") == ["a"]
+    backend.close()
+
+
+def test_completions_from_the_table_are_its_frequent_stems(empty: TantivyBackend) -> None:
+    empty.upsert([make("a", body="Styrelseledamoten och styrelseordföranden.")])
+    searcher = empty._open().searcher()
+    word = tantivy_backend._Word(
+        stem="styrels", folded="styrelse", typed="styrelse", distance=0, prefix=True
+    )
+    # A prefix with frequent stems in the table completes to those, most frequent first ...
+    table = CompletionTable(["styrelseledamot\t40", "styrelseordför\t90", "styrk\t99"])
+    assert tantivy_backend._completions(searcher, word, table) == [
+        "styrelseordför",
+        "styrelseledamot",
+    ]
+    # ... and one without any there walks the index's own terms.
+    table = CompletionTable(["styrk\t99"])
+    assert set(tantivy_backend._completions(searcher, word, table)) == {
+        "styrelseledamot",
+        "styrelseordför",
+    }
 
 
 def test_completions_keep_the_diacritics_typed(empty: TantivyBackend) -> None:
@@ -485,6 +530,23 @@ def test_multi_valued_facets(corpus: TantivyBackend) -> None:
     assert page.facets["person"] == {"Anna Westerbäck": 1, "Eva Berg": 1, "Per Holm": 1}
     assert page.facets["role"] == {"kommunchef": 1, "säkerhetssamordnare": 1}
     assert page.facets["region"] == {"Kalmar län": 7}
+
+
+def test_set_facets_with_too_many_combinations_are_counted_from_their_values(
+    corpus: TantivyBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    facets = ("municipality", "kind", "region")
+    combined = corpus.search(Query(facets=facets)).facets
+    monkeypatch.setattr(tantivy_backend, "SET_BUCKETS", 1)
+    assert corpus.search(Query(facets=facets)).facets == combined
+
+
+def test_undated_articles_have_no_year(empty: TantivyBackend) -> None:
+    empty.upsert([make("dated"), make("undated", published=None)])
+    page = empty.search(Query(facets=("year", "municipality", "kind")))
+    assert page.total == 2
+    assert page.facets["year"] == {"2024": 1}
+    assert page.facets["kind"] == {}
 
 
 def test_facets_follow_filters_and_can_be_skipped(corpus: TantivyBackend) -> None:
