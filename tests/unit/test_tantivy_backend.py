@@ -614,6 +614,53 @@ def test_recency_breaks_ties(empty: TantivyBackend) -> None:
     assert hits[0].score / hits[-1].score < 1.05  # gentle: ~0.5% a year
 
 
+def _weighted_everywhere(backend: TantivyBackend, word: str, limit: int) -> list[str]:
+    """Reference order: Tantivy's weight_by_field, the factor on every match."""
+    index = backend._open()
+    searcher = index.searcher()
+    query = tantivy_backend._Plan.build(index.schema, Query(text=word + " "), searcher).query
+    hits = searcher.search(query, limit, weight_by_field="recency").hits
+    return [str(searcher.doc(address).get_first("id")) for _, address in hits]
+
+
+@pytest.mark.parametrize("strong", [3, 0], ids=["re-ranked", "searched-again"])
+def test_recency_reranking_equals_weighting_every_match(
+    empty: TantivyBackend, monkeypatch: pytest.MonkeyPatch, strong: int
+) -> None:
+    # 40 matches, 2 wanted, a depth of 4. With 3 strong matches (title, lead and body) the
+    # 4 best by BM25 are re-ranked (no weak match can reach the second strong one); with
+    # equal scores everywhere the search runs again with the factor on every match.
+    filler = "Text om annat. " * 5
+    empty.upsert(
+        [
+            make(
+                f"a{i}",
+                title="Badhuset" if i < strong else "Nytt",
+                lead="Badhuset i dag." if i < strong else "Kort.",
+                body="Badhuset. " + filler,
+                published=datetime(2020 + i % 6, 1 + i % 12, 1, tzinfo=TZ),
+            )
+            for i in range(40)
+        ]
+    )
+    monkeypatch.setattr(tantivy_backend, "RERANK_DEPTH", 4)
+    page = empty.search(Query(text="badhuset ", limit=2))
+    assert page.total == 40
+    assert [hit.id for hit in page.hits] == _weighted_everywhere(empty, "badhuset", 2)
+    assert [hit.published for hit in page.hits] == sorted(
+        (hit.published for hit in page.hits),  # type: ignore[type-var]
+        reverse=True,
+    )
+    second = empty.search(Query(text="badhuset ", limit=2, offset=2)).hits
+    assert [hit.id for hit in second] == _weighted_everywhere(empty, "badhuset", 4)[2:]
+
+
+def test_a_date_far_ahead_counts_as_next_year() -> None:
+    ahead = make("x", published=datetime(2999, 1, 1, tzinfo=TZ))
+    factor = tantivy_backend._recency_factor(tantivy_backend._recency(ahead))
+    assert factor == pytest.approx(tantivy_backend._max_recency_factor(), rel=1e-4)
+
+
 def test_limit_and_offset(corpus: TantivyBackend) -> None:
     everything = found(corpus, "")
     pages = [keys(corpus.search(Query(limit=5, offset=offset)).hits) for offset in (0, 5, 10, 15)]
