@@ -486,7 +486,7 @@ def phase_search(index_dir: Path, passes: int) -> dict:
 
 def _engine_only(backend: TantivyBackend, queries: list[Query], passes: int) -> list[float]:
     """Reference: the same queries through the engine alone: our query plan, then
-    ``searcher.search`` with the count and recency weighting, as ``search()`` runs it, but no
+    the ranking with its count and the recency factor, as ``search()`` runs it, but no
     stored documents, snippets or facets (private internals; empty if they changed)."""
     try:
         from indexer.backends.tantivy import _Plan

@@ -601,8 +601,8 @@ class TantivyBackend:
         overflow = [
             name
             for name in by_sets
-            if result[name].get("sum_other_doc_count")
-            or result[name].get("doc_count_error_upper_bound")
+            if result.get(name, {}).get("sum_other_doc_count")
+            or result.get(name, {}).get("doc_count_error_upper_bound")
         ]
         if overflow:
             by_sets = [name for name in by_sets if name not in overflow]
@@ -611,7 +611,7 @@ class TantivyBackend:
         facets: dict[str, dict[str, int]] = {}
         for name in names:
             counts: Counter[str] = Counter()
-            for bucket in result[name].get("buckets", []):
+            for bucket in result.get(name, {}).get("buckets", []):
                 keys = str(bucket["key"])
                 for key in keys.split(SET_SEPARATOR) if name in by_sets else (keys,):
                     if key:
