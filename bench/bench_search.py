@@ -497,7 +497,7 @@ def _engine_only(backend: TantivyBackend, queries: list[Query], passes: int) -> 
             for query in queries:
                 t = time.perf_counter()
                 searcher = index.searcher()
-                plan = _Plan.build(index.schema, query, searcher, backend._completions())
+                plan = _Plan.build(index.schema, query, searcher, backend._completion_table())
                 backend._run(searcher, plan, limit=query.limit, offset=query.offset)
                 samples.append((time.perf_counter() - t) * 1000)
         return samples

@@ -354,7 +354,7 @@ class TantivyBackend:
         index = self._open()
         try:
             searcher = index.searcher()
-            plan = _Plan.build(index.schema, query, searcher, self._completions())
+            plan = _Plan.build(index.schema, query, searcher, self._completion_table())
             facets_later = (
                 self._facet_pool().submit(self._facets, searcher, plan.query, query.facets)
                 if query.facets
@@ -392,7 +392,7 @@ class TantivyBackend:
             raise BackendUnavailable(
                 f"reading the index at {self.index_dir} failed: {exc}"
             ) from exc
-        plan = _Plan.build(schema, query, searcher, self._completions())
+        plan = _Plan.build(schema, query, searcher, self._completion_table())
         bound: int | None = None
         at_bound: set[tuple[int, int]] = set()
         while True:
@@ -508,7 +508,7 @@ class TantivyBackend:
                 f"writing the completion table in {self.index_dir} failed: {exc}"
             ) from exc
 
-    def _completions(self) -> CompletionTable | None:
+    def _completion_table(self) -> CompletionTable | None:
         """The completion table as last written (re-read when the file changes)."""
         path = self.index_dir / COMPLETIONS_FILE
         try:
@@ -745,9 +745,8 @@ def _document(article: Article) -> tv.Document:
     text = "\n".join(parts.values())
     doc.add_text("fold", text)
     heads = _head_words()
-    for part in sorted(
-        _compounds().in_text(text)
-    ):  # one value each: no phrase runs from one head into another
+    found = _compounds().in_text(text)
+    for part in sorted(found):  # one value each: no phrase runs from one head into another
         doc.add_text(MATCH_FIELD, heads[part])
     values: dict[str, list[str]] = {
         "source": [article.source],
@@ -806,8 +805,13 @@ def _recency(article: Article) -> float:
     factor is above :func:`_max_recency_factor`."""
     when = article.published or article.first_seen or article.fetched_at
     years = 0.0 if when is None else _years_since_2000(when)
-    years = min(max(years, -10.0), _years_since_2000(datetime.now(UTC)) + 1.0)
+    years = min(max(years, -10.0), _latest_years())
     return float(2.0 ** (_RECENCY_BASE + years / 10.0) - 2.0)
+
+
+def _latest_years() -> float:
+    """The newest date a factor counts, in years since 2000: a year from now."""
+    return _years_since_2000(datetime.now(UTC)) + 1.0
 
 
 def _recency_factor(value: float) -> float:
@@ -817,7 +821,7 @@ def _recency_factor(value: float) -> float:
 
 def _max_recency_factor() -> float:
     """No document's factor is above this (see :func:`_recency`)."""
-    return _RECENCY_BASE + (_years_since_2000(datetime.now(UTC)) + 1.0) / 10.0
+    return _RECENCY_BASE + _latest_years() / 10.0
 
 
 def _ranked(
@@ -1047,14 +1051,19 @@ def _completions(searcher: tv.Searcher, word: _Word, table: CompletionTable | No
     "styrelseledamot". They come from the ``table`` of frequent stems when it has any for the
     prefix, else from the term dictionary (see ``tantivy_completions``).
     """
-    frequent = table.starting_with(word.typed) if table is not None else []
-    frequent = [(term, count) for term, count in frequent if term != word.stem]
-    if frequent:
-        frequent.sort(key=lambda term_count: (-term_count[1], term_count[0]))
-    else:
-        found = searcher.terms_with_prefix(MATCH_FIELD, word.typed, limit=PREFIX_CANDIDATES)
-        frequent = [(term, count) for term, count in found if term != word.stem]
-    return [term for term, _count in frequent[:PREFIX_EXPANSIONS]]
+
+    def others(found: Iterable[tuple[str, int]]) -> list[str]:
+        return [term for term, _count in found if term != word.stem]
+
+    completions = []
+    if table is not None:
+        by_count = sorted(table.starting_with(word.typed), key=lambda tc: (-tc[1], tc[0]))
+        completions = others(by_count)
+    if not completions:
+        completions = others(
+            searcher.terms_with_prefix(MATCH_FIELD, word.typed, limit=PREFIX_CANDIDATES)
+        )
+    return completions[:PREFIX_EXPANSIONS]
 
 
 def _typo_cutoff(searcher: tv.Searcher) -> int:

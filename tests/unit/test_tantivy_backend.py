@@ -350,9 +350,9 @@ def test_completion_table_is_written_when_writing_ends(tmp_path: Path) -> None:
     backend = TantivyBackend(tmp_path / "index")
     backend.configure()
     backend.upsert([make("a", body="Styrelsen och styrelseledamoten möttes i styrelserummet.")])
-    assert backend._completions() is None  # not before the writing session ends
+    assert backend._completion_table() is None  # not before the writing session ends
     backend.close()
-    table = backend._completions()
+    table = backend._completion_table()
     assert table is not None
     assert ("styrelseledamot", 1) in table.starting_with("styrelse")
     found = table.starting_with("styrelse")
