@@ -342,12 +342,26 @@ def find_signals(
                 and not signal.new_org
             ):
                 signal.new_org = _capitalised_after(doc, end)
+            if signal.change in ("leaving", "dismissed") and _own_request(doc, k):
+                signal.change = "resigned"  # "lämnar på egen begäran", "entledigas på egen begäran"
             if phrase.predecessor and phrase.change == "appointed":
                 pred = _mention_after(doc, end, people, by_tok)
                 if pred is not None and pred != entity:
                     signal.predecessor = pred
             signals.append(signal)
     return signals
+
+
+def _own_request(doc: Doc, k: int) -> bool:
+    """The sentence of token ``k`` says the change was asked for: "på egen begäran"."""
+    sent = doc.tok_sent[k]
+    lower = doc.lower
+    t = k + 1
+    while t + 1 < len(lower) and doc.tok_sent[t] == sent:
+        if lower[t] == "egen" and lower[t + 1] == "begäran":
+            return True
+        t += 1
+    return False
 
 
 def _subject(

@@ -249,6 +249,23 @@ class Sentence:
     question: bool = False
 
 
+MAX_UNMARKED_LEAD = 500  # characters: a first paragraph longer than this is body text
+
+
+def _unmarked_lead(body: str) -> tuple[str, str]:
+    """(lead, rest): a story without a marked lead opens with one anyway.
+
+    Short notices on municipalities' news pages and many extracted pages have no ingress
+    element; their first paragraph does the lead's work (who, what, where), so it counts as
+    the lead: a change or a place named there weighs as in a marked lead.
+    """
+    first, _, rest = body.partition("\n")
+    first = " ".join(first.split())
+    if not first or len(first) > MAX_UNMARKED_LEAD:
+        return "", body
+    return first, rest.strip()
+
+
 class Doc:
     """Title, lead and body as one text, with sentences and word tokens."""
 
@@ -270,7 +287,10 @@ class Doc:
     def __init__(self, title: str, lead: str, body: str) -> None:
         title = " ".join(title.split())
         lead = " ".join(lead.split())
-        self.text = f"{title}\n\n{lead}\n\n{body.strip()}"
+        body = body.strip()
+        if not lead:
+            lead, body = _unmarked_lead(body)
+        self.text = f"{title}\n\n{lead}\n\n{body}"
         self.lead_start = len(title) + 2
         self.body_start = self.lead_start + len(lead) + 2
         self.sentences: list[Sentence] = []

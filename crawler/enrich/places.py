@@ -38,6 +38,17 @@ ZONE_WEIGHT = (3.0, 2.0, 1.0)
 _KOMMUN_AFTER = frozenset({"kommun", "kommuns", "kommunen", "stad", "stads", "kommuner"})
 # "de sex medlemskommunerna Eksjö, Nässjö, ..." (not "grannkommunerna": neighbours compared)
 _KOMMUN_LIST_BEFORE = ("kommunerna", "kommuner", "kommunen", "orterna")
+_BODY_PREFIXES = (
+    "kommunfullmäktige",
+    "kommunstyrelse",
+    "kommunledning",
+    "stadsbyggnad",
+    "stadsledning",
+    "kommunalråd",
+    "kommunchef",
+    "kommundirektör",
+)
+_LIST_MIN = 3  # a list of this many municipalities names each as a municipality
 _NEIGHBOURS = ("grannkommunerna", "grannkommuner", "grannkommunen")
 _DATELINE = re.compile(r"\s*\((?:TT|NTB|AFP|Reuters|AP|Ritzau|FNB|DPA)\)")
 _PLACE_PREPOSITIONS = frozenset(
@@ -100,6 +111,9 @@ def _tables() -> _Tables:
         add(muni.name, muni, "name")
         add(muni.genitive, muni, "genitive")
         for form in muni.forms:
+            if form[:1].isupper():  # a second genitive stem: "Falu" (Falu kommun)
+                add(form, muni, "genitive")
+                continue
             for variant in _form_variants(form.lower()):
                 forms.setdefault(variant, muni)
     for muni in gaz.municipalities:
@@ -164,7 +178,11 @@ def tag_municipalities(
     doc: Doc, people: People, *, home_municipality: str = "", wire: bool = False
 ) -> list[str]:
     """Short names of the municipalities the story is about, heaviest first."""
-    hits = _mentions(doc, people)
+    home = ""
+    if home_municipality:
+        muni = _tables().by_name.get(home_municipality) or lookup(home_municipality)
+        home = muni.name if muni else ""
+    hits = _mentions(doc, people, home)
     _list_bonus(doc, hits)
     scores: dict[str, float] = {}
     first: dict[str, int] = {}
@@ -175,10 +193,6 @@ def tag_municipalities(
         first.setdefault(name, h.tok)
         if h.kommun or h.weight > 1.0:
             strong.add(name)
-    home = ""
-    if home_municipality:
-        muni = _tables().by_name.get(home_municipality) or lookup(home_municipality)
-        home = muni.name if muni else ""
     if home and home in scores:
         scores[home] += 1.0
         strong.add(home)
@@ -194,7 +208,10 @@ def tag_municipalities(
     return tagged
 
 
-def _mentions(doc: Doc, people: People) -> list[_Hit]:
+def _mentions(doc: Doc, people: People, home: str = "") -> list[_Hit]:
+    """Every mention of a municipality. An ambiguous name without context of its own
+    ("Noras VA-taxa" in a headline) counts when the story names it with context elsewhere
+    ("Nora kommun"), or when it is the publisher's home municipality."""
     t = _tables()
     words, lower, sent = doc.words, doc.lower, doc.tok_sent
     n = len(words)
@@ -204,6 +221,7 @@ def _mentions(doc: Doc, people: People) -> list[_Hit]:
             person_toks.update(range(m.tok, m.last_tok + 1))
     surnames = {e.surname for e in people.entities} | {e.first for e in people.entities}
     hits: list[_Hit] = []
+    pending: list[_Hit] = []  # ambiguous names without context
     forms = t.forms
     for k in [k for k, w in enumerate(lower) if w in forms]:
         if not words[k][0].isupper():
@@ -238,17 +256,24 @@ def _mentions(doc: Doc, people: People) -> list[_Hit]:
         ):
             # "Kalmar län", "Region Stockholm" (a region); "Växjö (TT)" (where it was written)
             continue
-        kommun = nxt in _KOMMUN_AFTER
+        # "Falu kommun", "Vimmerby kommuns", and the genitive before a body of the
+        # municipality: "Falu kommunfullmäktige", "Umeå kommunstyrelse", "Malmö stadsbyggnadskontor"
+        kommun = nxt in _KOMMUN_AFTER or (
+            kind in ("genitive", "name") and nxt.startswith(_BODY_PREFIXES)
+        )
         if muni.ambiguous and kind in ("name", "genitive"):
             sentence_start = k == 0 or sent[k - 1] != sent[k] or _after_quote_dash(doc, k)
             context = kommun or (prev in _PLACE_PREPOSITIONS and kind == "name")
             if not context and nxt == "i" and last + 2 < n:  # "Bjuv i Skåne"
                 context = _is_region_word(doc, last + 2)
             if not context or (sentence_start and not kommun):
+                pending.append(_Hit(k, last, muni, ZONE_WEIGHT[doc.zone_of(doc.starts[k])], False))
                 continue
         if _in_region_list(doc, k, last):
             continue
         hits.append(_Hit(k, last, muni, ZONE_WEIGHT[doc.zone_of(doc.starts[k])], kommun))
+    known = {h.muni.name for h in hits} | {home}
+    hits += [h for h in pending if h.muni.name in known]
     hits.sort(key=lambda h: h.tok)
     return hits
 
@@ -291,6 +316,17 @@ def _in_region_list(doc: Doc, first: int, last: int) -> bool:
     return False
 
 
+def _named_list(doc: Doc, group: list[_Hit]) -> bool:
+    """A list of several municipalities told as news ("gemensam räddningschef för Hudiksvall,
+    Nordanstig, Söderhamn, Bollnäs och Ovanåker"), not a quote's or an example's list: in the
+    narration, and in the headline or lead unless it is long."""
+    n = len({h.muni.name for h in group})
+    head = group[0]
+    if n < _LIST_MIN or not doc.tok_narr[head.tok]:
+        return False
+    return doc.zone_of(doc.starts[head.tok]) < 2 or n > _LIST_MIN
+
+
 def _list_bonus(doc: Doc, hits: list[_Hit]) -> None:
     """Names in a list introduced or closed by "kommunerna"/"kommuner" all count as kommun."""
     groups: list[list[_Hit]] = []
@@ -311,6 +347,10 @@ def _list_bonus(doc: Doc, hits: list[_Hit]) -> None:
         after = doc.lower[tail.last + 1] if tail.last + 1 < len(doc.lower) else ""
         if before.endswith(_NEIGHBOURS):
             continue
-        if before.endswith(_KOMMUN_LIST_BEFORE) or after in ("kommuner", "kommunerna"):
+        if (
+            before.endswith(_KOMMUN_LIST_BEFORE)
+            or after in ("kommuner", "kommunerna")
+            or _named_list(doc, group)
+        ):
             for h in group:
                 h.kommun = True

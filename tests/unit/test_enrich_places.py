@@ -93,14 +93,52 @@ def test_neighbours_compared_are_not_tagged() -> None:
 
 
 def test_home_municipality_prior() -> None:
-    # named once in the body: with the prior it counts
-    story = ("Nya rutiner i hemtjänsten", "", "Hemtjänsten i Eksjö har fått nya rutiner.")
+    # named once in the body, after the opening paragraph: with the prior it counts
+    story = (
+        "Nya rutiner i hemtjänsten",
+        "",
+        "Från måndag gäller nya rutiner för besöken.\n\nHemtjänsten i Eksjö har fått dem.",
+    )
     assert tag(*story) == []
     assert tag(*story, home_municipality="Eksjö") == ["Eksjö"]
     # nothing named: the source's home is the tag
     assert tag("Storebro skola får ny rektor", home_municipality="Vimmerby") == ["Vimmerby"]
     # another municipality named strongly: the home one is not added
     assert tag("Ny rektor i Hultsfred", home_municipality="Vimmerby") == ["Hultsfred"]
+
+
+def test_unmarked_lead_counts_as_lead() -> None:
+    # without a marked lead the opening paragraph does the lead's work: one mention is enough
+    assert tag("Bil i diket", "", "En bil körde av vägen i Tibro på onsdagen.") == ["Tibro"]
+    assert tag("Bil i diket", "", "Ingen skadades.\n\nBilen körde av vägen i Tibro.") == []
+
+
+def test_list_of_municipalities_in_the_lead() -> None:
+    got = tag(
+        "Gemensam räddningschef",
+        "Från januari leder hon räddningstjänsten för Hudiksvall, Nordanstig, Söderhamn,"
+        " Bollnäs och Ovanåker.",
+        "Förbundet bildades förra året.",
+    )
+    assert got == ["Hudiksvall", "Nordanstig", "Söderhamn", "Bollnäs", "Ovanåker"]
+    # three examples in a quote are not what the story is about
+    quoted = tag(
+        "Tidningen byter form",
+        "Chefredaktören om den nya satsningen.",
+        "Planerna presenterades i går.\n\n– Vi ska bevaka Gävle, Sandviken och Ockelbo, säger hon.",
+    )
+    assert quoted == []
+
+
+def test_second_genitive_stem_and_body_compounds() -> None:
+    assert tag("Beslut i Falu kommunfullmäktige", "", "Fullmäktige sammanträdde.") == ["Falun"]
+    assert tag("Ny taxa", "", "Falu kommun höjer taxan.") == ["Falun"]
+
+
+def test_ambiguous_name_counts_when_named_with_context_elsewhere() -> None:
+    story = ("Noras VA-taxa höjs", "", "Avgiften höjs.\n\nNora kommun tar beslutet i maj.")
+    assert tag(*story) == ["Nora"]
+    assert tag("Noras nya kapten", "", "Laget vann igen.") == []
 
 
 def test_home_prior_not_for_wire_copy() -> None:

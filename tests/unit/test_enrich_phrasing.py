@@ -1,0 +1,133 @@
+"""Personnel and municipal phrasings seen on real local-news and municipality pages (issue 14).
+
+Every text here is written for the test; the structures are the ones real pages use.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.enrich import enrich
+from indexer.article import Article
+
+
+def run(title: str, body: str, lead: str = "", home: str = "") -> Article:
+    article = Article(url="u", canonical_url="u", source="t", title=title, lead=lead, body=body)
+    return enrich(article, home_municipality=home)
+
+
+def change_of(article: Article, name: str) -> str | None:
+    """The change the story gives ``name`` (None also when the person is not listed)."""
+    return next((p.change for p in article.people if p.name == name), None)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "name", "change"),
+    [
+        (
+            "Socialchefen begär tjänstledigt",
+            "Socialchefen Karin Ålund har begärt tjänstledigt i ett år från Ludvika kommun.",
+            "Karin Ålund",
+            "leaving",
+        ),
+        (
+            "Rektorn lämnar",
+            "Rektorn på Kyrkskolan, Peter Hamrin, lämnar sin tjänst på egen begäran.",
+            "Peter Hamrin",
+            "resigned",
+        ),
+        (
+            "Hon förordas som ny kommunchef",
+            "Lena Myrberg förordas som ny kommunchef i Ljusdals kommun.",
+            "Lena Myrberg",
+            "appointed",
+        ),
+        (
+            "Ny tjänst för förvaltningschefen",
+            "Förvaltningschefen Ola Persson går över till en nyinrättad tjänst som strateg.",
+            "Ola Persson",
+            "new_job",
+        ),
+        (
+            "Ny vd för bostadsbolaget",
+            "Anna Lindqvist blir vd för det kommunala bostadsbolaget från den 1 mars.",
+            "Anna Lindqvist",
+            "appointed",
+        ),
+        (
+            "Gemensam räddningschef",
+            "Från första januari är Tomas Brink gemensam räddningschef för de tre kommunerna.",
+            "Tomas Brink",
+            "appointed",
+        ),
+    ],
+)
+def test_personnel_phrasings(title: str, body: str, name: str, change: str) -> None:
+    article = run(title, body)
+    assert change_of(article, name) == change
+    assert "personnel" in article.kinds
+
+
+def test_staying_on_is_not_an_appointment() -> None:
+    article = run("Rektorn stannar", "Peter Hamrin blir kvar som rektor på Kyrkskolan i Orsa.")
+    assert "personnel" not in article.kinds
+
+
+def test_a_state_of_leave_is_not_news() -> None:
+    article = run(
+        "Ny chef för förvaltningen under våren",
+        "Malin Ek vikarierar som förvaltningschef medan Tomas Berg är tjänstledig.",
+    )
+    assert change_of(article, "Malin Ek") == "acting"
+    assert change_of(article, "Tomas Berg") is None
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Kommunen söker ny socialchef", "Rekryteringen har inletts och pågår till mars."),
+        ("Ny vd på Svalövsbostäder", "Styrelsen presenterar sitt val i nästa vecka."),
+        ("Avgående kommunchefen får avgångsvederlag", "Beskedet kom på tisdagen."),
+        ("Kommunchefen har sagt upp sig", "Beskedet kom på tisdagen i ett pressmeddelande."),
+    ],
+)
+def test_post_changes_without_a_named_person(title: str, body: str) -> None:
+    assert "personnel" in run(title, body, home="Svalöv").kinds
+
+
+def test_a_role_in_the_headline_without_change_is_not_personnel() -> None:
+    article = run("Kommunchefen om budgetläget", "Kommunchefen presenterade siffrorna i går.")
+    assert "personnel" not in article.kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "home"),
+    [
+        (
+            "Förslag till ny VA-taxa",
+            "Taxan för vatten och avlopp föreslås höjas med tio procent från april.",
+            "Heby",
+        ),
+        (
+            "Byggstart för nytt särskilt boende",
+            "Kommunstyrelsen beslutade på tisdagen att ett nytt särskilt boende ska byggas.",
+            "Mora",
+        ),
+        (
+            "Detaljplanen är antagen",
+            "Detaljplanen för kvarteret Hägern har antagits och vinner laga kraft i juni.",
+            "Tanum",
+        ),
+    ],
+)
+def test_short_municipal_notices(title: str, body: str, home: str) -> None:
+    article = run(title, body, home=home)
+    assert "municipal" in article.kinds
+    assert article.municipalities == [home]
+
+
+def test_a_short_notice_about_a_private_business_is_not_municipal() -> None:
+    article = run(
+        "Ny butik öppnar", "En ny klädbutik öppnar vid torget i Mora på lördag.", home="Mora"
+    )
+    assert "municipal" not in article.kinds
