@@ -559,7 +559,7 @@ def _person(
 ) -> Person | None:
     """Roles are every title the story gives the person, in base form and in order of first
     mention (held now, held before, taken on); a new job's role goes to ``new_role``."""
-    change = _choose(signals)
+    change = _choose(signals) or _flagged_change(links)
     main = _main_signal(signals, change)
     roles = _unique(link.role.base for link in links)
     person = Person(name=name, roles=roles, change=change)
@@ -603,6 +603,17 @@ def _person(
     if not person.roles and person.change is None:
         return None
     return person
+
+
+def _flagged_change(links: list[RoleLink]) -> str | None:
+    """A change said by the title's own modifier: "nyvalda ordföranden Anna Berg",
+    "den tillträdande rektorn", "avgående kommunchefen Per Holm"."""
+    current = [link.role for link in links if not link.former]
+    if any(r.new for r in current):
+        return "appointed"
+    if any(r.leaving for r in current):
+        return "leaving"
+    return None
 
 
 def _choose(signals: list[Signal]) -> str | None:

@@ -138,6 +138,15 @@ _RECRUITING = frozenset(
 )
 
 
+# a headline about who leads something now: "Ny chef för miljöförvaltningen", "Nya chefer i
+# skolan", "Ny tillfällig ledning för förvaltningen", "Ny styrelse för energikontoret"
+_NEW_LEADERSHIP = re.compile(
+    r"\b(?:ny|nya|nye|nytt)\s+(?:(?:tillfällig|tillfälliga|tillförordnad|permanent)\s+)?"
+    r"(?:chef|chefer|chefen|ledning|ledningsgrupp|ledare|styrelse|ordförande|ledamöter)\b",
+    re.IGNORECASE,
+)
+
+
 def _post_news(doc: Doc, roles: list[RoleMention], signals: list[Signal]) -> bool:
     """A change of who holds a post, told in the headline or lead without a named person.
 
@@ -146,6 +155,8 @@ def _post_news(doc: Doc, roles: list[RoleMention], signals: list[Signal]) -> boo
     "Rekryteringen av en ny rektor inleds".
     """
     if any(s.entity < 0 and s.role_subject and s.zone < 2 for s in signals):
+        return True
+    if _NEW_LEADERSHIP.search(doc.text[: doc.lead_start]):
         return True
     for r in roles:
         if r.start >= doc.body_start or r.generic:

@@ -862,6 +862,9 @@ def link_roles(doc: Doc, roles: list[RoleMention], people: People) -> list[RoleL
                     re.search(r"tidigare|förre|före detta", text[before.ext_end : gap_end])
                 )
                 link = RoleLink(before.entity, r, "apposition", former, org or r.owner)
+            elif before.ext_end > before.end and not text[before.ext_end : gap_end].strip():
+                # a list of members: "Pär Edgren (M) ordförande, Anna Ek (C) vice ordförande"
+                link = RoleLink(before.entity, r, "apposition", r.former, org or r.owner)
             else:
                 rel = _RELATIVE_GAP.fullmatch(text, before.ext_end, gap_end)
                 if rel:

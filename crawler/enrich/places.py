@@ -3,13 +3,16 @@
 Every name, genitive ("Vimmerbys"), official name ("Vimmerby kommun", "Jönköpings kommun"),
 inhabitant or adjective form ("vimmerbybor", "kalmarborna", "gotländska") and major town
 ("Visby" for Gotland, "Huskvarna" for Jönköping) counts as a mention of its municipality. A
-mention weighs 3 in the title, 2 in the lead and 1 in the body, one more next to "kommun" or
-"stad" or in a list introduced by "kommunerna". A municipality is tagged from a weight of 2:
-a headline or lead mention, two body mentions, or one with "kommun"; a municipality named only
-in the body, without "kommun", must also weigh half as much as the heaviest one (a passing "bor i
-Gävle" in a story about Sandviken does not count). The publishing source's
-home municipality counts one more when the story mentions it, and is the tag when no other
-municipality reaches the threshold (never for wire copy).
+mention weighs 3 in the title, 2 in the lead (or, without a marked lead, the opening
+paragraph) and 1 in the body, one more next to "kommun" or "stad", before a municipal body
+("Falu kommunfullmäktige") or in a list of municipalities (introduced by "kommunerna", or three
+or more told as news: "gemensam räddningschef för Hudiksvall, Nordanstig och Söderhamn"). A
+municipality is tagged from a weight of 2; one named only in the body and in no such list must
+also weigh half as much as the heaviest one (a passing "bor i Gävle" in a story about
+Sandviken does not count). The publishing source's home municipality counts one more when the
+story mentions it, and is the tag when nothing else is named in the headline, the lead or a
+list (never for wire copy): a passing "kom från Uppsala kommun" in a local story does not
+replace home.
 
 Not counted: names inside a person's name ("Anders Berg", "Nora Lund") or equal to a named
 person's surname; "Kalmar län", "Region Stockholm" (regions; "Region Gotland" is the
@@ -18,7 +21,9 @@ regions and landscapes ("Skåne, Blekinge, Kalmar län och Gotland"). Names that
 ordinary words or first names (the gazetteer's ``ambiguous`` flag: Vara, Mark, Mora, Åre,
 Lund, Berg, ...) count only with context: followed by "kommun"/"stad" ("Marks kommun"), or
 capitalised mid-sentence after "i", "från", "till", "utanför", "nära", "mot" ("flyttar till
-Mora") or before "i" and a landscape ("Bjuv i Skåne").
+Mora") or before "i" and a landscape ("Bjuv i Skåne"), or in a list with other municipalities;
+without context they count when the story names the same municipality with context elsewhere
+or it is the home municipality ("Noras VA-taxa" on Nora's own paper).
 """
 
 from __future__ import annotations
@@ -172,6 +177,7 @@ class _Hit:
     muni: Municipality
     weight: float
     kommun: bool
+    listed: bool = False  # one of a list told as news
 
 
 def tag_municipalities(
@@ -186,12 +192,12 @@ def tag_municipalities(
     _list_bonus(doc, hits)
     scores: dict[str, float] = {}
     first: dict[str, int] = {}
-    strong: set[str] = set()  # named in the title or lead, or with "kommun"
+    strong: set[str] = set()  # named in the title or lead, or in a list of them
     for h in hits:
         name = h.muni.name
         scores[name] = scores.get(name, 0.0) + h.weight + (1.0 if h.kommun else 0.0)
         first.setdefault(name, h.tok)
-        if h.kommun or h.weight > 1.0:
+        if h.listed or h.weight > 1.0:
             strong.add(name)
     if home and home in scores:
         scores[home] += 1.0
@@ -202,7 +208,9 @@ def tag_municipalities(
         for name, score in scores.items()
         if score >= TAG_THRESHOLD and (name in strong or score >= PASSING_SHARE * top)
     ]
-    if not tagged and home and not wire:
+    if home and not wire and not any(name in strong for name in tagged):
+        # only passing body mentions ("kom från en tjänst i Uppsala kommun"): a local story
+        # from the home municipality's own publisher is about home
         return [home]
     tagged.sort(key=lambda name: (-scores[name], first[name]))
     return tagged
@@ -273,9 +281,25 @@ def _mentions(doc: Doc, people: People, home: str = "") -> list[_Hit]:
             continue
         hits.append(_Hit(k, last, muni, ZONE_WEIGHT[doc.zone_of(doc.starts[k])], kommun))
     known = {h.muni.name for h in hits} | {home}
-    hits += [h for h in pending if h.muni.name in known]
+    listed = {h.tok for h in hits} | {h.last for h in hits}
+    hits += [h for h in pending if h.muni.name in known or _listed_with(doc, h, listed)]
     hits.sort(key=lambda h: h.tok)
     return hits
+
+
+def _listed_with(doc: Doc, hit: _Hit, listed: set[int]) -> bool:
+    """An ambiguous name in a list of municipalities ("i Avesta, Hedemora, Fagersta och
+    Norberg") is one of them."""
+    text, lower = doc.text, doc.lower
+    before = hit.tok - 1
+    if before >= 0 and lower[before] in _LIST_JOINERS:
+        before -= 1
+    elif before >= 0 and text[doc.ends[before] : doc.starts[hit.tok]].strip() != ",":
+        before = -1
+    after = hit.last + 1
+    if after < len(lower) and text[doc.ends[hit.last] : doc.starts[after]].strip() != ",":
+        after = after + 1 if lower[after] in _LIST_JOINERS else -1
+    return (before >= 0 and before in listed) or (after >= 0 and after in listed)
 
 
 def _after_quote_dash(doc: Doc, k: int) -> bool:
@@ -353,4 +377,4 @@ def _list_bonus(doc: Doc, hits: list[_Hit]) -> None:
             or _named_list(doc, group)
         ):
             for h in group:
-                h.kommun = True
+                h.kommun = h.listed = True
