@@ -88,6 +88,7 @@ _NEGATIONS = frozenset(
     }
 )
 _NEW = frozenset({"ny", "nytt", "nya", "annat", "annan"})
+_ACTING_ADVERBS = frozenset({"tillfälligt", "tillsvidare", "interimistiskt", "temporärt"})
 _WANT = frozenset({"vill", "ville", "velat", "önskar", "kräver", "krävde"})
 _BREAK_WORDS = frozenset({"men", "medan", "eftersom", "fast", "trots"})
 
@@ -342,6 +343,12 @@ def find_signals(
                 and not signal.new_org
             ):
                 signal.new_org = _capitalised_after(doc, end)
+            if (
+                signal.change == "appointed"
+                and not phrase.predecessor
+                and any(w in _ACTING_ADVERBS for w in doc.lower[k:end])
+            ):
+                signal.change = "acting"  # "tar tillfälligt över rodret", "utses tills vidare"
             if signal.change in ("leaving", "dismissed") and _own_request(doc, k):
                 signal.change = "resigned"  # "lämnar på egen begäran", "entledigas på egen begäran"
             if phrase.predecessor and phrase.change == "appointed":

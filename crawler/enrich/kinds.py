@@ -132,6 +132,8 @@ def is_municipal(doc: Doc) -> bool:
     )
 
 
+# a club looking for a coach is sport, not a post in an organisation the archive follows
+_NOT_POSTS = ("tränare", "sportchef", "kapten", "spelare", "målvakt")
 _RECRUITING = frozenset(
     """söker sökes rekryterar rekryteras rekrytera rekryteringen rekrytering utlyser utlyses
     tillsätter tillsätts tillsätta hitta hittat anställa""".split()
@@ -159,7 +161,7 @@ def _post_news(doc: Doc, roles: list[RoleMention], signals: list[Signal]) -> boo
     if _NEW_LEADERSHIP.search(doc.text[: doc.lead_start]):
         return True
     for r in roles:
-        if r.start >= doc.body_start or r.generic:
+        if r.start >= doc.body_start or r.generic or r.base.endswith(_NOT_POSTS):
             continue
         if r.start < doc.lead_start and (r.new or r.leaving):
             return True
