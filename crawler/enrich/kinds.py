@@ -41,6 +41,9 @@ _PORTRAIT = re.compile(
     r"\bminnesord\b|\bhar avlidit\b|\bhar gått bort\b|\bdödsruna\b|\bin memoriam\b",
     re.IGNORECASE,
 )
+OFFICIAL_NAME_WEIGHT = 2.0
+_MUNICIPALITY_NAMED = re.compile(r"\b[A-ZÅÄÖ][\w-]+\s+(?:kommuns?|stads?)\b|\bRegion\s+[A-ZÅÄÖ]")
+_PLACE_BEFORE = re.compile(r"\b(?:i|från|till|inom|utanför|vid|på|mot|nära)\s+$", re.IGNORECASE)
 _MUNICIPAL_ORG = re.compile(r"kommun|förvaltning|nämnd|räddningstjänst|stadsbyggnad|region ")
 
 
@@ -107,6 +110,15 @@ def municipal_score(doc: Doc) -> tuple[float, bool]:
             factor = 2.0 if doc.starts[k] < doc.body_start else 1.0
             score += weight * factor
             has_body = has_body or body
+    # the municipality itself as the actor: "Sala kommun har skrivit avtal", "Höörs kommuns"
+    for m in _MUNICIPALITY_NAMED.finditer(doc.text):
+        if _PLACE_BEFORE.search(doc.text, max(0, m.start() - 8), m.start()):
+            continue  # "i Nora kommun" is where, not who
+        n = counts.get("<kommun>", 0)
+        if n < _PER_TERM_CAP:
+            counts["<kommun>"] = n + 1
+            score += OFFICIAL_NAME_WEIGHT * (2.0 if m.start() < doc.body_start else 1.0)
+            has_body = True
     low = doc.text.lower()
     for term, weight, body in _terms().phrases:
         n = min(low.count(term), _PER_TERM_CAP)
