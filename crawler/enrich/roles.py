@@ -335,6 +335,19 @@ def _head_only(word: str) -> tuple[str, bool, bool] | None:
     return None
 
 
+_BARE_CHEF_AFTER = re.compile(r"\s+(?:för|över)\s+(?:[a-zåäö-]+\s+och\s+)?[a-zåäö-]+(?:en|et|na)\b")
+
+
+def _bare_chef(text: str, ends: list[int], lower: list[str], i: int) -> bool:
+    """A bare "chef" is a title where it says of what: acting ("tillförordnad chef"), after an
+    organisation's genitive ("förvaltningens chef") or before one ("chef för
+    socialförvaltningen"). "Chefen" alone is anyone's boss."""
+    prev = lower[i - 1]
+    if prev in _ACTING_WORDS or (prev.endswith(("ens", "ets", "nas")) and len(prev) > 6):
+        return True
+    return lower[i] == "chef" and bool(_BARE_CHEF_AFTER.match(text, ends[i]))
+
+
 def find_roles(
     text: str, starts: list[int], ends: list[int], lower: list[str]
 ) -> list[RoleMention]:
@@ -349,7 +362,9 @@ def find_roles(
         hit = bases[i]
         if hit is None:
             hit = _head_only(w) if i > 0 else None
-            if hit is None or _adjective(lower[i - 1], multi[hit[0]]) is None:
+            if hit is not None and hit[0] == "chef" and _bare_chef(text, ends, lower, i):
+                pass
+            elif hit is None or _adjective(lower[i - 1], multi[hit[0]]) is None:
                 continue
         base, definite, post = hit
         start, end = starts[i], ends[i]
