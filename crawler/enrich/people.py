@@ -523,6 +523,8 @@ def find_people(doc: Doc, role_ends: frozenset[int] = frozenset()) -> People:
             key = (first, family.removesuffix(":s")[:-1])
         elif family.endswith(":s"):
             key = (first, family[:-2])
+        elif family.endswith(("ssons", "sens", "bys", "bergs", "ströms", "qvists", "kvists")):
+            key = (first, family[:-1])  # "Dan Gabrielssons uppdrag": the genitive of a surname
         if key not in by_key:
             by_key[key] = len(people.entities)
             people.entities.append(Entity(f"{key[0]} {key[1]}", key[0], key[1], gender, start))
@@ -780,7 +782,7 @@ _APPOSITION_GAP = re.compile(
 )
 _RELATIVE_GAP = re.compile(r"\s*,\s*som\s+((?:[a-zåäö0-9]+\s+){1,8})")
 _BEFORE_GAP = re.compile(
-    r"\s*,?\s*|\s+(?:för|på|i|vid|inom|hos)\s+[^,.;:!?()\n]{1,60},\s*|"
+    r"\s*[,:]?\s*|\s+(?:för|på|i|vid|inom|hos)\s+[^,.;:!?()\n]{1,60},\s*|"
     # "kommunalrådet i Ockelbo Anna Berg"
     r"\s+(?:i|på|för|vid)\s+[A-ZÅÄÖ][\w-]*(?:\s+kommun)?\s+"
 )
