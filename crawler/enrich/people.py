@@ -468,7 +468,7 @@ def find_people(doc: Doc, role_ends: frozenset[int] = frozenset()) -> People:
                 i += 1
                 continue
             gender = first_name_gender(word.removesuffix(":s"))
-            anchored = _anchored(doc, start, role_ends)
+            anchored = _anchored(doc, start, role_ends) or _party_tagged(text, toks, i)
             if gender is None and (not (anchored or _surname_like(toks, i)) or word.endswith("s")):
                 i += 1  # "enligt Sveriges Kommuner" is no name
                 continue
@@ -589,6 +589,20 @@ def _anchored(doc: Doc, start: int, role_ends: frozenset[int]) -> bool:
         return True
     t = doc.token_at(start) - 1
     return t >= 0 and doc.ends[t] == k + 1 and doc.lower[t] in _ANCHORS
+
+
+def _party_tagged(text: str, toks: list[tuple[int, int, str]], i: int) -> bool:
+    """Two or three capitalised words and a party tag are a politician's name, whatever the
+    first name: "Roko Kursar (L)", "Eva-Lotta Härdig Eriksson (S)"."""
+    first = toks[i][2]
+    if role_base(first.lower()) is not None or _is_place(first) or first in _NOT_SURNAME:
+        return False  # "Oppositionsrådet Camilla Sandén (S)"
+    if i + 1 < len(toks) and first_name_gender(toks[i + 1][2]) is not None:
+        return False  # the name starts at the next word: "Igår Anna Berg (S)"
+    for j in (i + 1, i + 2):
+        if j < len(toks) and toks[j][2][:1].isupper() and _PARTY.match(text, toks[j][1]):
+            return all(toks[k][2][:1].isupper() for k in range(i, j + 1))
+    return False
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -985,6 +999,10 @@ def subject_before(
             return m.entity
         if appositions and t in appositions and "," in doc.text[doc.ends[t] : doc.starts[t + 1]]:
             return appositions[t]
+        named = people.ending.get(t - 1) if t > 0 else None
+        party = _PARTY.match(doc.text, doc.ends[t - 1]) if named is not None else None
+        if named is not None and party and party.end() <= doc.starts[t + 1]:
+            return named.entity  # "Eva Ek (S) blir kommunalråd": the party tag is no break
         gap = doc.text[doc.ends[t] : doc.starts[t + 1]]
         if any(ch in gap for ch in ".;:!?()–—\n"):
             return None

@@ -131,3 +131,48 @@ def test_a_short_notice_about_a_private_business_is_not_municipal() -> None:
         "Ny butik öppnar", "En ny klädbutik öppnar vid torget i Mora på lördag.", home="Mora"
     )
     assert "municipal" not in article.kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "role", "change"),
+    [
+        (
+            "Roko Kursar (L) avsäger sig sitt uppdrag som ledamot i nämnden.",
+            "Roko Kursar",
+            "ledamot i nämnden",
+            "resigned",
+        ),
+        (
+            "Eva-Lotta Härdig Eriksson (S) blir kommunalråd i Storfors.",
+            "Eva-Lotta Härdig Eriksson",
+            "kommunalråd",
+            "appointed",
+        ),
+        (
+            "Förvaltningens chef Claes Wiridén har gått in som tillförordnad chef.",
+            "Claes Wiridén",
+            "chef",
+            "acting",
+        ),
+        (
+            "* Grundskolechef: Kajsa Mellner-Daxberg. Hon börjar i januari.",
+            "Kajsa Mellner-Daxberg",
+            "grundskolechef",
+            None,
+        ),
+    ],
+)
+def test_names_real_pages_give(body: str, name: str, role: str, change: str | None) -> None:
+    article = run("Förändringar i ledningen", body)
+    person = next(p for p in article.people if p.name == name)
+    assert role in person.roles
+    assert person.change == change
+
+
+def test_a_surname_in_the_genitive_is_the_surname() -> None:
+    article = run(
+        "Förordnandet förlängs",
+        "Kommunstyrelsen beslutade att tillförordnade kommundirektören Henrik Hendebys"
+        " förordnande förlängs till mars.",
+    )
+    assert [p.name for p in article.people] == ["Henrik Hendeby"]
