@@ -249,6 +249,7 @@ class Sentence:
     question: bool = False
 
 
+_FIRST_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÅÄÖ–—\"”])")
 MAX_UNMARKED_LEAD = 500  # characters: a first paragraph longer than this is body text
 
 
@@ -274,6 +275,7 @@ class Doc:
         "brk",
         "caps",
         "ends",
+        "lead_place_end",
         "lead_start",
         "lower",
         "sentences",
@@ -288,11 +290,16 @@ class Doc:
         title = " ".join(title.split())
         lead = " ".join(lead.split())
         body = body.strip()
-        if not lead:
+        marked = bool(lead)
+        if not marked:
             lead, body = _unmarked_lead(body)
         self.text = f"{title}\n\n{lead}\n\n{body}"
         self.lead_start = len(title) + 2
         self.body_start = self.lead_start + len(lead) + 2
+        # where the lead's weight as a place mention ends: an unmarked lead's opening sentence
+        # names where the story is; its later sentences often name where someone came from
+        end = None if marked else _FIRST_SENTENCE_END.search(lead)
+        self.lead_place_end = self.lead_start + end.start() + 1 if end else self.body_start
         self.sentences: list[Sentence] = []
         self._split()
         text = self.text

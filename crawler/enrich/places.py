@@ -233,7 +233,7 @@ def _mentions(doc: Doc, people: People, home: str = "") -> list[_Hit]:
     forms = t.forms
     for k in [k for k, w in enumerate(lower) if w in forms]:
         if not words[k][0].isupper():
-            hits.append(_Hit(k, k, forms[lower[k]], ZONE_WEIGHT[doc.zone_of(doc.starts[k])], False))
+            hits.append(_Hit(k, k, forms[lower[k]], _weight(doc, k), False))
     single, multi = t.single, t.multi
     skip_to = -1
     for k in doc.caps:
@@ -275,11 +275,11 @@ def _mentions(doc: Doc, people: People, home: str = "") -> list[_Hit]:
             if not context and nxt == "i" and last + 2 < n:  # "Bjuv i Skåne"
                 context = _is_region_word(doc, last + 2)
             if not context or (sentence_start and not kommun):
-                pending.append(_Hit(k, last, muni, ZONE_WEIGHT[doc.zone_of(doc.starts[k])], False))
+                pending.append(_Hit(k, last, muni, _weight(doc, k), False))
                 continue
         if _in_region_list(doc, k, last):
             continue
-        hits.append(_Hit(k, last, muni, ZONE_WEIGHT[doc.zone_of(doc.starts[k])], kommun))
+        hits.append(_Hit(k, last, muni, _weight(doc, k), kommun))
     known = {h.muni.name for h in hits} | {home}
     listed = {h.tok for h in hits} | {h.last for h in hits}
     hits += [h for h in pending if h.muni.name in known or _listed_with(doc, h, listed)]
@@ -300,6 +300,14 @@ def _listed_with(doc: Doc, hit: _Hit, listed: set[int]) -> bool:
     if after < len(lower) and text[doc.ends[hit.last] : doc.starts[after]].strip() != ",":
         after = after + 1 if lower[after] in _LIST_JOINERS else -1
     return (before >= 0 and before in listed) or (after >= 0 and after in listed)
+
+
+def _weight(doc: Doc, k: int) -> float:
+    """A mention's weight by where it stands: title, lead (an unmarked lead's opening
+    sentence only), body."""
+    pos = doc.starts[k]
+    zone = doc.zone_of(pos)
+    return ZONE_WEIGHT[2] if zone == 1 and pos >= doc.lead_place_end else ZONE_WEIGHT[zone]
 
 
 def _after_quote_dash(doc: Doc, k: int) -> bool:
