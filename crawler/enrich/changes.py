@@ -306,7 +306,7 @@ def find_signals(
                     rm = _role_object(doc, end, role_tok)
                 else:
                     rm = _role_before(doc, k, role_tok)
-                if rm is None or id(rm) in linked or not rm.definite:
+                if rm is None or id(rm) in linked or not (rm.definite or rm.owner):
                     continue
                 role_subject = rm.base
             signal = Signal(

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawler.enrich import places
 from crawler.enrich.changes import Signal
 from crawler.enrich.people import Doc
 from crawler.enrich.roles import RoleMention, is_municipal_role
@@ -37,12 +38,17 @@ SHORT_THRESHOLD = 2.0  # the least a story of a few words needs
 WORDS_PER_POINT = 40.0  # tuned on the dev splits (bench.quality), never on test
 _PER_TERM_CAP = 3  # one word repeated counts at most this many times
 _PORTRAIT = re.compile(
-    r"^(?:[A-ZÅÄÖ][\w-]+ ){1,3}\d{2,3} år\b|^\d{2,3} år:|\bfyller \d{2,3}( år)?\b|\btill minne\b|"
+    r"^(?!(?:Efter|Under|Sedan|Om|På|Med|Inom|Till|Nästan|Över|Drygt|Snart)\b)"
+    r"(?:[A-ZÅÄÖ][\w-]+ ){1,3}\d{2,3} år\b|^\d{2,3} år:|\bfyller \d{2,3}( år)?\b|\btill minne\b|"
     r"\bminnesord\b|\bhar avlidit\b|\bhar gått bort\b|\bdödsruna\b|\bin memoriam\b",
     re.IGNORECASE,
 )
 OFFICIAL_NAME_WEIGHT = 2.0
 _MUNICIPALITY_NAMED = re.compile(r"\b[A-ZÅÄÖ][\w-]+\s+(?:kommuns?|stads?)\b|\bRegion\s+[A-ZÅÄÖ]")
+_MUNICIPAL_COMPANY = re.compile(
+    r"\b([A-ZÅÄÖ][\w-]+?)s?\s+(?:Bostäder|Bostads\s+AB|Energi|Vatten|Fastigheter|Hem|Kraft|"
+    r"Renhållning|Miljö|Stadshus\s+AB)\b"
+)
 _PLACE_BEFORE = re.compile(r"\b(?:i|från|till|inom|utanför|vid|på|mot|nära)\s+$", re.IGNORECASE)
 _MUNICIPAL_ORG = re.compile(r"kommun|förvaltning|nämnd|räddningstjänst|stadsbyggnad|region ")
 
@@ -119,6 +125,13 @@ def municipal_score(doc: Doc) -> tuple[float, bool]:
             counts["<kommun>"] = n + 1
             score += OFFICIAL_NAME_WEIGHT * (2.0 if m.start() < doc.body_start else 1.0)
             has_body = True
+    for m in _MUNICIPAL_COMPANY.finditer(doc.text):
+        if places.lookup(m.group(1)) is not None:  # "Habo Bostäder", "Tidaholms Energi"
+            n = counts.get("<bolag>", 0)
+            if n < _PER_TERM_CAP:
+                counts["<bolag>"] = n + 1
+                score += OFFICIAL_NAME_WEIGHT * (2.0 if m.start() < doc.body_start else 1.0)
+                has_body = True
     low = doc.text.lower()
     for term, weight, body in _terms().phrases:
         n = min(low.count(term), _PER_TERM_CAP)
@@ -155,10 +168,26 @@ _RECRUITING = frozenset(
 # a headline about who leads something now: "Ny chef för miljöförvaltningen", "Nya chefer i
 # skolan", "Ny tillfällig ledning för förvaltningen", "Ny styrelse för energikontoret"
 _NEW_LEADERSHIP = re.compile(
-    r"\b(?:ny|nya|nye|nytt)\s+(?:(?:tillfällig|tillfälliga|tillförordnad|permanent)\s+)?"
-    r"(?:chef|chefer|chefen|ledning|ledningsgrupp|ledare|styrelse|ordförande|ledamöter)\b",
+    r"\b(?:ny|nya|nye|nytt|gemensam|gemensamma)\s+"
+    r"(?:(?:tillfällig|tillfälliga|tillförordnad|permanent)\s+)?"
+    r"(?:[\w-]*(?:chef|chefer|rektor|rektorer|direktör|direktörer)|ledning|ledningsgrupp|ledare"
+    r"|styrelse|ordförande|ledamöter)\b",
     re.IGNORECASE,
 )
+
+
+def _background(doc: Doc, signal: Signal) -> bool:
+    """A past change in a temporal clause is background: "När hon gick i pension 2019 ..."."""
+    if not signal.past:
+        return False
+    k = doc.token_at(signal.start)
+    sent = doc.tok_sent[k] if k < len(doc.tok_sent) else -1
+    t = k - 1
+    while t >= 0 and doc.tok_sent[t] == sent:
+        if doc.lower[t] in ("när", "sedan", "innan"):
+            return True
+        t -= 1
+    return False
 
 
 def _post_news(doc: Doc, roles: list[RoleMention], signals: list[Signal]) -> bool:
@@ -204,8 +233,8 @@ def classify(
     changed = [p for p in persons if p.change]
     # a change told in the headline or the lead, or a title in the headline, while the story
     # reports a change for someone: the story is about it
-    headline_change = any(s.zone < 2 for s in signals)
-    headline_role = any(r.start < doc.lead_start and not r.generic for r in roles)
+    headline_change = any(s.zone < 2 and not _background(doc, s) for s in signals)
+    headline_role = any(r.start < doc.lead_start and not r.generic and not r.former for r in roles)
     personnel = (bool(changed) and (headline_change or headline_role)) or _post_news(
         doc, roles, signals
     )
