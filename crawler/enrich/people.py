@@ -885,8 +885,11 @@ def link_roles(doc: Doc, roles: list[RoleMention], people: People) -> list[RoleL
                     re.search(r"tidigare|förre|före detta", text[before.ext_end : gap_end])
                 )
                 link = RoleLink(before.entity, r, "apposition", former, org or r.owner)
-            elif before.ext_end > before.end and not text[before.ext_end : gap_end].strip():
-                # a list of members: "Pär Edgren (M) ordförande, Anna Ek (C) vice ordförande"
+            elif (before.ext_end > before.end and not text[before.ext_end : gap_end].strip()) or (
+                text[before.ext_end : gap_end].strip() == "(" and text[r.end : r.end + 1] == ")"
+            ):
+                # a list of members: "Pär Edgren (M) ordförande, Anna Ek (C) vice ordförande",
+                # "Tony Johansson (elevhälsochef), Pontus Düring (stabschef)"
                 link = RoleLink(before.entity, r, "apposition", r.former, org or r.owner)
             else:
                 rel = _RELATIVE_GAP.fullmatch(text, before.ext_end, gap_end)
@@ -897,9 +900,35 @@ def link_roles(doc: Doc, roles: list[RoleMention], people: People) -> list[RoleL
                         link = RoleLink(before.entity, r, "apposition", former, org or r.owner)
         if link is None:
             link = _copula_or_som(doc, r, ri, sent, people, starts, org, role_toks)
+        if link is None:
+            link = _named_after_copula(doc, r, sent, after, org)
         if link is not None:
             links.append(link)
     return links
+
+
+_NAMING_VERBS = frozenset({"är", "blir", "blev", "heter", "var"})
+
+
+def _named_after_copula(
+    doc: Doc, r: RoleMention, sent: int, after: Mention | None, org: str
+) -> RoleLink | None:
+    """The role as the subject, the name after the copula: "Vd för det nya bolaget är Björn
+    Alvengrip", "Den nya ordföranden heter Monika Ek", "Ersättare blir Annika Eek (KD)"."""
+    if after is None or after.sent != sent or after.kind != "full":
+        return None
+    first = doc.token_at(r.start)
+    if first > 0 and doc.tok_sent[first - 1] == sent:
+        # only a role that opens its sentence ("Den nya", "Ny" may stand before it)
+        opening = doc.lower[first - 1] in ("den", "ny", "nya", "nye", "och")
+        if not opening or (first > 1 and doc.tok_sent[first - 2] == sent):
+            return None
+    verb = doc.token_at(after.start) - 1
+    if verb <= first or doc.lower[verb] not in _NAMING_VERBS or verb - first > 10:
+        return None
+    if any(doc.brk[t] for t in range(first, verb)):
+        return None
+    return RoleLink(after.entity, r, "copula", r.former or doc.lower[verb] == "var", org or r.owner)
 
 
 def _copula_or_som(
