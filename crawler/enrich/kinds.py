@@ -157,8 +157,8 @@ def is_municipal(doc: Doc) -> bool:
     )
 
 
-# a club looking for a coach is sport, not a post in an organisation the archive follows
-_NOT_POSTS = ("tränare", "sportchef", "kapten", "spelare", "målvakt")
+# a club's coach or a choir's conductor is not a post in an organisation the archive follows
+_NOT_POSTS = ("tränare", "sportchef", "kapten", "spelare", "målvakt", "dirigent", "körledare")
 _RECRUITING = frozenset(
     """söker sökes rekryterar rekryteras rekrytera rekryteringen rekrytering utlyser utlyses
     tillsätter tillsätts tillsätta hitta hittat anställa""".split()
@@ -234,7 +234,10 @@ def classify(
     # a change told in the headline or the lead, or a title in the headline, while the story
     # reports a change for someone: the story is about it
     headline_change = any(s.zone < 2 and not _background(doc, s) for s in signals)
-    headline_role = any(r.start < doc.lead_start and not r.generic and not r.former for r in roles)
+    headline_role = any(
+        r.start < doc.lead_start and not (r.generic or r.former or r.base.endswith(_NOT_POSTS))
+        for r in roles
+    )
     personnel = (bool(changed) and (headline_change or headline_role)) or _post_news(
         doc, roles, signals
     )

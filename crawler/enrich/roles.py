@@ -148,7 +148,7 @@ _DEFINITE = frozenset({"nens", "nen", "ens", "ets", "ns", "en", "et", "n", "e"})
 
 _COORDINATION = re.compile(r"((?:[^\W\d_]+-,?\s+)*[^\W\d_]+-\s+(?:och|eller|&)\s+)$")
 _TF_BEFORE = re.compile(r"(?:\b[tT]\.\s?[fF]\.?|\b[tT][fF]\.?)\s+$")
-_FD_BEFORE = re.compile(r"(?:\b[fF]\.\s?[dD]\.?|\bföre detta)\s+$")
+_FD_BEFORE = re.compile(r"(?:\b[fF]\.\s?[dD]\.?|\b[fF]öre detta)\s+$")
 _CAP_GENITIVE_BEFORE = re.compile(
     r"((?:[A-ZÅÄÖÉ][\w.&-]*\s+){0,3}(?:[A-ZÅÄÖÉ][\w.&-]*?(?::s|s))|"
     r"(?:[A-ZÅÄÖÉ][\w-]*\s+)?(?:kommuns|stads|läns|regions))\s+$"
