@@ -202,9 +202,9 @@ def _post_news(doc: Doc, roles: list[RoleMention], signals: list[Signal]) -> boo
     if _NEW_LEADERSHIP.search(doc.text[: doc.lead_start]):
         return True
     for r in roles:
-        if r.start >= doc.body_start or r.generic or r.base.endswith(_NOT_POSTS):
+        if r.start >= doc.body_start or r.base.endswith(_NOT_POSTS):
             continue
-        if r.start < doc.lead_start and (r.new or r.leaving):
+        if r.start < doc.lead_start and (r.new or r.leaving) and not r.generic:
             return True
         first = doc.token_at(r.start)
         sent = doc.tok_sent[first] if first < len(doc.tok_sent) else -1
