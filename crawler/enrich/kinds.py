@@ -147,6 +147,13 @@ def municipal_threshold(words: int) -> float:
     return min(MUNICIPAL_THRESHOLD, SHORT_THRESHOLD + words / WORDS_PER_POINT)
 
 
+def _strongly_municipal(doc: Doc) -> bool:
+    """Municipal matters told without naming a municipality: a region's decisions, a survey
+    of many municipalities ("Räddningstjänster samarbetar mer"). Twice the usual score."""
+    score, has_body = municipal_score(doc)
+    return has_body and score >= 2 * municipal_threshold(len(doc.lower))
+
+
 def is_municipal(doc: Doc) -> bool:
     """True when the story's words are about municipal decisions and services."""
     score, has_body = municipal_score(doc)
@@ -245,7 +252,7 @@ def classify(
         kinds.append("personnel")
     if municipal_story is None:
         municipal_story = is_municipal(doc)
-    municipal = bool(municipalities) and municipal_story
+    municipal = municipal_story and (bool(municipalities) or _strongly_municipal(doc))
     if personnel and not municipal:
         municipal = any(
             any(is_municipal_role(r) for r in p.roles)
