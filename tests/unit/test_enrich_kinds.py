@@ -80,15 +80,34 @@ def test_municipal_words_need_a_body() -> None:
     assert not is_municipal(Doc("Skolan firar 100 år", "Eleverna sjöng.", "Skolan är gammal."))
 
 
-def test_wire_copy_without_a_municipality_is_not_municipal() -> None:
-    article = Article(
-        url="u",
-        canonical_url="u",
-        source="t",
-        title="Stormen: kommunerna förbereder sig",
-        lead="Flera kommuner har aktiverat krisledningen.",
-        body="Kommunerna ser över reservkraft till äldreboenden och hemtjänsten. Skolor kan "
-        "stänga. Kommunens krisledning och nämnderna möts.",
-        authors=["TT"],
+def test_without_a_municipality_only_a_story_all_about_municipal_matters_is_municipal() -> None:
+    def kinds(title: str, lead: str, body: str) -> list[str]:
+        article = Article(
+            url="u",
+            canonical_url="u",
+            source="t",
+            title=title,
+            lead=lead,
+            body=body,
+            authors=["TT"],
+        )
+        return enrich(article, home_municipality="Vimmerby").kinds
+
+    # a storm story that mentions the municipalities in passing
+    assert (
+        kinds(
+            "Stormen drar in över landet",
+            "SMHI varnar för hårda vindar i hela Götaland under natten.",
+            "Träd kan falla över vägar och tågtrafiken kan påverkas. Kommunerna uppmanar alla att"
+            " hålla sig inomhus. Elbolagen har extra personal i beredskap.",
+        )
+        == []
     )
-    assert enrich(article, home_municipality="Vimmerby").kinds == []
+    # a national story about the municipalities' own business, no municipality named
+    assert kinds(
+        "Kommunerna höjer skatten",
+        "Flera kommuner höjer kommunalskatten nästa år.",
+        "Kommunfullmäktige i flera kommuner har beslutat om budget och skattesats. Nämnderna"
+        " får mindre pengar till äldreomsorg och skola, och kommunstyrelserna varnar för"
+        " underskott i socialtjänsten.",
+    ) == ["municipal"]
