@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DropItem
@@ -37,8 +37,9 @@ class _Counting:
 
 
 class ExtractPipeline(_Counting):
-    """Page -> Article, in worker processes (ARKIV_EXTRACT_WORKERS); a page that is not an
-    article is marked with the reason, for the archive pipeline to remember and drop."""
+    """Page -> Article and WARC record, in worker processes (ARKIV_EXTRACT_WORKERS); a page
+    that is not an article is marked with the reason, for the archive pipeline to keep
+    (its record too) and drop."""
 
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
@@ -64,13 +65,11 @@ class ExtractPipeline(_Counting):
             item.home_region,
         )
         result = await self.processor.process(page)
+        item.warc_record = result.warc_record
         if result.article is None:
             item.not_article = result.not_article
             return item
-        article = result.article
-        article.etag = item.header("ETag")
-        article.last_modified = item.header("Last-Modified")
-        item.article, item.warc_record = article, result.warc_record
+        article = item.article = result.article
         # Fetched under an alias: the canonical URL now counts as seen for this run too.
         seen = getattr(self.crawler.spider, "seen", None)
         if seen is not None:
@@ -82,7 +81,8 @@ class ExtractPipeline(_Counting):
 
 
 class ArchivePipeline(_Counting):
-    """Writes each article's raw response to WARC and a version to the archive."""
+    """Writes every fetched page's raw response to WARC, and to the archive a version of each
+    article (or its being seen again) or, for a page that is not an article, why not."""
 
     archive: Archive
     warc: WarcStore
@@ -131,7 +131,18 @@ class ArchivePipeline(_Counting):
                 self.count(item, f"skipped/http_{item.status}")
             raise DropItem(f"HTTP {item.status}: {item.url}", log_level="DEBUG")
         if item.not_article is not None:
-            self.archive.note_page(url, "not_article", item.fetched_at)
+            # Kept all the same, with the reason: `arkiv reextract` can judge it again.
+            try:
+                self.archive.note_page(
+                    url,
+                    "not_article",
+                    item.fetched_at,
+                    reason=item.not_article,
+                    source=item.source_id,
+                    warc=self.warc.append(item.warc_record) if item.warc_record else None,
+                )
+            except ArkivError as exc:
+                self._failed(item, exc)
             self.count(item, "skipped/not_article")
             raise DropItem(f"not an article: {item.not_article}: {item.url}", log_level="INFO")
         article = item.article
@@ -143,10 +154,11 @@ class ArchivePipeline(_Counting):
 
         try:
             outcome = self.archive.add_version(article, write_raw, same_story=similar)
+            if outcome == "unchanged" and item.warc_record:
+                # The same text, fetched again: kept as the article's latest record.
+                self.archive.note_latest_record(article.id, write_raw(), item.fetched_at)
         except ArkivError as exc:
-            self.count(item, "errors/archive")
-            logger.error("cannot archive %s: %s", item.url, exc)
-            raise DropItem(f"archive failed: {item.url}", log_level="DEBUG") from exc
+            self._failed(item, exc)
         self.count(item, f"articles/{outcome}")
         # Other URLs that led here (tracking-free alias paths, redirects) are remembered, so
         # the next crawl does not fetch the same article again under them.
@@ -155,6 +167,11 @@ class ArchivePipeline(_Counting):
         if outcome != "unchanged":
             logger.info("%s article: %s", outcome, item.url)
         return item
+
+    def _failed(self, item: PageItem, exc: ArkivError) -> NoReturn:
+        self.count(item, "errors/archive")
+        logger.error("cannot archive %s: %s", item.url, exc)
+        raise DropItem(f"archive failed: {item.url}", log_level="DEBUG") from exc
 
     def close_spider(self) -> None:
         if hasattr(self, "warc"):  # not when opening the archive failed

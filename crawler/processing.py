@@ -3,6 +3,7 @@
 Extraction is the CPU-heavy step of a crawl, and Scrapy runs in one thread: handing it to a
 pool of worker processes lets fetching, archiving and extracting overlap on several cores.
 Workers are started with "spawn" (a fresh interpreter: no threads inherited from Twisted).
+`arkiv reextract` runs the same ``process_page`` over the responses kept in WARC.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from crawler.enrich import enrich, fingerprint
 from crawler.enrich import warm_up as warm_up_enrichment
@@ -20,6 +24,9 @@ from crawler.extract import NotAnArticle, decode_html, extract_article
 from crawler.language import detect_language
 from indexer.article import Article
 from indexer.warc import response_record
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,21 +45,35 @@ class Page:
 
     @property
     def content_type(self) -> str | None:
-        return next((v for k, v in self.headers if k.lower() == "content-type"), None)
+        return self.header("Content-Type")
+
+    def header(self, name: str) -> str | None:
+        """The first value of a response header, case-insensitively."""
+        lower = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lower), None)
 
 
 @dataclass(frozen=True, slots=True)
 class Processed:
-    """The page's Article and its WARC record (compressed), or why it is not an article."""
+    """The page's Article or why it is not an article, and its WARC record (compressed;
+    empty when not asked for)."""
 
     article: Article | None
     warc_record: bytes = b""
     not_article: str | None = None
 
 
-def process_page(page: Page) -> Processed:
-    """Extract and enrich the article, and build its WARC record while we are at it (all CPU
-    work that a worker process can do, leaving the crawling process to crawl)."""
+def process_page(page: Page, record: bool = True) -> Processed:
+    """Extract and enrich the article, and build the page's WARC record while we are at it
+    (all CPU work that a worker process can do, leaving the crawling process to crawl).
+
+    The record is built whatever extraction decides: a page that is not an article is kept
+    too, so a later, better extractor can judge it again (``arkiv reextract``, which passes
+    ``record=False``: its pages are in WARC already).
+    """
+    raw = b""
+    if record:
+        raw = response_record(page.url, page.status, page.headers, page.body, page.fetched_at)
     try:
         article = extract_article(
             decode_html(page.body, page.content_type),
@@ -62,11 +83,12 @@ def process_page(page: Page) -> Processed:
             fetched_at=page.fetched_at,
         )
     except NotAnArticle as exc:
-        return Processed(None, not_article=exc.reason)
+        return Processed(None, raw, not_article=exc.reason)
     enrich(article, home_municipality=page.home_municipality, home_region=page.home_region)
     article.fingerprint = fingerprint(f"{article.title}\n{article.lead}\n{article.body}")
-    record = response_record(page.url, page.status, page.headers, page.body, page.fetched_at)
-    return Processed(article, record)
+    article.etag = page.header("ETag")
+    article.last_modified = page.header("Last-Modified")
+    return Processed(article, raw)
 
 
 def warm_up() -> None:
@@ -92,6 +114,7 @@ class PageProcessor:
 
     def __init__(self, workers: int) -> None:
         self._pool: Executor | None = None
+        self._in_flight = 4 * workers
         if workers > 0:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
@@ -108,6 +131,20 @@ class PageProcessor:
         if self._pool is None:
             return process_page(page)
         return await asyncio.get_running_loop().run_in_executor(self._pool, process_page, page)
+
+    def imap(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """``func`` (a module-level function, for the workers) over ``items``, results in
+        order; a few tasks per worker in flight, so memory stays bounded however many."""
+        if self._pool is None:
+            yield from map(func, items)
+            return
+        pending: deque[Future[R]] = deque()
+        for item in items:
+            pending.append(self._pool.submit(func, item))
+            if len(pending) >= self._in_flight:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
     def close(self) -> None:
         if self._pool is not None:

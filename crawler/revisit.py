@@ -2,8 +2,13 @@
 
 Stories are updated and corrected in their first days, rarely later. So an archived article
 is revisited often while young and seldom when old, always with a conditional request, and
-at once when a sitemap or feed says it changed since we last fetched it. Pages that turned
-out not to be articles (or 404) are left alone for a while.
+at once when a sitemap or feed says it changed since we last fetched it.
+
+A page judged not an article (a section front, a tag page, a contact page) is checked again
+every 30 days, never sooner: a sitemap or feed date does not make it due, as sitemaps often
+give section fronts today's date on every run. Its response goes to WARC each time, with the
+reason, so a wrong judgement is not final: `arkiv reextract` judges the kept responses again
+without fetching. Aliases are left alone as long, URLs that answered 404/410 a week.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ REVISIT_SCHEDULE: tuple[tuple[timedelta, timedelta], ...] = (
     (timedelta(days=30), timedelta(days=7)),
 )
 OLD_ARTICLE_REVISIT = timedelta(days=60)
-NOT_AN_ARTICLE_REVISIT = timedelta(days=30)  # pages that were not articles, or aliases of one
+NOT_AN_ARTICLE_REVISIT = timedelta(days=30)  # pages that were not articles, aliases, sections
 MISSING_REVISIT = timedelta(days=7)  # URLs that answered 404/410
 
 

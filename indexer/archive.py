@@ -1,8 +1,12 @@
 """The archive: one SQLite file (WAL) holding every article and every version of its text.
 
 Tables:
-    articles  one row per article (by canonical URL): bookkeeping and the current version
+    articles  one row per article (by canonical URL): bookkeeping, the current version and
+              its latest response in WARC (a later fetch of the same text)
     versions  one row per version of an article's text and metadata, never updated in place
+    pages     fetched URLs that are not articles (or aliases, 404s, section pages): what the
+              crawl decided and, for a page judged not an article, why and where in the WARC
+              files its response is
     runs      one row per crawl run, with its JSON report
     meta      schema version and the index watermarks
 
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +28,22 @@ from indexer.article import Article, Person, article_id
 from indexer.errors import ArchiveError
 from indexer.warc import WarcRef
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# The columns each schema version added to the tables of the version before: an older
+# archive gets them when it is opened (tables it lacks are made whole by _SCHEMA).
+_ADDED_COLUMNS: dict[int, tuple[tuple[str, str, str], ...]] = {
+    2: (  # every response judged not an article kept in WARC, with the reason; latest records
+        ("pages", "reason", "TEXT"),
+        ("pages", "source", "TEXT"),
+        ("pages", "warc_file", "TEXT"),
+        ("pages", "warc_offset", "INTEGER"),
+        ("pages", "warc_length", "INTEGER"),
+        ("articles", "latest_fetched", "TEXT"),
+        ("articles", "latest_warc_file", "TEXT"),
+        ("articles", "latest_warc_offset", "INTEGER"),
+        ("articles", "latest_warc_length", "INTEGER"),
+    ),
+}
 DUPLICATE_WINDOW_DAYS = 3  # copies of one story appear within days of each other
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -43,7 +62,11 @@ CREATE TABLE IF NOT EXISTS articles (
     etag TEXT,
     last_modified TEXT,
     duplicate_of TEXT,
-    seq INTEGER NOT NULL
+    seq INTEGER NOT NULL,
+    latest_fetched TEXT,            -- the latest response kept in WARC, when newer than the
+    latest_warc_file TEXT,          -- current version's (a later fetch of the same text)
+    latest_warc_offset INTEGER,
+    latest_warc_length INTEGER
 );
 CREATE INDEX IF NOT EXISTS articles_seq ON articles (seq);
 CREATE INDEX IF NOT EXISTS articles_source ON articles (source);
@@ -81,7 +104,12 @@ CREATE TABLE IF NOT EXISTS pages (
     outcome TEXT NOT NULL,          -- not_article, alias, http_404, http_410, section, listing
     last_fetched TEXT NOT NULL,
     etag TEXT,                      -- validators of section pages and listings, for
-    last_modified TEXT              -- conditional requests on the next crawl
+    last_modified TEXT,             -- conditional requests on the next crawl
+    reason TEXT,                    -- not_article: why extraction found no article
+    source TEXT,                    -- not_article: the source id it was fetched for
+    warc_file TEXT,                 -- not_article: its response in WARC (fetched at
+    warc_offset INTEGER,            -- last_fetched), for re-extraction
+    warc_length INTEGER
 );
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -98,6 +126,12 @@ _VERSION_FIELDS = (
     "fingerprint",
 )  # fmt: skip
 _JSON_FIELDS = frozenset({"authors", "municipalities", "regions", "kinds", "people"})
+# What extraction and enrichment give: a re-extraction that changes any of these is a new
+# version (a crawl compares only the text a reader sees, the content hash).
+_EXTRACTED_FIELDS = tuple(
+    f for f in _VERSION_FIELDS if f not in ("fetched_at", "warc_file", "warc_offset", "warc_length")
+)
+_RECORDS_PER_QUERY = 500
 _SELECT = (
     "SELECT a.id, a.canonical_url, a.url, a.source, a.source_name, a.first_seen, a.last_seen,"
     " a.gone_at, a.etag, a.last_modified, a.duplicate_of, a.seq, v.version, "
@@ -127,6 +161,19 @@ class FetchState:
     published: datetime | None = None
     etag: str | None = None
     last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    """A response kept in WARC that extraction can run over again: the latest record of an
+    archived article, or of a page judged not an article."""
+
+    kind: Literal["article", "page"]
+    url: str  # the article's canonical URL, or the page's URL
+    source: str
+    fetched_at: datetime
+    warc: WarcRef | None  # None: an article archived without its raw response
+    reason: str | None = None  # a page's: why it was judged not an article
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,23 +272,96 @@ class Archive:
             if row is None and same_story is not None:
                 article.duplicate_of = article.duplicate_of or self._first_copy(article, same_story)
             if row is None:
-                self._db.execute(
-                    "INSERT INTO articles (id, canonical_url, url, source, source_name, version,"
-                    " first_seen, last_seen, etag, last_modified, duplicate_of, seq)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (aid, article.canonical_url, article.url, article.source, article.source_name,
-                     version, now, now, article.etag, article.last_modified,
-                     article.duplicate_of, self._next_seq()),
-                )  # fmt: skip
+                self._insert_article(article, now, now)
             else:
                 self._db.execute(
                     "UPDATE articles SET version = ?, last_seen = ?, url = ?, etag = ?,"
-                    " last_modified = ?, gone_at = NULL, seq = ? WHERE id = ?",
+                    " last_modified = ?, gone_at = NULL, seq = ?, latest_fetched = NULL,"
+                    " latest_warc_file = NULL, latest_warc_offset = NULL,"
+                    " latest_warc_length = NULL WHERE id = ?",
                     (version, now, article.url, article.etag, article.last_modified,
                      self._next_seq(), aid),
                 )  # fmt: skip
             self._insert_version(aid, version, now, article, write_raw() if write_raw else None)
         return "new" if version == 1 else "updated"
+
+    def note_latest_record(self, aid: str, warc: WarcRef, fetched_at: datetime) -> None:
+        """A fetch of an archived article whose text had not changed was kept in WARC: it is
+        now the article's latest record (what re-extraction reads)."""
+        with self._transaction():
+            self._db.execute(
+                "UPDATE articles SET latest_fetched = ?, latest_warc_file = ?,"
+                " latest_warc_offset = ?, latest_warc_length = ? WHERE id = ?",
+                (_iso(fetched_at), warc.file, warc.offset, warc.length, aid),
+            )
+
+    def add_extraction(
+        self,
+        article: Article,
+        warc: WarcRef,
+        *,
+        same_story: Callable[[int, int], bool] | None = None,
+        page_url: str | None = None,
+        dry_run: bool = False,
+    ) -> Outcome:
+        """Record what extraction now makes of a response kept in WARC; nothing is fetched.
+
+        Unlike :meth:`add_version` (a crawl), any difference in what extraction or enrichment
+        gives (dates, authors, language, municipalities, kinds, people, wire, ...) makes a
+        new version, not only a change of the text; the new version points at the same
+        record. The article's bookkeeping (last seen, validators, gone) is left as it was,
+        and a record older than the article's latest never makes a version.
+
+        Args:
+            article: the extraction; ``fetched_at`` is when the response was fetched.
+            warc: where the response is.
+            same_story: as for :meth:`add_version`, for an article new to the archive.
+            page_url: the URL of the page judged not an article that the response is of:
+                its ``pages`` row gives way to the article (or becomes an alias of it).
+            dry_run: only say what would happen.
+
+        Returns:
+            "new" (an article new to the archive), "updated" (a new version) or "unchanged".
+        """
+        if article.fetched_at is None:
+            raise ValueError("a re-extracted article needs the time its response was fetched")
+        fetched = _iso(article.fetched_at)
+        values = _version_values(article, fetched, warc)
+        if dry_run:
+            return self._extraction_outcome(article, values)
+        with self._transaction():
+            outcome = self._extraction_outcome(article, values)
+            if outcome == "new":
+                if same_story is not None:
+                    article.duplicate_of = article.duplicate_of or self._first_copy(
+                        article, same_story
+                    )
+                self._insert_article(article, fetched, fetched)
+                self._insert_version(article.id, 1, fetched, article, warc)
+            elif outcome == "updated":
+                version = (
+                    self._db.execute(
+                        "SELECT version FROM articles WHERE id = ?", (article.id,)
+                    ).fetchone()[0]
+                    + 1
+                )
+                self._db.execute(
+                    "UPDATE articles SET version = ?, seq = ? WHERE id = ?",
+                    (version, self._next_seq(), article.id),
+                )
+                self._insert_version(article.id, version, fetched, article, warc)
+            if page_url is not None and page_url != article.canonical_url:
+                self._db.execute(
+                    "UPDATE pages SET outcome = 'alias', reason = NULL, warc_file = NULL,"
+                    " warc_offset = NULL, warc_length = NULL WHERE url = ?",
+                    (page_url,),
+                )
+        return outcome
+
+    def note_page_reason(self, url: str, reason: str) -> None:
+        """A page re-extracted and still not an article: keep the reason extraction gives now."""
+        with self._transaction():
+            self._db.execute("UPDATE pages SET reason = ? WHERE url = ?", (reason, url))
 
     def mark_gone(self, canonical_url: str, at: datetime | None = None) -> bool:
         """Note that an archived article's URL now answers 404/410; its versions stay.
@@ -272,21 +392,27 @@ class Archive:
         at: datetime,
         etag: str | None = None,
         last_modified: str | None = None,
+        *,
+        reason: str | None = None,
+        source: str | None = None,
+        warc: WarcRef | None = None,
     ) -> None:
         """Remember a fetched URL that is not an article (or is missing), so the incremental
-        crawl can leave it alone for a while, or ask for it conditionally."""
-        self.note_pages([(canonical_url, outcome, at, etag, last_modified)])
+        crawl can leave it alone for a while, or ask for it conditionally.
+
+        For a page judged not an article (outcome "not_article"), ``reason`` says why,
+        ``source`` which source it was fetched for and ``warc`` where its response is, so
+        that extraction can run over it again. A later outcome replaces the whole row.
+        """
+        with self._transaction():
+            self._upsert_page(canonical_url, outcome, at, etag, last_modified, reason, source, warc)
 
     def note_pages(self, pages: list[tuple[str, str, datetime, str | None, str | None]]) -> None:
-        """:meth:`note_page` for many pages in one transaction."""
+        """:meth:`note_page` (url, outcome, at, etag, last_modified) for many pages in one
+        transaction."""
         with self._transaction():
-            self._db.executemany(
-                "INSERT INTO pages (url, outcome, last_fetched, etag, last_modified)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
-                " outcome = excluded.outcome, last_fetched = excluded.last_fetched,"
-                " etag = excluded.etag, last_modified = excluded.last_modified",
-                [(url, outcome, _iso(at), etag, lm) for url, outcome, at, etag, lm in pages],
-            )
+            for url, outcome, at, etag, last_modified in pages:
+                self._upsert_page(url, outcome, at, etag, last_modified, None, None, None)
 
     def fetch_state(self, canonical_url: str) -> FetchState | None:
         """What earlier crawls learnt of this URL, or None if it was never fetched."""
@@ -317,6 +443,16 @@ class Archive:
             page["etag"],
             page["last_modified"],
         )
+
+    def not_article_pages(self, source: str) -> list[tuple[str, datetime]]:
+        """The pages of a source last judged not articles, with when they were fetched: the
+        crawl checks them again when due, whether or not a listing or section links them."""
+        rows = self._db.execute(
+            "SELECT url, last_fetched FROM pages WHERE outcome = 'not_article' AND source = ?"
+            " ORDER BY url",
+            (source,),
+        )
+        return [(row["url"], datetime.fromisoformat(row["last_fetched"])) for row in rows]
 
     def start_run(self, started: datetime | None = None) -> int:
         """Open a crawl run record; returns its id."""
@@ -409,6 +545,72 @@ class Archive:
         where = "" if include_gone else "WHERE a.gone_at IS NULL"
         for row in self._db.execute(f"{_CURRENT} {where} ORDER BY a.id"):
             yield _article(row)
+
+    def stored_records(self, sources: Collection[str] = ()) -> Iterator[StoredRecord]:
+        """Every response extraction can run over again, streamed: the latest record of each
+        archived article (gone ones too), in id order, then each page judged not an article
+        whose response is in WARC, in URL order. ``sources``: only these source ids.
+
+        Safe to write to the archive while iterating (rows are read a batch at a time).
+        """
+        in_articles, params = _among("a.source", sources)
+        in_pages, _ = _among("source", sources)
+        after = ""
+        while True:
+            rows = self._db.execute(
+                "SELECT a.id, a.canonical_url, a.source,"
+                " COALESCE(a.latest_fetched, v.fetched_at) AS fetched,"
+                " COALESCE(a.latest_warc_file, v.warc_file) AS warc_file,"
+                " COALESCE(a.latest_warc_offset, v.warc_offset) AS warc_offset,"
+                " COALESCE(a.latest_warc_length, v.warc_length) AS warc_length"
+                " FROM articles a JOIN versions v ON v.article_id = a.id AND v.version = a.version"
+                f" WHERE a.id > ? {in_articles} ORDER BY a.id LIMIT ?",
+                (after, *params, _RECORDS_PER_QUERY),
+            ).fetchall()
+            for row in rows:
+                fetched = datetime.fromisoformat(row["fetched"])
+                yield StoredRecord(
+                    "article", row["canonical_url"], row["source"], fetched, _warc_ref(row)
+                )
+            if len(rows) < _RECORDS_PER_QUERY:
+                break
+            after = rows[-1]["id"]
+        after = ""
+        while True:
+            rows = self._db.execute(
+                "SELECT url, source, last_fetched, reason, warc_file, warc_offset, warc_length"
+                " FROM pages p WHERE url > ? AND outcome = 'not_article' AND warc_file IS NOT NULL"
+                " AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.canonical_url = p.url)"
+                f" {in_pages} ORDER BY url LIMIT ?",
+                (after, *params, _RECORDS_PER_QUERY),
+            ).fetchall()
+            for row in rows:
+                fetched = datetime.fromisoformat(row["last_fetched"])
+                yield StoredRecord(
+                    "page", row["url"], row["source"] or "", fetched, _warc_ref(row), row["reason"]
+                )
+            if len(rows) < _RECORDS_PER_QUERY:
+                break
+            after = rows[-1]["url"]
+
+    def count_stored_records(self, sources: Collection[str] = ()) -> int:
+        """How many records :meth:`stored_records` yields."""
+        only, params = _among("source", sources)
+        articles = self._db.execute(
+            f"SELECT COUNT(*) FROM articles WHERE 1 {only}", params
+        ).fetchone()[0]
+        pages = self._db.execute(
+            "SELECT COUNT(*) FROM pages p WHERE outcome = 'not_article' AND warc_file IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.canonical_url = p.url)"
+            f" {only}",
+            params,
+        ).fetchone()[0]
+        return int(articles) + int(pages)
+
+    def source_names(self) -> dict[str, str]:
+        """The name each source id was archived under."""
+        rows = self._db.execute("SELECT source, MAX(source_name) FROM articles GROUP BY source")
+        return {str(row[0]): str(row[1]) for row in rows}
 
     def person_mentions(self) -> Iterator[PersonMention]:
         """Every person named in a role in the current version of an online article."""
@@ -528,38 +730,69 @@ class Archive:
                 return str(row["duplicate_of"] or row["id"])
         return None
 
+    def _insert_article(self, article: Article, first_seen: str, last_seen: str) -> None:
+        """The articles row of a new article; its URL is no longer a page of another kind."""
+        self._db.execute(
+            "INSERT INTO articles (id, canonical_url, url, source, source_name, version,"
+            " first_seen, last_seen, etag, last_modified, duplicate_of, seq)"
+            " VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
+            (article.id, article.canonical_url, article.url, article.source, article.source_name,
+             first_seen, last_seen, article.etag, article.last_modified, article.duplicate_of,
+             self._next_seq()),
+        )  # fmt: skip
+        self._db.execute("DELETE FROM pages WHERE url = ?", (article.canonical_url,))
+
+    def _upsert_page(
+        self,
+        url: str,
+        outcome: str,
+        at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        reason: str | None,
+        source: str | None,
+        warc: WarcRef | None,
+    ) -> None:
+        self._db.execute(
+            "INSERT INTO pages (url, outcome, last_fetched, etag, last_modified, reason, source,"
+            " warc_file, warc_offset, warc_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (url) DO UPDATE SET outcome = excluded.outcome,"
+            " last_fetched = excluded.last_fetched, etag = excluded.etag,"
+            " last_modified = excluded.last_modified, reason = excluded.reason,"
+            " source = excluded.source, warc_file = excluded.warc_file,"
+            " warc_offset = excluded.warc_offset, warc_length = excluded.warc_length",
+            (url, outcome, _iso(at), etag, last_modified, reason, source,
+             warc.file if warc else None, warc.offset if warc else None,
+             warc.length if warc else None),
+        )  # fmt: skip
+
+    def _extraction_outcome(self, article: Article, values: dict[str, Any]) -> Outcome:
+        """What :meth:`add_extraction` makes of ``article`` (whose version row would be
+        ``values``), read from the archive without writing."""
+        row = self._db.execute(
+            f"SELECT a.latest_fetched, {', '.join(f'v.{k}' for k in _VERSION_FIELDS)}"
+            " FROM articles a JOIN versions v ON v.article_id = a.id AND v.version = a.version"
+            " WHERE a.id = ?",
+            (article.id,),
+        ).fetchone()
+        if row is None:
+            return "new"
+        latest = max(
+            datetime.fromisoformat(t) for t in (row["fetched_at"], row["latest_fetched"]) if t
+        )
+        if datetime.fromisoformat(values["fetched_at"]) < latest:
+            return "unchanged"  # an older response never overrides what a newer one gave
+        if all(row[key] == values[key] for key in _EXTRACTED_FIELDS):
+            return "unchanged"
+        return "updated"
+
     def _next_seq(self) -> int:
         return self.last_seq() + 1
 
     def _insert_version(
         self, aid: str, version: int, now: str, article: Article, warc: WarcRef | None
     ) -> None:
-        values: dict[str, Any] = {
-            "fetched_at": now,
-            "content_hash": article.content_hash,
-            "title": article.title,
-            "lead": article.lead,
-            "body": article.body,
-            "authors": article.authors,
-            "published": _iso(article.published) if article.published else None,
-            "updated": _iso(article.updated) if article.updated else None,
-            "date_source": article.date_source,
-            "language": article.language,
-            "language_score": article.language_score,
-            "section": article.section,
-            "municipalities": article.municipalities,
-            "regions": article.regions,
-            "kinds": article.kinds,
-            "people": [asdict(p) for p in article.people],
-            "paywalled": int(article.paywalled),
-            "wire": article.wire,
-            "warc_file": warc.file if warc else None,
-            "warc_offset": warc.offset if warc else None,
-            "warc_length": warc.length if warc else None,
-            "fingerprint": _signed(article.fingerprint),
-        }
-        for key in _JSON_FIELDS:
-            values[key] = json.dumps(values[key], ensure_ascii=False)
+        values = _version_values(article, now, warc)
         self._db.execute(
             f"INSERT INTO versions (article_id, version, {', '.join(_VERSION_FIELDS)})"
             f" VALUES (?, ?, {', '.join('?' * len(_VERSION_FIELDS))})",
@@ -582,8 +815,18 @@ class Archive:
             for statement in [*_SCHEMA.split(";\n"), _VIEW]:
                 if statement.strip():
                     self._db.execute(statement)
+            # Read again inside the write lock: two processes opening an old archive at
+            # once (the spider and the pipelines do) migrate it once.
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            stored = int(row[0]) if row else SCHEMA_VERSION  # no version yet: a new archive
+            for version in range(stored + 1, SCHEMA_VERSION + 1):
+                for table, column, kind in _ADDED_COLUMNS.get(version, ()):
+                    have = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
+                    if column not in have:  # a table _SCHEMA just made has it already
+                        self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             self._db.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (str(SCHEMA_VERSION),),
             )
 
@@ -607,6 +850,19 @@ class _Transaction:
             raise ArchiveError(f"archive write failed: {exc}") from exc
 
 
+def _among(column: str, values: Collection[str]) -> tuple[str, list[str]]:
+    """An ``AND column IN (...)`` clause and its parameters, or nothing for no values."""
+    if not values:
+        return "", []
+    return f"AND {column} IN ({', '.join('?' * len(values))})", list(values)
+
+
+def _warc_ref(row: sqlite3.Row) -> WarcRef | None:
+    if row["warc_file"] is None:
+        return None
+    return WarcRef(row["warc_file"], int(row["warc_offset"] or 0), int(row["warc_length"] or 0))
+
+
 def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
@@ -618,6 +874,37 @@ def _signed(value: int | None) -> int | None:
 
 def _unsigned(value: int) -> int:
     return value + (1 << 64) if value < 0 else value
+
+
+def _version_values(article: Article, fetched_at: str, warc: WarcRef | None) -> dict[str, Any]:
+    """A version row's values for ``article``, as stored (JSON text, ISO dates, 0/1)."""
+    values: dict[str, Any] = {
+        "fetched_at": fetched_at,
+        "content_hash": article.content_hash,
+        "title": article.title,
+        "lead": article.lead,
+        "body": article.body,
+        "authors": article.authors,
+        "published": _iso(article.published) if article.published else None,
+        "updated": _iso(article.updated) if article.updated else None,
+        "date_source": article.date_source,
+        "language": article.language,
+        "language_score": article.language_score,
+        "section": article.section,
+        "municipalities": article.municipalities,
+        "regions": article.regions,
+        "kinds": article.kinds,
+        "people": [asdict(p) for p in article.people],
+        "paywalled": int(article.paywalled),
+        "wire": article.wire,
+        "warc_file": warc.file if warc else None,
+        "warc_offset": warc.offset if warc else None,
+        "warc_length": warc.length if warc else None,
+        "fingerprint": _signed(article.fingerprint),
+    }
+    for key in _JSON_FIELDS:
+        values[key] = json.dumps(values[key], ensure_ascii=False)
+    return values
 
 
 def _article(row: sqlite3.Row) -> Article:

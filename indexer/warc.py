@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import IO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
-from warcio.statusandheaders import StatusAndHeaders
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 from warcio.warcwriter import WARCWriter
 
 from indexer.errors import ArchiveError
@@ -29,6 +30,10 @@ GZIP_LEVEL = 6
 _BUILDER = WARCWriter(BytesIO(), gzip=False)  # builds records (we compress them ourselves)
 # Scrapy hands us the decoded body; the stored headers must describe that body.
 _DROP_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+# What a missing file or a damaged record raises on the way to a response (warcio's parse
+# errors; AttributeError: a record that is not an HTTP response has no status line).
+_UNREADABLE = (OSError, ValueError, StopIteration, AttributeError, zlib.error,
+               ArchiveLoadFailed, StatusAndHeadersParserException)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +155,8 @@ def _marker(path: Path) -> Path:
 
 
 def read_response(folder: Path, ref: WarcRef) -> StoredResponse:
-    """Read one response record back.
+    """Read one response record back, checked: a record whose bytes were damaged (its gzip
+    checksum fails) or cut short is an error, never a silently garbled page.
 
     Raises:
         ArchiveError: the file is missing or the record is damaged.
@@ -159,12 +165,19 @@ def read_response(folder: Path, ref: WarcRef) -> StoredResponse:
     try:
         with path.open("rb") as fh:
             fh.seek(ref.offset)
-            record = next(iter(ArchiveIterator(fh)))
-            body = record.content_stream().read()
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            status = int(record.http_headers.get_statuscode())
-            headers = list(record.http_headers.headers)
-    except (OSError, StopIteration, ValueError) as exc:
+            member = fh.read(ref.length)
+        # warcio decompresses leniently (a bad checksum is printed to stderr and the text
+        # cut short), so the one gzip member is inflated and checked here first.
+        inflater = zlib.decompressobj(31)
+        plain = inflater.decompress(member)
+        if not inflater.eof:
+            raise ValueError("the record is cut short")
+        record = next(iter(ArchiveIterator(BytesIO(plain))))
+        body = record.content_stream().read()
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        status = int(record.http_headers.get_statuscode())
+        headers = list(record.http_headers.headers)
+    except _UNREADABLE as exc:
         raise ArchiveError(f"cannot read WARC record {ref.file}@{ref.offset}: {exc}") from exc
     return StoredResponse(url, status, headers, body)
 

@@ -7,7 +7,13 @@ from typing import Any
 import click
 
 from indexer.errors import ArkivError
-from search_cli import crawl_commands, export_command, people_command, search_commands
+from search_cli import (
+    crawl_commands,
+    export_command,
+    people_command,
+    reextract_command,
+    search_commands,
+)
 from search_cli.options import EPILOG
 
 
@@ -34,6 +40,7 @@ def arkiv() -> None:
 
 for _command in (
     crawl_commands.crawl,
+    reextract_command.reextract,
     search_commands.index,
     search_commands.search,
     search_commands.show,

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from crawler.sources import Source
 
 
-def _load_sources(path: Path | None) -> list[Source]:
+def load_source_list(path: Path | None) -> list[Source]:
+    """The source list (``None``: the shipped one)."""
     # crawler.sources is plain Python (no Scrapy); loading it here validates the file
     # before Scrapy starts, so a broken sources.toml is one clear line.
     from crawler.sources import load_sources
@@ -29,7 +30,7 @@ def _load_sources(path: Path | None) -> list[Source]:
     return load_sources(path)
 
 
-_sources_option = click.option(
+sources_option = click.option(
     "--sources",
     "sources_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -38,9 +39,26 @@ _sources_option = click.option(
 )
 
 
+def take_crawl_lock(config: Config) -> CrawlLock:
+    """The archive's crawl lock, held; exits with code 4 when another process holds it."""
+    lock = CrawlLock(config.data_dir)
+    try:
+        lock.acquire()
+    except LockedError as exc:
+        click.echo(f"Error: {exc}\nHint: {exc.hint}", err=True)
+        sys.exit(EXIT_LOCKED)
+    if lock.previous:
+        click.echo(
+            f"notice: took over a crawl lock left by process {lock.previous.get('pid')},"
+            " which is no longer running",
+            err=True,
+        )
+    return lock
+
+
 @click.command()
 @data_option
-@_sources_option
+@sources_option
 @click.option("--source", "only", multiple=True, help="Crawl only this source id (repeatable).")
 @click.option(
     "-s",
@@ -89,7 +107,7 @@ def crawl(
       arkiv crawl --source vimmerby-nyheter --since 2025-08-01
     """
     config = make_config(config_file, data_dir=data_dir, sources_path=sources_path)
-    sources = _load_sources(config.sources_path)
+    sources = load_source_list(config.sources_path)
     unknown = set(only) - {s.id for s in sources}
     if unknown:
         raise click.BadParameter(
@@ -107,18 +125,7 @@ def crawl(
     from crawler.run import crawl_settings, run_crawl
 
     started = time.monotonic()
-    lock = CrawlLock(config.data_dir)
-    try:
-        lock.acquire()
-    except LockedError as exc:
-        click.echo(f"Error: {exc}\nHint: {exc.hint}", err=True)
-        sys.exit(EXIT_LOCKED)
-    if lock.previous:
-        click.echo(
-            f"notice: took over a crawl lock left by process {lock.previous.get('pid')},"
-            " which is no longer running",
-            err=True,
-        )
+    lock = take_crawl_lock(config)
     try:
         run_id = run_crawl(
             crawl_settings(
@@ -154,7 +161,7 @@ def crawl(
 
 @click.command()
 @data_option
-@_sources_option
+@sources_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def sources(
     data_dir: Path | None, config_file: Path | None, sources_path: Path | None, as_json: bool
@@ -166,7 +173,7 @@ def sources(
       arkiv sources
     """
     config = make_config(config_file, data_dir=data_dir, sources_path=sources_path)
-    listed = _load_sources(config.sources_path)
+    listed = load_source_list(config.sources_path)
     if as_json:
         print_json(
             [

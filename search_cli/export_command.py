@@ -12,7 +12,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -27,6 +26,7 @@ from indexer.config import Config
 from indexer.query import Hit, Query
 from search_cli.export_formats import BINARY_FORMATS, FIELDS, FORMATS, open_writer
 from search_cli.options import backend_option, data_option, make_config
+from search_cli.output import ProgressLine
 from search_cli.search_commands import open_archive, run_sync
 from search_cli.search_filters import FILTER_NAMES, build_query, filter_options
 
@@ -213,7 +213,7 @@ def _write(
         fields = spec["field_list"]
         delimiter = "\t" if spec["delimiter"] == "tab" else spec["delimiter"]
         options = {"delimiter": delimiter, "bom": spec["bom"]} if spec["format"] == "csv" else {}
-        progress = _Progress(total) if path is not None and sys.stderr.isatty() else None
+        progress = ProgressLine(enabled=path is not None and sys.stderr.isatty())
         rows = 0
 
         def write_rows(out: IO[bytes]) -> None:
@@ -223,16 +223,14 @@ def _write(
                 record = article.to_dict()
                 writer.write({name: record.get(name) for name in fields})
                 rows += 1
-                if progress:
-                    progress.show(rows)
+                progress.show(f"exporting: {rows}/{total} rows", force=rows == total)
             writer.close()
 
         if path is None:
             write_rows(sys.stdout.buffer)
         else:
             _atomic_write(path, write_rows)
-        if progress:
-            progress.done()
+        progress.done()
         return rows, index_docs
     finally:
         backend.close()
@@ -329,20 +327,3 @@ def _jsonable(value: Any) -> Any:
 
 def _json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-class _Progress:
-    """ "exporting: 1200/5000 rows" on stderr, at most every 0.2 s."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self._last = 0.0
-
-    def show(self, rows: int) -> None:
-        now = time.monotonic()
-        if now - self._last > 0.2:
-            self._last = now
-            click.echo(f"\rexporting: {rows}/{self.total} rows", nl=False, err=True)
-
-    def done(self) -> None:
-        click.echo("", err=True)

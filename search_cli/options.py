@@ -14,7 +14,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1  # an expected failure: bad config, unreadable archive, failed crawl, ...
 EXIT_USAGE = 2  # bad flags or arguments (click's own code)
 EXIT_PARTIAL = 3  # a crawl that finished, but some sources failed
-EXIT_LOCKED = 4  # another crawl of the same archive is running
+EXIT_LOCKED = 4  # another crawl (or reextract) of the same archive is running
 
 EPILOG = """\b
 Exit codes:
@@ -22,7 +22,7 @@ Exit codes:
   1  failure (the message says what to do next)
   2  bad command-line usage
   3  crawl finished, but some sources failed (see `arkiv runs`)
-  4  another crawl of the same archive is running
+  4  another crawl (or reextract) of the same archive is running
 """
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Sequence
 from typing import Any
+
+import click
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -38,3 +41,36 @@ def counts_line(counts: dict[str, int]) -> str:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class ProgressLine:
+    """One line on stderr, rewritten in place as work goes on ("indexing: 500/4187 changes"),
+    at most every ``interval`` seconds; only on a terminal, so logs and pipes stay quiet."""
+
+    def __init__(self, enabled: bool | None = None, interval: float = 0.2) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.interval = interval
+        self._last = 0.0
+        self._width = 0  # of the line shown, 0 when none is
+
+    def show(self, text: str, force: bool = False) -> None:
+        now = time.monotonic()
+        if not self.enabled or (not force and now - self._last < self.interval):
+            return
+        self._last = now
+        click.echo(f"\r{text.ljust(self._width)}", nl=False, err=True)
+        self._width = len(text)
+
+    def echo(self, message: str) -> None:
+        """A line of its own on stderr (a warning), without garbling the progress line."""
+        if self._width:
+            click.echo(f"\r{' ' * self._width}\r", nl=False, err=True)
+            self._width = 0
+            self._last = 0.0  # show the progress again at once
+        click.echo(message, err=True)
+
+    def done(self) -> None:
+        """End the progress line, if one was shown."""
+        if self._width:
+            click.echo("", err=True)
+            self._width = 0

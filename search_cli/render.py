@@ -97,8 +97,16 @@ def render_article(article: Article) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+# What else a version can change (a re-extraction may change only these).
+_METADATA = (
+    "authors", "published", "updated", "language", "section", "municipalities", "regions",
+    "kinds", "people", "paywalled", "wire",
+)  # fmt: skip
+
+
 def version_changes(old: Article, new: Article) -> list[str]:
-    """Which parts changed from one version to the next, with word counts."""
+    """Which parts changed from one version to the next: the text with word counts, then
+    the metadata fields by name."""
     changes = []
     for name in ("title", "lead", "body"):
         before, after = getattr(old, name).split(), getattr(new, name).split()
@@ -107,6 +115,7 @@ def version_changes(old: Article, new: Article) -> list[str]:
             added = sum(j2 - j1 for op, _, _, j1, j2 in matcher.get_opcodes() if op != "equal")
             removed = sum(i2 - i1 for op, i1, i2, _, _ in matcher.get_opcodes() if op != "equal")
             changes.append(f"{name} (+{added}/-{removed} words)")
+    changes += [name for name in _METADATA if getattr(old, name) != getattr(new, name)]
     return changes
 
 
@@ -116,6 +125,8 @@ def render_versions(versions: list[Article], diffs: bool = False) -> str:
     for i, version in enumerate(versions):
         fetched = version.fetched_at.isoformat(" ", "seconds") if version.fetched_at else "?"
         what = ", ".join(version_changes(versions[i - 1], version)) if i else "first seen"
+        if i and _same_record(versions[i - 1], version):
+            what += " (re-extracted from the same response)"
         lines.append(f"  v{version.version}  {fetched}  {what}")
         if diffs and i:
             old, new = versions[i - 1], version
@@ -128,6 +139,12 @@ def render_versions(versions: list[Article], diffs: bool = False) -> str:
             )
             lines += [f"    {row}" for row in diff]
     return "\n".join(lines)
+
+
+def _same_record(old: Article, new: Article) -> bool:
+    """``new`` was made by `arkiv reextract` from the response ``old`` was extracted from."""
+    where = (new.warc_file, new.warc_offset)
+    return where[0] is not None and where == (old.warc_file, old.warc_offset)
 
 
 def _paragraphs(article: Article) -> list[str]:

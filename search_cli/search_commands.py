@@ -5,7 +5,6 @@ Nothing here imports Scrapy or Trafilatura: `arkiv search` must start fast.
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from indexer.config import Config
 from indexer.errors import ArchiveError, BackendUnavailable
 from indexer.query import Query, SearchPage
 from search_cli.options import backend_option, data_option, make_config
-from search_cli.output import print_json
+from search_cli.output import ProgressLine, print_json
 from search_cli.render import Stories, render_article, render_hits, render_versions, version_changes
 from search_cli.search_filters import build_query, filter_options
 
@@ -36,15 +35,13 @@ def run_sync(config: Config, archive: Archive, rebuild: bool = False) -> Any:
     """The sync, with a progress line on a terminal and a one-line notice on a rebuild."""
     from indexer.sync import sync
 
-    show = sys.stderr.isatty()
+    line = ProgressLine()
 
     def progress(done: int, total: int) -> None:
-        if show:
-            click.echo(f"\rindexing: {done}/{total} changes", nl=False, err=True)
+        line.show(f"indexing: {done}/{total} changes", force=done == total)
 
     result = sync(archive, config, rebuild=rebuild, progress=progress)
-    if show and result.upserted + result.deleted:
-        click.echo("", err=True)
+    line.done()
     if result.rebuilt:
         click.echo(f"notice: rebuilt the search index from the archive: {result.rebuilt}", err=True)
     return result

@@ -93,14 +93,20 @@ class NewsSpider(scrapy.Spider):
             for url in source.sections:
                 for request in self._section_request(canonicalize_url(url), source, 0, True):
                     yield request
+        for source in self.sources:
+            for request in self._due_not_articles(source):
+                yield request
 
     def on_closed(self, spider: Any, reason: str) -> None:
         if self.archive is None:
             return
         # Validators of section pages and nested listings are kept only when the run
         # finished: after a crash, a 304 must not hide links the crash kept us from following.
-        if reason == "finished" and self.validators:
-            self.archive.note_pages(list(self.validators.values()))
+        # A page also fetched as an article candidate keeps what the pipelines made of it
+        # (a page judged not an article keeps its reason and its record for re-extraction).
+        pages = [v for url, v in self.validators.items() if url not in self.seen]
+        if reason == "finished" and pages:
+            self.archive.note_pages(pages)
         self.archive.close()
 
     # ------------------------------------------------------------------ callbacks
@@ -230,6 +236,19 @@ class NewsSpider(scrapy.Spider):
         # list replaces HTTPERROR_ALLOWED_CODES for this request, so it repeats those.
         request.meta.update(dont_redirect=True, handle_httpstatus_list=_ARTICLE_STATUSES)
         yield request
+
+    def _due_not_articles(self, source: Source) -> Iterator[scrapy.Request]:
+        """Pages judged not articles whose re-check is due (crawler.revisit), asked for
+        directly: the section that linked one may answer 304 for months, or a sitemap may
+        have dropped it."""
+        if self.archive is None:
+            return
+        now = datetime.now(UTC)
+        for url, fetched in self.archive.not_article_pages(source.id):
+            if not source.is_article_candidate(url):
+                continue  # the source list no longer takes it for a candidate
+            if fetch_decision(FetchState("not_article", fetched), None, now)[0]:
+                yield from self._article_request(url, source, None)
 
     def _follow_article_redirect(
         self, response: Response, source: Source
