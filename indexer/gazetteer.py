@@ -5,6 +5,15 @@ kommunkoder and länskoder). This module loads them once and answers lookups by 
 name a user may type: matching is case-, diacritic-, hyphen- and space-insensitive, so
 "goteborgs stad", "GÖTEBORG", "1480" and "Göteborgs kommun" all find Göteborg.
 
+``indexer/data/localities.csv`` (``locality,kommunkod,ambiguous``) names the localities of each
+municipality (SCB tätorter, and districts of the larger towns: "Kåge" → Skellefteå, "Rinkeby"
+→ Stockholm) that are not its own name. They load as extra towns after the ``towns`` column's. A
+locality flagged ``ambiguous`` is also an ordinary word, a first name or surname, a company or a
+sports club ("Bro", "Åsa", "Boliden", "Frölunda"): it is listed in
+:attr:`Municipality.ambiguous_towns`, needs context in text like an ambiguous municipality name,
+and is not a lookup key. A name listed under several municipalities must be ambiguous in each
+row and then stands for none of them.
+
 Finding municipalities in article text is not done here; the data (genitives, inhabitant
 forms, towns, the ``ambiguous`` flag) is what a tagger needs.
 """
@@ -17,7 +26,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from indexer.errors import ConfigError, QueryError
@@ -32,6 +41,7 @@ __all__ = [
 
 MUNICIPALITIES_FILE = "municipalities.csv"
 REGIONS_FILE = "regions.csv"
+LOCALITIES_FILE = "localities.csv"
 
 _MUNICIPALITY_COLUMNS = (
     "kommunkod",
@@ -44,6 +54,7 @@ _MUNICIPALITY_COLUMNS = (
     "ambiguous",
 )
 _REGION_COLUMNS = ("lanskod", "name", "short_name", "genitive", "region_body")
+_LOCALITY_COLUMNS = ("locality", "kommunkod", "ambiguous")
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _NON_WORD_UNICODE = re.compile(r"[\W_]+")
@@ -54,6 +65,9 @@ _MUNICIPALITY_HINT = (
     "Give a municipality (kommun) by name or 4-digit kommunkod, e.g. Vimmerby or 0884."
 )
 _REGION_HINT = "Give a region (län) by name or 2-digit länskod, e.g. 'Kalmar län', Kalmar or 08."
+# Common letters with diacritics and the base letter NFKD leaves of them: a fast path for
+# normalise_name, which runs on every name and locality when the gazetteer loads.
+_FOLD = str.maketrans("åäöéèêëáàâãüúùûíìîïóòôõçñý", "aaoeeeeaaaauuuuiiiioooocny")
 
 
 def normalise_name(s: str) -> str:
@@ -63,9 +77,11 @@ def normalise_name(s: str) -> str:
     other characters (spaces, hyphens, dots, apostrophes) into one space, trimmed.
     ``normalise_name("Upplands-Väsby") == normalise_name(" upplands  vasby ") == "upplands vasby"``.
     """
-    decomposed = unicodedata.normalize("NFKD", s.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", stripped).strip()
+    folded = s.casefold().translate(_FOLD)
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", folded).strip()
 
 
 def _exact_key(s: str) -> str:
@@ -89,7 +105,9 @@ class Municipality:
     """A kommun as named in text, with the forms and towns that stand for it.
 
     ``ambiguous`` is True where the name is also an ordinary word, a first name or a surname
-    ("Vara", "Mark", "Lund"), so a mention needs context to count.
+    ("Vara", "Mark", "Lund"), so a mention needs context to count. ``towns`` are the major towns
+    of the ``towns`` column, then the localities of ``localities.csv``; ``ambiguous_towns`` are
+    those of them that need context the same way ("Bro", "Åsa") and that lookups skip.
     """
 
     code: str
@@ -100,6 +118,7 @@ class Municipality:
     forms: tuple[str, ...] = ()
     towns: tuple[str, ...] = ()
     ambiguous: bool = False
+    ambiguous_towns: tuple[str, ...] = ()
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -147,7 +166,8 @@ class Gazetteer:
 
         # Normalised key -> entry, plus the label a did-you-mean shows for that key.
         # Two tables: keys that keep å/ä/ö (tried first, so "Habo" and "Håbo" stay apart) and
-        # keys folded by normalise_name. Towns come last and never shadow a municipality's names.
+        # keys folded by normalise_name. Towns come last and never shadow a municipality's names;
+        # ambiguous towns ("Bro", "Åsa") are no keys: alone they name no place.
         self._municipality_exact: dict[str, Municipality] = {}
         self._municipality_keys: dict[str, Municipality] = {}
         self._municipality_labels: dict[str, str] = {}
@@ -159,6 +179,8 @@ class Gazetteer:
                 self._municipality_labels.setdefault(key, muni.name)
         for muni in self._municipalities:
             for town in muni.towns:
+                if town in muni.ambiguous_towns:
+                    continue
                 self._municipality_exact.setdefault(_exact_key(town), muni)
                 key = normalise_name(town)
                 if key not in self._municipality_keys:
@@ -184,16 +206,19 @@ class Gazetteer:
         return get_gazetteer()
 
     @classmethod
-    def from_files(cls, municipalities_csv: Path, regions_csv: Path) -> Gazetteer:
-        """A gazetteer from two CSV files in the shipped format (for tests and custom data).
+    def from_files(
+        cls, municipalities_csv: Path, regions_csv: Path, localities_csv: Path | None = None
+    ) -> Gazetteer:
+        """A gazetteer from CSV files in the shipped format (for tests and custom data); the
+        localities file is optional.
 
         Raises:
             ConfigError: a file is missing or a row is malformed (file and line named).
         """
-        return cls(
-            _parse_municipalities(_read_path(municipalities_csv)),
-            _parse_regions(_read_path(regions_csv)),
-        )
+        municipalities = _parse_municipalities(_read_path(municipalities_csv))
+        if localities_csv is not None:
+            municipalities = _add_localities(municipalities, _read_path(localities_csv))
+        return cls(municipalities, _parse_regions(_read_path(regions_csv)))
 
     # ------------------------------------------------------------------ access
 
@@ -228,7 +253,8 @@ class Gazetteer:
 
         Accepted: the name ("Vimmerby", "vimmerby", "Upplands-Väsby"), the official name
         ("Göteborgs stad", "Vimmerby kommun"), the genitive ("Vimmerbys"), "<name> kommun" /
-        "<name> stad", and the major towns listed for it ("Visby" → Gotland).
+        "<name> stad", and the towns and localities listed for it ("Visby" → Gotland, "Kåge" →
+        Skellefteå) except the ambiguous ones ("Bro", "Åsa").
 
         Raises:
             QueryError: nothing matches; the message suggests the nearest names.
@@ -278,8 +304,9 @@ class Gazetteer:
 @functools.cache
 def get_gazetteer() -> Gazetteer:
     """The shipped gazetteer, read from the package data on first use and then shared."""
+    municipalities = _parse_municipalities(_read_resource(MUNICIPALITIES_FILE))
     return Gazetteer(
-        _parse_municipalities(_read_resource(MUNICIPALITIES_FILE)),
+        _add_localities(municipalities, _read_resource(LOCALITIES_FILE)),
         _parse_regions(_read_resource(REGIONS_FILE)),
     )
 
@@ -406,6 +433,79 @@ def _parse_municipalities(source: tuple[str, str]) -> list[Municipality]:
             )
         )
     return result
+
+
+def _add_localities(
+    municipalities: list[Municipality], source: tuple[str, str]
+) -> list[Municipality]:
+    """The municipalities with the localities of ``localities.csv`` appended to their towns.
+
+    Raises:
+        ConfigError: a malformed row, an unknown kommunkod, a locality listed twice for one
+            municipality, under several municipalities without being ambiguous in each row, or
+            equal to a municipality's name or to a town of the ``towns`` column.
+    """
+    # A lean loop rather than _rows: this file is ten times the size of the others and is read
+    # on every start-up.
+    text, name = source
+    by_code = {m.code: m for m in municipalities}
+    taken: dict[str, str] = {}  # casefolded name -> what it already is
+    for muni in municipalities:
+        for value in (muni.name, muni.official_name, muni.genitive):
+            taken.setdefault(value.casefold(), f"the name of municipality {muni.name}")
+        for town in muni.towns:
+            taken.setdefault(town.casefold(), f"a town of {muni.name} (towns column)")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None or tuple(h.strip() for h in header) != _LOCALITY_COLUMNS:
+        raise ConfigError(f"{name} line 1: localities header must be {','.join(_LOCALITY_COLUMNS)}")
+    rows: dict[str, list[tuple[int, str, bool]]] = {}
+    for row in reader:
+        line = reader.line_num
+        if len(row) != len(_LOCALITY_COLUMNS):
+            if not any(cell.strip() for cell in row):
+                continue
+            raise ConfigError(f"{name} line {line}: expected 3 columns, found {len(row)}")
+        locality, code, ambiguous = (cell.strip() for cell in row)
+        if not locality:
+            raise ConfigError(f"{name} line {line}: locality is empty")
+        if code not in by_code:
+            raise ConfigError(f"{name} line {line}: unknown kommunkod {code!r} for {locality!r}")
+        if ambiguous not in ("0", "1", ""):
+            raise ConfigError(f"{name} line {line}: ambiguous must be 0 or 1")
+        clash = taken.get(locality.casefold())
+        if clash:
+            raise ConfigError(f"{name} line {line}: locality {locality!r} is also {clash}")
+        listed = rows.setdefault(locality, [])
+        if any(other == code for _, other, _ in listed):
+            raise ConfigError(f"{name} line {line}: locality {locality!r} listed twice")
+        listed.append((line, code, ambiguous == "1"))
+    towns: dict[str, list[str]] = {}
+    vague: dict[str, list[str]] = {}
+    for locality, listed in rows.items():
+        if len(listed) > 1:
+            # in several municipalities: it cannot stand for one of them
+            plain = [line for line, _, flagged in listed if not flagged]
+            if plain:
+                raise ConfigError(
+                    f"{name} line {plain[0]}: locality {locality!r} lies in several"
+                    " municipalities: mark it ambiguous in each row"
+                )
+            continue
+        _, code, flagged = listed[0]
+        towns.setdefault(code, []).append(locality)
+        if flagged:
+            vague.setdefault(code, []).append(locality)
+    return [
+        replace(
+            muni,
+            towns=(*muni.towns, *towns[muni.code]),
+            ambiguous_towns=(*muni.ambiguous_towns, *vague.get(muni.code, ())),
+        )
+        if muni.code in towns
+        else muni
+        for muni in municipalities
+    ]
 
 
 def _parse_regions(source: tuple[str, str]) -> list[Region]:

@@ -1,8 +1,9 @@
 """Municipalities a story is about, from the gazetteer (``indexer.gazetteer``).
 
 Every name, genitive ("Vimmerbys"), official name ("Vimmerby kommun", "Jönköpings kommun"),
-inhabitant or adjective form ("vimmerbybor", "kalmarborna", "gotländska") and major town
-("Visby" for Gotland, "Huskvarna" for Jönköping) counts as a mention of its municipality. A
+inhabitant or adjective form ("vimmerbybor", "kalmarborna", "gotländska"), major town
+("Visby" for Gotland, "Huskvarna" for Jönköping) and locality ("Kåge" for Skellefteå) counts as
+a mention of its municipality. A
 mention weighs 3 in the title, 2 in the lead (or, without a marked lead, the opening
 paragraph) and 1 in the body, one more next to "kommun" or "stad", before a municipal body
 ("Falu kommunfullmäktige") or in a list of municipalities (introduced by "kommunerna", or three
@@ -19,7 +20,8 @@ person's surname; "Kalmar län", "Region Stockholm" (regions; "Region Gotland" i
 municipality); datelines ("Växjö (TT)"); names in a list of
 regions and landscapes ("Skåne, Blekinge, Kalmar län och Gotland"). Names that are also
 ordinary words or first names (the gazetteer's ``ambiguous`` flag: Vara, Mark, Mora, Åre,
-Lund, Berg, ...) count only with context: followed by "kommun"/"stad" ("Marks kommun"), or
+Lund, Berg, ...), and localities flagged the same way (``Municipality.ambiguous_towns``: Bro,
+Åsa, Boliden, ...), count only with context: followed by "kommun"/"stad" ("Marks kommun"), or
 capitalised mid-sentence after "i", "från", "till", "utanför", "nära", "mot" ("flyttar till
 Mora") or before "i" and a landscape ("Bjuv i Skåne"), or in a list with other municipalities;
 without context they count when the story names the same municipality with context elsewhere
@@ -124,9 +126,10 @@ def _tables() -> _Tables:
     for muni in gaz.municipalities:
         for town in muni.towns:
             if town not in single:
-                add(town, muni, "town")
+                vague = town in muni.ambiguous_towns  # needs context, like an ambiguous name
+                add(town, muni, "vague town" if vague else "town")
                 if not town.endswith("s"):
-                    add(town + "s", muni, "town")
+                    add(town + "s", muni, "vague town genitive" if vague else "town")
     return _Tables(
         single=single,
         multi={k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in multi.items()},
@@ -269,9 +272,9 @@ def _mentions(doc: Doc, people: People, home: str = "") -> list[_Hit]:
         kommun = nxt in _KOMMUN_AFTER or (
             kind in ("genitive", "name") and nxt.startswith(_BODY_PREFIXES)
         )
-        if muni.ambiguous and kind in ("name", "genitive"):
+        if (muni.ambiguous and kind in ("name", "genitive")) or kind.startswith("vague"):
             sentence_start = k == 0 or sent[k - 1] != sent[k] or _after_quote_dash(doc, k)
-            context = kommun or (prev in _PLACE_PREPOSITIONS and kind == "name")
+            context = kommun or (prev in _PLACE_PREPOSITIONS and kind in ("name", "vague town"))
             if not context and nxt == "i" and last + 2 < n:  # "Bjuv i Skåne"
                 context = _is_region_word(doc, last + 2)
             if not context or (sentence_start and not kommun):

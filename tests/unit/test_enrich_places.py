@@ -35,6 +35,60 @@ def test_towns_stand_for_their_municipality() -> None:
     assert tag("Ny skola i Huskvarna") == ["Jönköping"]
 
 
+def test_a_locality_alone_tags_its_municipality() -> None:
+    body = "En bil körde av vägen i Kåge på tisdagen."
+    assert tag("Bil i diket", "", body) == ["Skellefteå"]
+    assert tag("Kåges nya skola invigs") == ["Skellefteå"]  # genitive, sentence-initial
+
+
+@pytest.mark.parametrize(
+    ("title", "want"),
+    [
+        ("Ny förskola i Alfta", "Ovanåker"),
+        ("Gruvan i Grängesberg kan öppna igen", "Ludvika"),
+        ("Man knivskuren i Nödinge", "Ale"),
+        ("Surtes vårdcentral stänger", "Ale"),
+        ("Skolan i Dals Långed får ny rektor", "Bengtsfors"),
+        ("Pappersbruket i Skärblacka varslar", "Norrköping"),
+        ("Ny livsmedelsbutik i Mullhyttan", "Lekeberg"),
+        ("Hamnen i Karlholmsbruk rustas", "Tierp"),
+        ("Vägen mellan Hede och Vemdalen stängd", "Härjedalen"),
+        ("Skottlossning i Rinkeby", "Stockholm"),
+    ],
+)
+def test_localities_stand_for_their_municipality(title: str, want: str) -> None:
+    assert tag(title, "Polisen är på plats.") == [want]
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "want"),
+    [
+        ("Bro får ny skola", "", []),  # sentence-initial: "bro" is also a bridge
+        ("Ny skola i Bro", "", ["Upplands-Bro"]),
+        ("Ny skola", "Skolan i Bro öppnar i augusti.", ["Upplands-Bro"]),
+        ("Bron i Bros centrum rustas", "", []),  # a genitive after "i" is no context
+        ("Boliden ökar vinsten", "Gruvbolaget redovisar ett starkt kvartal.", []),
+        ("Ny skola i Boliden", "", ["Skellefteå"]),
+        ("Åsa Lindqvist blir ny förvaltningschef", "", []),  # a first name
+        ("Inbrott i Åsa", "Polisen söker vittnen.", ["Kungsbacka"]),
+        ("Bofors", "Bofors anställer 200.", []),
+    ],
+)
+def test_ambiguous_localities_need_context(title: str, lead: str, want: list[str]) -> None:
+    assert tag(title, lead) == want
+
+
+def test_ambiguous_locality_counts_with_its_municipality_named_or_home() -> None:
+    # a passing body mention alone is not enough; with the headline's "Bro" it is
+    body = "Inget är klart än.\n\nBeslutet fattas i Upplands-Bro i maj."
+    assert tag("Nya bostäder planeras", "", body) == []
+    assert tag("Bro växer", "", body) == ["Upplands-Bro"]
+    assert tag("Bro växer", "Nya bostäder planeras.") == []
+    assert tag("Bro växer", "Nya bostäder planeras.", home_municipality="Upplands-Bro") == [
+        "Upplands-Bro"
+    ]
+
+
 def test_two_body_mentions_count() -> None:
     body = "Nämnden i Tranås beslutade i går. Enligt förslaget ska Tranås spara."
     assert tag("Skolan får mindre pengar", "", body) == ["Tranås"]
@@ -174,6 +228,9 @@ def test_lookup_helpers() -> None:
     assert lookup("Jönköpings kommun") is not None
     assert lookup("Upplands Väsby") is not None
     assert lookup("Atlantis") is None
+    kage = lookup("Kåge")
+    assert kage is not None
+    assert kage.name == "Skellefteå"
     assert official_name("Göteborg") == "Göteborgs stad"
     assert official_name("Gotland") == "Region Gotland"
     assert regions_of(["Eksjö", "Nässjö", "Kalmar"]) == ["Jönköpings län", "Kalmar län"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import time
 from collections import Counter
 from pathlib import Path
@@ -122,8 +123,9 @@ def test_example_rows(gaz: Gazetteer) -> None:
         region_code="08",
         genitive="Vimmerbys",
         forms=("vimmerbybor", "vimmerbybo"),
-        towns=(),
+        towns=("Frödinge", "Gullringen", "Storebro", "Södra Vi"),  # from localities.csv
         ambiguous=False,
+        ambiguous_towns=(),
     )
     assert gaz.region("08") == Region(
         "08", "Kalmar län", "Kalmar", "Kalmar läns", "Region Kalmar län"
@@ -157,6 +159,170 @@ def test_towns_and_forms(gaz: Gazetteer) -> None:
     assert "Visby" in gaz.municipality("Gotland").towns
     assert "jönköpingsbor" in gaz.municipality("Jönköping").forms
     assert "Vimmerby kommun" in gaz.municipality("Vimmerby").all_names
+
+
+# ---------------------------------------------------------------- localities
+
+LOCALITIES = Path(__file__).resolve().parents[2] / "indexer" / "data" / "localities.csv"
+
+
+@pytest.fixture(scope="module")
+def locality_rows() -> list[dict[str, str]]:
+    with LOCALITIES.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_locality_file_is_well_formed(locality_rows: list[dict[str, str]]) -> None:
+    assert list(locality_rows[0]) == ["locality", "kommunkod", "ambiguous"]
+    assert len(locality_rows) >= 1000
+    for row in locality_rows:
+        assert row["locality"] == row["locality"].strip() != "", row
+        assert row["ambiguous"] in ("0", "1"), row
+
+
+def test_every_locality_code_exists(gaz: Gazetteer, locality_rows: list[dict[str, str]]) -> None:
+    codes = {m.code for m in gaz.municipalities}
+    assert {row["kommunkod"] for row in locality_rows} <= codes
+    # most municipalities have localities beyond their own name
+    assert len({row["kommunkod"] for row in locality_rows}) >= 250
+
+
+def _spelling(name: str) -> str:
+    """A name as spelt, up to case, hyphens and spaces (å, ä, ö kept: Hållnäs is not Hällnäs)."""
+    return " ".join(name.casefold().replace("-", " ").split())
+
+
+def test_no_locality_in_two_municipalities_unless_ambiguous(
+    locality_rows: list[dict[str, str]],
+) -> None:
+    rows: dict[str, list[dict[str, str]]] = {}
+    for row in locality_rows:
+        rows.setdefault(_spelling(row["locality"]), []).append(row)
+    for listed in rows.values():
+        codes = [row["kommunkod"] for row in listed]
+        assert len(set(codes)) == len(codes), listed  # no row twice
+        if len(codes) > 1:
+            assert all(row["ambiguous"] == "1" for row in listed), listed
+
+
+def test_no_locality_is_a_municipality_name_or_listed_town(
+    gaz: Gazetteer, locality_rows: list[dict[str, str]]
+) -> None:
+    localities = {_spelling(row["locality"]) for row in locality_rows}
+    names = {
+        _spelling(value)
+        for m in gaz.municipalities
+        for value in (m.name, m.official_name, m.genitive, *m.forms)
+    }
+    with (LOCALITIES.parent / "municipalities.csv").open(encoding="utf-8", newline="") as f:
+        column = [row["towns"] for row in csv.DictReader(f)]
+    column_towns = {_spelling(t) for towns in column for t in towns.split(";") if t}
+    assert len(column_towns) >= 90
+    assert not localities & names
+    assert not localities & column_towns
+
+
+@pytest.mark.parametrize(
+    ("locality", "code", "ambiguous"),
+    [
+        ("Kåge", "2482", "0"),
+        ("Alfta", "2121", "0"),
+        ("Grängesberg", "2085", "0"),
+        ("Nödinge", "1440", "0"),
+        ("Surte", "1440", "0"),
+        ("Mullhyttan", "1814", "0"),
+        ("Karlholmsbruk", "0360", "0"),
+        ("Dals Långed", "1460", "0"),
+        ("Skärblacka", "0581", "0"),
+        ("Hede", "2361", "0"),
+        ("Boliden", "2482", "1"),
+        ("Bro", "0139", "1"),
+        ("Gunnebo", "0883", "1"),
+    ],
+)
+def test_known_localities(
+    locality_rows: list[dict[str, str]], locality: str, code: str, ambiguous: str
+) -> None:
+    assert {"locality": locality, "kommunkod": code, "ambiguous": ambiguous} in locality_rows
+
+
+def test_localities_are_towns_of_their_municipality(gaz: Gazetteer) -> None:
+    skelleftea = gaz.municipality("Skellefteå")
+    assert {"Kåge", "Burträsk", "Boliden"} <= set(skelleftea.towns)
+    assert skelleftea.ambiguous_towns == ("Boliden",)
+    assert set(gaz.municipality("Ovanåker").towns) >= {"Edsbyn", "Alfta"}  # column, then file
+    assert gaz.municipality("Ovanåker").towns[0] == "Edsbyn"
+    assert gaz.municipality("Upplands-Bro").ambiguous_towns == ("Bro",)
+    for muni in gaz.municipalities:
+        assert set(muni.ambiguous_towns) <= set(muni.towns), muni.name
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("Kåge", "2482"), ("kage", "2482"), ("Grängesberg", "2085"), ("dals langed", "1460")],
+)
+def test_locality_lookup(gaz: Gazetteer, query: str, code: str) -> None:
+    assert gaz.municipality(query).code == code
+
+
+def test_ambiguous_locality_is_no_lookup_key(gaz: Gazetteer) -> None:
+    assert gaz.find_municipality("Bro") is None
+    assert gaz.find_municipality("Boliden") is None
+    assert gaz.find_municipality("Upplands-Bro") is not None
+
+
+def _small_files(tmp_path: Path, localities: str) -> tuple[Path, Path, Path]:
+    regions = tmp_path / "regions.csv"
+    regions.write_text(
+        "lanskod,name,short_name,genitive,region_body\n"
+        "08,Kalmar län,Kalmar,Kalmar läns,Region Kalmar län\n",
+        encoding="utf-8",
+    )
+    munis = tmp_path / "municipalities.csv"
+    munis.write_text(
+        "kommunkod,name,official_name,lanskod,genitive,forms,towns,ambiguous\n"
+        "0884,Vimmerby,Vimmerby kommun,08,Vimmerbys,,,0\n"
+        "0883,Västervik,Västerviks kommun,08,Västerviks,,Gamleby,0\n",
+        encoding="utf-8",
+    )
+    locs = tmp_path / "localities.csv"
+    locs.write_text("locality,kommunkod,ambiguous\n" + localities, encoding="utf-8")
+    return munis, regions, locs
+
+
+def test_from_files_with_localities(tmp_path: Path) -> None:
+    munis, regions, locs = _small_files(
+        tmp_path,
+        "Storebro,0884,0\nGunnebo,0883,1\nÖverum,0883,0\n"
+        "Sandvik,0884,1\nSandvik,0883,1\n",  # in two kommuner: stands for neither
+    )
+    small = Gazetteer.from_files(munis, regions, locs)
+    assert small.municipality("Västervik").towns == ("Gamleby", "Gunnebo", "Överum")
+    assert small.municipality("Västervik").ambiguous_towns == ("Gunnebo",)
+    assert small.municipality("Vimmerby").towns == ("Storebro",)
+    assert small.municipality("Storebro").name == "Vimmerby"
+    assert small.find_municipality("Sandvik") is None
+    assert small.find_municipality("Gunnebo") is None
+    assert Gazetteer.from_files(munis, regions).municipality("Vimmerby").towns == ()
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("Storebro,0999,0\n", r"line 2: unknown kommunkod '0999'"),
+        ("Storebro,0884,2\n", "line 2: ambiguous must be 0 or 1"),
+        ("Storebro,0884\n", "line 2: expected 3 columns"),
+        (",0884,0\n", "line 2: locality is empty"),
+        ("Vimmerby,0883,0\n", "'Vimmerby' is also the name of municipality Vimmerby"),
+        ("Gamleby,0884,0\n", "'Gamleby' is also a town of Västervik"),
+        ("Storebro,0884,0\nStorebro,0884,0\n", "line 3: locality 'Storebro' listed twice"),
+        ("Sandvik,0884,1\nSandvik,0883,0\n", "line 3: locality 'Sandvik' lies in several"),
+    ],
+)
+def test_bad_localities_are_reported(tmp_path: Path, rows: str, message: str) -> None:
+    munis, regions, locs = _small_files(tmp_path, rows)
+    with pytest.raises(ConfigError, match=message):
+        Gazetteer.from_files(munis, regions, locs)
 
 
 def test_names_stay_distinct_when_folded(gaz: Gazetteer) -> None:
