@@ -6,14 +6,17 @@ No Scrapy here: the same function re-extracts pages from the archive's WARC file
 from __future__ import annotations
 
 import codecs
+import html as html_entities
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
+from itertools import islice
 from urllib.parse import urlsplit
 
 import trafilatura
-from lxml.etree import ParserError
+from lxml.etree import ParserError, XPath
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
@@ -29,6 +32,7 @@ from crawler.dates import (
 )
 from crawler.language import detect_language
 from crawler.page_meta import (
+    MAX_LEAD_CHARS,
     PageMeta,
     agency_of,
     jsonld_authors,
@@ -46,10 +50,32 @@ for _name in ("trafilatura", "htmldate", "courlan"):
 
 MIN_BODY_CHARS = 300  # an article with a date and this much text is an article
 MIN_TEASER_CHARS = 80  # a paywalled teaser may be short
-MIN_UNDATED_CHARS = 1500  # without any date evidence, only long text counts
+MIN_UNDATED_CHARS = 1500  # with weak date evidence only (or none), only long text counts
 MAX_DATE_STAMPS = 2  # an article shows published and perhaps updated; a list shows many
+# ... and a list has little text per stamp (a teaser: heading, a line, a date; the sample
+# sites' fronts have 100-250 characters per stamp), a story with a few dated asides much more.
+MIN_STORY_CHARS_PER_STAMP = 600
 MIN_HEADLINE_WORDS = 3
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese):
+# a headline there is one "word"; one of this many characters is no section name.
+_UNSPACED = re.compile(
+    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]"
+)
+MIN_UNSPACED_HEADLINE_CHARS = 8
+DATELINE_CHARS = 400  # a date printed this near the start of the text is the story's dateline
+# A text of at least this many lines, this share of them shorter than this, is menus.
+MIN_MENU_LINES = 50
+MENU_SHARE = 2 / 3
+MENU_LINE_CHARS = 30
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
+_WORD = re.compile(r"\w+")
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])\s*$")
+_PAGE_TEXT = XPath("string(//body)", smart_strings=False)
+_VISIBLE_TEXT = XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]",
+    smart_strings=False,
+)
 
 
 class NotAnArticle(Exception):
@@ -121,15 +147,12 @@ def extract_article(
         html = decode_html(html)
     tree = _parse(html)
     meta = read_page_meta(tree)
-    # Trafilatura's own metadata pass (title, byline, htmldate) repeats much of what the
-    # page's markup already told us, so it runs only where the markup is silent.
-    doc = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=False, include_comments=False, include_tables=False
-    )
-    text = (getattr(doc, "text", None) or "").strip()
+    text = _main_text(tree, url)
     title = _title(meta, None, source_name)
     dates = _dates(meta, None, url, now)
     authors = jsonld_authors(meta.jsonld) or meta.byline
+    # Trafilatura's own metadata pass (title, byline, htmldate) repeats much of what the
+    # page's markup already told us, so it runs only where the markup is silent.
     if not title or dates.source in ("url", "none"):
         fallback = extract_metadata(tree, url)
         title = title or _title(meta, fallback.title, source_name)
@@ -137,8 +160,7 @@ def extract_article(
         authors = authors or _trafilatura_authors(fallback)
     authors = authors or _meta_authors(meta)
 
-    lead = _lead(meta)
-    body = _strip_repeats(text, title, lead)
+    lead, body = _lead_and_body(tree, meta, title, text)
     paywalled = _paywalled(meta, text)
     _check_is_article(meta, title, body, lead, paywalled, dates)
     canonical = _own_canonical(meta.canonical, url)
@@ -177,6 +199,35 @@ def _parse(html: str) -> HtmlElement:
     return result
 
 
+def _main_text(tree: HtmlElement, url: str) -> str:
+    """The page's main text by Trafilatura, tables included (results, figures, timetables).
+
+    Trafilatura's fast cascade first. Its full one also compares the text with readability's
+    and jusText's and may take theirs: that costs about a quarter of the extraction time, and
+    on the 181 real news pages of docs/BENCHMARKS.md (Zyte's benchmark) it changed five texts,
+    three of them for the worse, and none on the sample sites. Where the fast text reads like
+    a page's menus (the one it got badly wrong there), the full cascade runs after all.
+    """
+    text = _trafilatura_text(tree, url, fast=True)
+    return _trafilatura_text(tree, url, fast=False) if _reads_like_menus(text) else text
+
+
+def _trafilatura_text(tree: HtmlElement, url: str, *, fast: bool) -> str:
+    doc = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=False, include_comments=False, include_tables=True, fast=fast
+    )
+    return (getattr(doc, "text", None) or "").strip()
+
+
+def _reads_like_menus(text: str) -> bool:
+    """Many lines, most of them a link's few words: navigation, not a story."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < MIN_MENU_LINES:
+        return False
+    short = sum(1 for line in lines if len(line.strip()) < MENU_LINE_CHARS)
+    return short >= MENU_SHARE * len(lines)
+
+
 def _own_canonical(link: str | None, url: str) -> str:
     """The page's canonical link, when it points into the same site.
 
@@ -202,30 +253,132 @@ def _title(meta: PageMeta, fallback: str | None, source_name: str) -> str:
     return ""
 
 
-def _lead(meta: PageMeta) -> str:
+def _lead_and_body(tree: HtmlElement, meta: PageMeta, title: str, text: str) -> tuple[str, str]:
+    """The lead and the body, each line of the page's article text held once.
+
+    The lead is what the page shows as its ingress: the element it marks as one, else its
+    description (JSON-LD, OpenGraph, <meta name=description>) where that text is visible on
+    the page; a description the reader never sees is no part of the article. Trafilatura often
+    keeps the headline and the ingress among the lines of the text (first, or in a teaser of
+    the story itself): such lines are cut from the body. A lead that the body holds inside a
+    paragraph (a description that is the first sentence of the first paragraph) is no lead of
+    its own: the body keeps it and the lead is empty. Texts are compared word by word
+    (``\\w+``, any case), so spacing, punctuation and entities do not matter.
+    """
+    body = _strip_title(text, title)
+    title_words = _words(title)
+    body_words: _Words | None = None
+    page = _PageText(tree)
+    for candidate, marked in _lead_candidates(meta):
+        words = _words(_ELLIPSIS.sub("", candidate))
+        if _ELLIPSIS.search(candidate):
+            words = words[:-1]  # a cut description: its last word may be cut too
+        if not words or _contains(title_words, words):
+            continue
+        body_words = body_words or _Words(body)
+        if body_words.find(words) is not None:
+            rest = _without_runs(body, words)
+            return (candidate, rest) if rest is not None else ("", body)
+        if not marked and not page.shows(words):
+            continue  # a description the page does not show
+        return candidate, body
+    return "", body
+
+
+def _lead_candidates(meta: PageMeta) -> Iterator[tuple[str, bool]]:
+    """(text, marked as the ingress by the page) for each lead the markup offers, best first."""
+    if meta.lead:
+        yield " ".join(meta.lead.split()), True
     for candidate in (
-        meta.lead,
         meta.jsonld.get("description"),
         meta.og.get("og:description"),
         meta.og.get("description"),
     ):
         if isinstance(candidate, str) and candidate.strip():
-            return " ".join(candidate.split())
-    return ""
+            # JSON-LD and some CMSs hold descriptions with their entities escaped once more
+            text = " ".join(html_entities.unescape(candidate).split())
+            if len(text) <= MAX_LEAD_CHARS:  # longer, it is the story's start, not its lead
+                yield text, False
 
 
-def _strip_repeats(text: str, title: str, lead: str) -> str:
-    """Trafilatura often keeps the headline and the ingress as the first lines of the text;
-    the record holds them apart, so drop them from the body."""
-    for repeated in (title, lead):
-        if not repeated:
-            continue
-        first, _, rest = text.partition("\n")
-        if " ".join(first.split()) == repeated:
-            text = rest.lstrip()
-        elif text.startswith(repeated):
-            text = text[len(repeated) :].lstrip()
+def _strip_title(text: str, title: str) -> str:
+    """The text without the headline as its first line (Trafilatura often keeps it)."""
+    first, _, rest = text.partition("\n")
+    if title and _words(first) == _words(title):
+        return rest.lstrip()
     return text
+
+
+def _words(text: str) -> list[str]:
+    lower = text.lower()
+    if len(lower) == len(text):  # lower-casing kept every character in its place
+        return _WORD.findall(lower)
+    return [word.lower() for word in _WORD.findall(text)]
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    return f" {' '.join(part)} " in f" {' '.join(words)} "
+
+
+class _Words:
+    """The words of a text (``\\w+``, lower case), to find a run of words and where it lies."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.joined = f" {' '.join(_words(text))} "
+
+    def find(self, part: list[str]) -> tuple[int, int] | None:
+        """Start and end offset in the text of the first run of these words, or None."""
+        at = self.joined.find(f" {' '.join(part)} ")
+        if at < 0:
+            return None
+        first = self.joined.count(" ", 0, at)
+        spans = [m.span() for m in islice(_WORD.finditer(self.text), first + len(part))]
+        return spans[first][0], spans[-1][1]
+
+
+class _PageText:
+    """The text a reader of the page sees, read only when a lead candidate needs it."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self.tree = tree
+        self.all: str | None = None  # all text of <body>, scripts included: quick to read
+        self.visible: _Words | None = None
+
+    def shows(self, words: list[str]) -> bool:
+        """True when the visible text (not scripts or styles) holds this run of words.
+
+        The longest words are looked up in all of <body>'s text first; the visible text is
+        read only when they are all there.
+        """
+        self.all = _PAGE_TEXT(self.tree) if self.all is None else self.all
+        for word in sorted(words, key=len, reverse=True)[:3]:
+            if not re.search(re.escape(word), self.all, re.IGNORECASE):
+                return False
+        self.visible = self.visible or _Words(" ".join(_VISIBLE_TEXT(self.tree)))
+        return self.visible.find(words) is not None
+
+
+def _without_runs(text: str, words: list[str]) -> str | None:
+    """The text without each whole-line run of ``words``; None when the first run lies
+    inside a line (the text holds those words as part of a paragraph)."""
+    first = True
+    while (found := _Words(text).find(words)) is not None:
+        rest = _without_lines(text, *found)
+        if rest is None:
+            return None if first else text
+        text, first = rest, False
+    return text
+
+
+def _without_lines(text: str, start: int, end: int) -> str | None:
+    """The text without ``text[start:end]`` when that is whole lines, else None."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if _WORD.search(text, line_start, start) or _WORD.search(text, end, line_end):
+        return None
+    return (text[:line_start] + text[line_end:].lstrip()).strip()
 
 
 def _paywalled(meta: PageMeta, text: str) -> bool:
@@ -244,7 +397,9 @@ def _dates(meta: PageMeta, trafilatura_date: str | None, url: str, now: datetime
             meta.og.get("article:published_time") or meta.og.get("datepublished"),
             meta.og.get("article:modified_time") or meta.og.get("datemodified"),
         ),
-        ("time", meta.time_published, meta.time_modified),
+        # A page whose only <time> says "updated" (WordPress marks its one date so) was
+        # published then at the latest: that is its date.
+        ("time", meta.time_published or meta.time_modified, meta.time_modified),
     ]
     for name, published_raw, updated_raw in candidates:
         published = parse_iso_datetime(published_raw) if published_raw else None
@@ -275,25 +430,56 @@ def _check_is_article(
 ) -> None:
     if not title:
         raise NotAnArticle("no title")
+    size = len(body) + len(lead)
     if not meta.is_article_typed:
         # Without markup saying "article": a list of dated teasers is a section front or a
-        # tag page, and a one- or two-word heading ("Kultur", "Om oss") names a page, not a story.
-        if meta.date_stamps > MAX_DATE_STAMPS:
-            raise NotAnArticle(f"list page ({meta.date_stamps} date stamps)")
-        if len(title.split()) < MIN_HEADLINE_WORDS:
+        # tag page, and a one- or two-word heading ("Kultur", "Om oss") names a page, not a
+        # story. Where the page has much text for its date stamps, or a long text and a date
+        # beside a short heading, the evidence is mixed and the page is kept.
+        stamps = meta.date_stamps
+        if stamps > MAX_DATE_STAMPS and size < stamps * MIN_STORY_CHARS_PER_STAMP:
+            raise NotAnArticle(f"list page ({stamps} date stamps)")
+        long_and_dated = size >= MIN_UNDATED_CHARS and _dated_by_page(dates, body)
+        if not _reads_as_headline(title) and not long_and_dated:
             raise NotAnArticle(f"heading too short for a news story ({title!r})")
-    size = len(body) + len(lead)
     if paywalled and size >= MIN_TEASER_CHARS and dates.published:
         return
     if meta.is_article_typed and size >= MIN_TEASER_CHARS:
         return
-    if dates.source in ("jsonld", "meta", "time", "text") and size >= MIN_BODY_CHARS:
+    if _dated_by_page(dates, body) and size >= MIN_BODY_CHARS:
         return
     if size >= MIN_UNDATED_CHARS and dates.published:
         return
     if not dates.published:
         raise NotAnArticle(f"no article markup and no publication date ({size} chars of text)")
     raise NotAnArticle(f"too little text for an article ({size} chars)")
+
+
+def _reads_as_headline(title: str) -> bool:
+    """A few words, or in a script without spaces between words, a run of characters."""
+    if len(title.split()) >= MIN_HEADLINE_WORDS:
+        return True
+    return len(_UNSPACED.findall(title)) >= MIN_UNSPACED_HEADLINE_CHARS
+
+
+def _dated_by_page(dates: _Dates, body: str) -> bool:
+    """True when the page itself dates the story: in its markup, in its date lines, or by a
+    date printed at the start of its text (not a date htmldate or the URL only suggests)."""
+    if dates.source in ("jsonld", "meta", "time", "text"):
+        return True
+    return dates.published is not None and _shows_date(dates.published.date(), body)
+
+
+def _shows_date(day: date, text: str) -> bool:
+    """True when the text's start prints ``day`` in a numeric form (05/10/2018, 2018-10-05…)."""
+    head = text[:DATELINE_CHARS]
+    d, m, y = day.day, day.month, day.year
+    forms = (
+        f"{d:02d}/{m:02d}/{y}", f"{d}/{m}/{y}", f"{m:02d}/{d:02d}/{y}", f"{m}/{d}/{y}",
+        f"{y}-{m:02d}-{d:02d}", f"{y}/{m:02d}/{d:02d}", f"{y}.{m:02d}.{d:02d}",
+        f"{d:02d}.{m:02d}.{y}", f"{d}.{m}.{y}", f"{d:02d}-{m:02d}-{y}",
+    )  # fmt: skip
+    return any(form in head for form in forms)
 
 
 def _section(meta: PageMeta) -> str | None:

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from crawler.dates import STOCKHOLM
-from crawler.extract import NotAnArticle, decode_html, extract_article
+from crawler.extract import NotAnArticle, _reads_like_menus, decode_html, extract_article
 
 FETCHED = datetime(2025, 8, 12, 16, 0, tzinfo=STOCKHOLM)
 PARAGRAPHS = [
@@ -195,3 +195,256 @@ def test_wire_copy_from_byline() -> None:
     article = extract_article(html, "https://e.se/a", fetched_at=FETCHED)
     assert article.authors == ["TT"]
     assert article.wire == "TT"
+
+
+# --------------------------------------------------------------------------- the lead
+
+
+def _article_page(head: str = "", before: str = "", paragraphs: list[str] = PARAGRAPHS) -> str:
+    """A dated story without a marked ingress; ``before`` goes between heading and text."""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html lang='sv'><head><meta charset='utf-8'>{head}<title>Säkerhetssamordnaren lämnar"
+        "</title></head><body><nav><a href='/'>Start</a><a href='/nyheter/'>Nyheter</a></nav>"
+        "<main><article><h1>Säkerhetssamordnaren lämnar kommunen</h1>"
+        f"<time datetime='2025-08-09T06:00:00+02:00'>9 augusti</time>{before}{body}</article>"
+        "</main><footer>Vimmerby Nyheter, Storgatan 1</footer></body></html>"
+    )
+
+
+def _occurrences(article_text: str, phrase: str) -> int:
+    return " ".join(article_text.split()).count(phrase)
+
+
+def test_a_description_the_reader_never_sees_is_no_lead() -> None:
+    hidden = "Läs om allt som händer i Vimmerby kommun, dygnet runt, hos Vimmerby Nyheter."
+    html = _article_page(head=f"<meta name='description' content='{hidden}'>")
+    article = extract_article(html, "https://vn.se/nyheter/a/", fetched_at=FETCHED)
+    assert article.lead == ""
+    assert hidden not in article.body
+    assert article.body.startswith("I många år")
+
+
+def test_a_description_shown_as_a_dek_is_the_lead() -> None:
+    dek = "Efter nio och ett halvt år byter han jobb och flyttar till Jönköping."
+    html = _article_page(
+        head=f"<meta property='og:description' content='{dek}'>",
+        before=f"<h2 class='dek'>{dek}</h2>",
+    )
+    article = extract_article(html, "https://vn.se/nyheter/a/", fetched_at=FETCHED)
+    assert article.lead == dek
+    assert dek not in article.body
+
+
+def test_a_description_that_starts_the_first_paragraph_stays_in_the_body() -> None:
+    # a description cut from the first paragraph ("…") is not a lead of its own
+    cut = PARAGRAPHS[0][:70].rsplit(" ", 1)[0] + "…"
+    jsonld = json.dumps({"@type": "NewsArticle", "description": cut})
+    html = _article_page(head=f"<script type='application/ld+json'>{jsonld}</script>")
+    article = extract_article(html, "https://vn.se/nyheter/a/", fetched_at=FETCHED)
+    assert article.lead == ""
+    assert article.body.startswith(PARAGRAPHS[0])
+
+
+def test_a_description_that_is_the_first_paragraph_becomes_the_lead_once() -> None:
+    first = PARAGRAPHS[0]
+    html = _article_page(head=f"<meta name='description' content='{first}'>")
+    article = extract_article(html, "https://vn.se/nyheter/a/", fetched_at=FETCHED)
+    assert article.lead == first
+    text = f"{article.lead}\n{article.body}"
+    assert _occurrences(text, first) == 1
+    assert article.body.startswith(PARAGRAPHS[1])
+
+
+def test_a_marked_lead_repeated_in_a_teaser_of_the_story_is_held_once() -> None:
+    lead = "Efter nio och ett halvt år byter han jobb."
+    teaser = f"<p>Läs också</p><p>{lead}</p>"
+    html = page(header="<time datetime='2025-08-09'>9 aug</time>", extra=teaser)
+    article = extract_article(html, "https://vn.se/nyheter/a/", fetched_at=FETCHED)
+    assert article.lead == lead
+    assert _occurrences(f"{article.lead}\n{article.body}", lead) == 1
+    assert "Westerback" in article.body
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "<div class='ad-leaderboard'>Annons: Köp din nya bil hos Vimmerby Bil i dag</div>",
+        "<figure class='lead'>Foto: Anna Lindqvist / Vimmerby Nyheter</figure>",
+        "<div class='c-lightbox__intro'>Nästa</div>",
+        "<div class='article-intro-container'><span>NYHETER</span> Säkerhetssamordnaren lämnar"
+        " kommunen efter nio år</div>",
+        "<div class='field field-type-text-with-summary'><p>Första stycket av texten här.</p>"
+        "<p>Andra stycket av texten här.</p></div>",
+    ],
+)
+def test_boxes_that_only_look_like_a_lead_are_not_one(box: str) -> None:
+    html = _article_page(before=box)
+    article = extract_article(html, "https://vn.se/nyheter/a/", fetched_at=FETCHED)
+    assert article.lead == ""
+
+
+def test_a_marked_lead_is_read_without_its_scripts() -> None:
+    lead = "Efter nio och ett halvt år byter han jobb och flyttar."
+    box = f"<div class='ArticlePage-lead'><script>window.ads = [1, 2, 3];</script>{lead}</div>"
+    html = _article_page(before=box)
+    article = extract_article(html, "https://vn.se/nyheter/a/", fetched_at=FETCHED)
+    assert article.lead == lead
+
+
+# --------------------------------------------------------------------------- article or not
+
+
+def test_og_type_is_read_in_any_case_and_a_dated_ticker_is_no_list() -> None:
+    ticker = "".join(
+        f"<li><a href='/kort/{i}'>Kort nyhet nummer {i}</a><span class='ticker-date'>"
+        f"2025-08-0{i} 08:0{i}</span></li>"
+        for i in range(1, 8)
+    )
+    html = (
+        "<html><head><meta property='og:type' content='Article'>"
+        "<meta property='article:published_time' content='2025-08-09T06:00:00+02:00'></head>"
+        "<body><h1>Säkerhetssamordnaren lämnar kommunen</h1>"
+        f"<p>{PARAGRAPHS[0]}</p><ul class='ticker'>{ticker}</ul></body></html>"
+    )
+    article = extract_article(html, "https://vn.se/nyheter/a/", fetched_at=FETCHED)
+    assert article.title == "Säkerhetssamordnaren lämnar kommunen"
+
+
+def test_the_parts_of_one_date_box_are_one_stamp() -> None:
+    date_box = (
+        "<div class='post-date'><span class='post-date-day'>9</span>"
+        "<span class='post-date-month'>aug</span></div>"
+        "<p class='modified-date'><time class='updated' datetime='2025-08-09T06:00:00+02:00'>"
+        "9 augusti 2025</time></p>"
+    )
+    html = _article_page(before=date_box).replace(
+        "<time datetime='2025-08-09T06:00:00+02:00'>9 augusti</time>", ""
+    )
+    article = extract_article(html, "https://vn.se/nyheter/a/", fetched_at=FETCHED)
+    assert article.date_source == "time"  # the one <time> says "updated": it dates the page
+    assert article.published is not None
+    assert article.published.isoformat() == "2025-08-09T06:00:00+02:00"
+    assert article.updated is None
+
+
+def test_a_list_wrapped_in_a_dated_class_is_still_a_list() -> None:
+    teasers = "".join(
+        f"<li><h2><a href='/nyheter/{d}/'>Rubrik nummer {d} om något som hände i kommunen</a>"
+        f"</h2><time datetime='2025-08-{d:02d}T08:00'>{d} aug</time></li>"
+        for d in range(1, 13)
+    )
+    html = (
+        "<html><head><title>Senaste nytt</title></head><body><main><h1>Senaste nytt</h1>"
+        f"<ul class='latest-updates'>{teasers}</ul></main></body></html>"
+    )
+    with pytest.raises(NotAnArticle, match="list page"):
+        extract_article(html, "https://vn.se/senaste/", fetched_at=FETCHED)
+
+
+def test_a_story_with_a_few_dated_asides_is_no_list() -> None:
+    # the <time> and three dated asides: four stamps against ~2,900 characters of story
+    asides = "".join(f"<p class='datum'>Publicerad 2025-08-0{d} 08:00</p>" for d in range(1, 4))
+    html = _article_page(before=asides, paragraphs=PARAGRAPHS * 4)
+    article = extract_article(html, "https://vn.se/nyheter/a/", fetched_at=FETCHED)
+    assert "Westerback" in article.body
+    short = _article_page(before=asides, paragraphs=PARAGRAPHS[:2])
+    with pytest.raises(NotAnArticle, match="list page"):
+        extract_article(short, "https://vn.se/nyheter/", fetched_at=FETCHED)
+
+
+def test_one_post_entry_around_the_heading_marks_an_article() -> None:
+    entry = (
+        "<html><body><div class='blog'><article class='post type-post hentry'>"
+        "<h1 class='entry-title'>Om buggar</h1>"
+        "<time class='updated' datetime='2025-08-09T06:00:00+02:00'>9 aug</time>"
+        f"<div class='entry-content'><p>{PARAGRAPHS[0]}</p></div></article></div></body></html>"
+    )
+    article = extract_article(entry, "https://blogg.se/om-buggar/", fetched_at=FETCHED)
+    assert article.title == "Om buggar"
+    static_page = entry.replace("post type-post hentry", "page type-page hentry")
+    with pytest.raises(NotAnArticle, match="heading too short"):
+        extract_article(static_page, "https://blogg.se/om-oss/", fetched_at=FETCHED)
+    second = "<article class='post hentry'><h2>Ett annat inlägg</h2></article></div>"
+    blog_front = entry.replace("</article></div>", f"</article>{second}", 1)
+    with pytest.raises(NotAnArticle, match="heading too short"):
+        extract_article(blog_front, "https://blogg.se/", fetched_at=FETCHED)
+
+
+def test_a_headline_in_a_script_without_spaces_is_a_headline() -> None:
+    html = page(header="<time datetime='2025-08-09'>9 aug</time>").replace(
+        "<h1>Säkerhetssamordnaren lämnar kommunen</h1>", "<h1>市の安全調整官が退職へ</h1>"
+    )
+    article = extract_article(html, "https://jp.example/a/1", fetched_at=FETCHED)
+    assert article.title == "市の安全調整官が退職へ"
+    short = html.replace("<h1>市の安全調整官が退職へ</h1>", "<h1>ニュース</h1>")
+    with pytest.raises(NotAnArticle, match="heading too short"):
+        extract_article(short, "https://jp.example/news/", fetched_at=FETCHED)
+
+
+def test_a_short_heading_over_a_long_dated_story_is_kept() -> None:
+    html = page(header="<time datetime='2025-08-09'>9 aug</time>", paragraphs=PARAGRAPHS * 3)
+    html = html.replace("<h1>Säkerhetssamordnaren lämnar kommunen</h1>", "<h1>Entermedia</h1>")
+    article = extract_article(html, "https://vn.se/nyheter/a/", fetched_at=FETCHED)
+    assert article.title == "Entermedia"
+    undated = html.replace("<time datetime='2025-08-09'>9 aug</time>", "")
+    with pytest.raises(NotAnArticle):
+        extract_article(undated, "https://vn.se/nyheter/a/", fetched_at=FETCHED)
+
+
+def _dateline_page(date_first: bool) -> str:
+    dateline = "<p>2025-08-09 - Publicerad av redaktionen</p>"
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[: 2 if date_first else 4])
+    text = dateline + paragraphs if date_first else paragraphs + dateline
+    return (
+        "<html><head><title>Vattenläcka stänger Storgatan i två dagar</title></head><body>"
+        "<div class='content'><h2>Vattenläcka stänger Storgatan i två dagar</h2>"
+        f"{text}</div></body></html>"
+    )
+
+
+def test_a_date_the_story_prints_at_its_start_dates_it() -> None:
+    article = extract_article(_dateline_page(True), "https://e.se/n/1", fetched_at=FETCHED)
+    assert article.date_source == "htmldate"
+    assert article.published is not None
+    assert article.published.date().isoformat() == "2025-08-09"
+    with pytest.raises(NotAnArticle, match="too little text"):
+        extract_article(_dateline_page(False), "https://e.se/n/1", fetched_at=FETCHED)
+
+
+# --------------------------------------------------------------------------- the text
+
+
+def test_tables_in_a_story_are_kept() -> None:
+    rows = "".join(
+        f"<tr><td>{team}</td><td>{points}</td></tr>"
+        for team, points in (("Vimmerby IF", 31), ("Hultsfreds FK", 28), ("Kalmar AIK", 25))
+    )
+    html = page(
+        header="<time datetime='2025-08-09'>9 aug</time>",
+        extra=f"<table><tr><th>Lag</th><th>Poäng</th></tr>{rows}</table>",
+    )
+    article = extract_article(html, "https://vn.se/sport/a/", fetched_at=FETCHED)
+    assert "Hultsfreds FK" in article.body
+
+
+def test_a_text_of_menu_lines_is_read_again_with_the_full_cascade() -> None:
+    menu = "\n".join(f"Meny {i}" for i in range(80))
+    story = "\n".join(PARAGRAPHS * 10)
+    assert _reads_like_menus(menu + "\n" + PARAGRAPHS[0])
+    assert not _reads_like_menus(story)
+    assert not _reads_like_menus("\n".join(f"Rad {i}" for i in range(20)))  # a short list
+
+
+def test_the_benchmark_metric_counts_shingles_and_empty_texts_as_the_benchmark_does() -> None:
+    from bench.bench_zyte import aggregate, score_page
+
+    half = score_page("a b c d e", "a b c d")  # 4-word shingles: (a b c d) of (a b c d), (b c d e)
+    assert (half.precision, half.recall) == (1.0, 0.5)
+    empty = score_page("a b c d e", "")  # a rejected page: no precision, recall 0
+    assert (empty.precision, empty.recall) == (None, 0.0)
+    assert score_page("kort text", "kort, text!").exact  # under 4 words: one shingle
+    assert score_page("kort text", "Kort text").precision == 0.0  # case counts
+    scores = aggregate([half, empty], n_bootstrap=10)
+    assert (scores.precision, scores.recall) == (1.0, 0.25)
+    assert scores.f1 == pytest.approx(0.4)
