@@ -243,6 +243,8 @@ def _mentions(doc: Doc, people: People, home: str = "") -> list[_Hit]:
         if k < skip_to:
             continue
         w = words[k]
+        dateline = _dateline_place(doc, k) if w.isupper() and len(w) > 2 else None
+        w = dateline or w
         if k in person_toks or w in surnames or (w not in single and w not in multi):
             continue
         found: tuple[Municipality, str] | None = None
@@ -272,7 +274,9 @@ def _mentions(doc: Doc, people: People, home: str = "") -> list[_Hit]:
         kommun = nxt in _KOMMUN_AFTER or (
             kind in ("genitive", "name") and nxt.startswith(_BODY_PREFIXES)
         )
-        if (muni.ambiguous and kind in ("name", "genitive")) or kind.startswith("vague"):
+        if dateline:
+            kommun = True  # the dateline says where the story is
+        elif (muni.ambiguous and kind in ("name", "genitive")) or kind.startswith("vague"):
             sentence_start = k == 0 or sent[k - 1] != sent[k] or _after_quote_dash(doc, k)
             context = kommun or (prev in _PLACE_PREPOSITIONS and kind in ("name", "vague town"))
             if not context and nxt == "i" and last + 2 < n:  # "Bjuv i Skåne"
@@ -303,6 +307,18 @@ def _listed_with(doc: Doc, hit: _Hit, listed: set[int]) -> bool:
     if after < len(lower) and text[doc.ends[hit.last] : doc.starts[after]].strip() != ",":
         after = after + 1 if lower[after] in _LIST_JOINERS else -1
     return (before >= 0 and before in listed) or (after >= 0 and after in listed)
+
+
+def _dateline_place(doc: Doc, k: int) -> str | None:
+    """A place in capitals opening a paragraph is the story's dateline: "ORSA (DT) Kommunen
+    ...", "MALUNG-SÄLEN – Skidorten ..."; its name in the gazetteer's spelling."""
+    line_start = doc.text.rfind("\n", 0, doc.starts[k]) + 1
+    if doc.text[line_start : doc.starts[k]].strip():
+        return None
+    after = doc.text[doc.ends[k] : doc.ends[k] + 3]
+    if not after.startswith((" (", " –", " —", " -", ":", ".")):
+        return None
+    return "-".join(part.capitalize() for part in doc.words[k].split("-"))
 
 
 def _weight(doc: Doc, k: int) -> float:

@@ -234,3 +234,13 @@ def test_lookup_helpers() -> None:
     assert official_name("Göteborg") == "Göteborgs stad"
     assert official_name("Gotland") == "Region Gotland"
     assert regions_of(["Eksjö", "Nässjö", "Kalmar"]) == ["Jönköpings län", "Kalmar län"]
+
+
+def test_a_dateline_in_capitals_names_the_place() -> None:
+    body = "BERG (JT) I december stängde banken sitt kontor.\n\nMånga är kritiska."
+    assert tag("Bankkontoret stänger", "", body, home_municipality="Östersund") == ["Berg"]
+    assert tag("Liftarna startar", "", "MALUNG-SÄLEN – Säsongen börjar i helgen.") == [
+        "Malung-Sälen"
+    ]
+    # capitals inside a sentence are no dateline
+    assert tag("Nytt", "", "Det sade BERG i ett uttalande om saken.") == []
