@@ -215,6 +215,14 @@ def _match(doc: Doc, phrase: _Phrase, k: int) -> tuple[int, tuple[int, int]] | N
     return step(1, k + 1, (k + 1, k + 1)) if lower[k] in parts[0][1] else None
 
 
+def _ahead(doc: Doc, k: int, part: _Part) -> bool:
+    """Whether the word a phrase needs after its gap can be within reach of token ``k``."""
+    kind, options = part
+    if kind != "w":
+        return True
+    return not options.isdisjoint(doc.lower[k + 1 : k + 11])
+
+
 def _hard_break(doc: Doc, t: int) -> bool:
     """True when the text between token t and the next one ends a clause."""
     return t >= len(doc.brk) - 1 or doc.brk[t]
@@ -292,6 +300,8 @@ def find_signals(
                 kind, options = phrase.parts[1]
                 if kind == "w" and nxt not in options:
                     continue
+                if kind == "gap" and not _ahead(doc, k, phrase.parts[2]):
+                    continue  # the word after the gap is nowhere near: no need to try
             res = _match(doc, phrase, k)
             if res is None:
                 continue

@@ -44,10 +44,10 @@ _PORTRAIT = re.compile(
     re.IGNORECASE,
 )
 OFFICIAL_NAME_WEIGHT = 2.0
-_MUNICIPALITY_NAMED = re.compile(r"\b[A-ZÅÄÖ][\w-]+\s+(?:kommuns?|stads?)\b|\bRegion\s+[A-ZÅÄÖ]")
-_MUNICIPAL_COMPANY = re.compile(
-    r"\b([A-ZÅÄÖ][\w-]+?)s?\s+(?:Bostäder|Bostads\s+AB|Energi|Vatten|Fastigheter|Hem|Kraft|"
-    r"Renhållning|Miljö|Stadshus\s+AB)\b"
+# "<Name> kommun(s)/stad(s)", "Region <Name>": found by the lower-case word, then the name
+_KOMMUN_WORD = re.compile(r" (?:kommuns?|stads?)\b|\bRegion (?=[A-ZÅÄÖ])")
+_COMPANY_WORD = re.compile(
+    r" (?:Bostäder|Bostads AB|Energi|Vatten|Fastigheter|Hem|Kraft|Renhållning|Miljö|Stadshus AB)\b"
 )
 _PLACE_BEFORE = re.compile(r"\b(?:i|från|till|inom|utanför|vid|på|mot|nära)\s+$", re.IGNORECASE)
 _MUNICIPAL_ORG = re.compile(r"kommun|förvaltning|nämnd|räddningstjänst|stadsbyggnad|region ")
@@ -117,20 +117,27 @@ def municipal_score(doc: Doc) -> tuple[float, bool]:
             score += weight * factor
             has_body = has_body or body
     # the municipality itself as the actor: "Sala kommun har skrivit avtal", "Höörs kommuns"
-    for m in _MUNICIPALITY_NAMED.finditer(doc.text):
-        if _PLACE_BEFORE.search(doc.text, max(0, m.start() - 8), m.start()):
-            continue  # "i Nora kommun" is where, not who
+    text = doc.text
+    for m in _KOMMUN_WORD.finditer(text):
+        if m.group().startswith(" "):
+            name_start = _word_before(text, m.start())
+            if name_start < 0 or _PLACE_BEFORE.search(text, max(0, name_start - 8), name_start):
+                continue  # "i Nora kommun" is where, not who; "en kommun" is no name
+        else:
+            name_start = m.start()
         n = counts.get("<kommun>", 0)
         if n < _PER_TERM_CAP:
             counts["<kommun>"] = n + 1
-            score += OFFICIAL_NAME_WEIGHT * (2.0 if m.start() < doc.body_start else 1.0)
+            score += OFFICIAL_NAME_WEIGHT * (2.0 if name_start < doc.body_start else 1.0)
             has_body = True
-    for m in _MUNICIPAL_COMPANY.finditer(doc.text):
-        if places.lookup(m.group(1)) is not None:  # "Habo Bostäder", "Tidaholms Energi"
-            n = counts.get("<bolag>", 0)
+    for m in _COMPANY_WORD.finditer(text):
+        name_start = _word_before(text, m.start())
+        name = text[name_start : m.start()] if name_start >= 0 else ""
+        if name and (places.lookup(name) or places.lookup(name.removesuffix("s"))):
+            n = counts.get("<bolag>", 0)  # "Habo Bostäder", "Tidaholms Energi"
             if n < _PER_TERM_CAP:
                 counts["<bolag>"] = n + 1
-                score += OFFICIAL_NAME_WEIGHT * (2.0 if m.start() < doc.body_start else 1.0)
+                score += OFFICIAL_NAME_WEIGHT * (2.0 if name_start < doc.body_start else 1.0)
                 has_body = True
     low = doc.text.lower()
     for term, weight, body in _terms().phrases:
@@ -139,6 +146,14 @@ def municipal_score(doc: Doc) -> tuple[float, bool]:
             score += weight * n
             has_body = has_body or body
     return score, has_body
+
+
+def _word_before(text: str, end: int) -> int:
+    """Where the capitalised word ending at ``end`` starts, or -1."""
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+        start -= 1
+    return start if start < end and text[start].isupper() else -1
 
 
 def municipal_threshold(words: int) -> float:
