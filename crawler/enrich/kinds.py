@@ -198,6 +198,14 @@ _NEW_LEADERSHIP = re.compile(
 )
 
 
+# "Förvaltning söker chef en gång till", "Vd sökes", "Kommunen rekryterar ny chef"
+_SEEKS_HEAD = re.compile(
+    r"\b(?:söker|rekryterar|anställer)\s+(?:en\s+)?(?:ny\s+)?[\w-]*(?:chef|direktör|vd)\b"
+    r"|\b(?:[\w-]*chef|direktör|vd|rektor)\s+sökes\b",
+    re.IGNORECASE,
+)
+
+
 def _background(doc: Doc, signal: Signal) -> bool:
     """A past change in a temporal clause is background: "När hon gick i pension 2019 ..."."""
     if not signal.past:
@@ -221,7 +229,8 @@ def _post_news(doc: Doc, roles: list[RoleMention], signals: list[Signal]) -> boo
     """
     if any(s.entity < 0 and s.role_subject and s.zone < 2 for s in signals):
         return True
-    if _NEW_LEADERSHIP.search(doc.text[: doc.lead_start]):
+    headline = doc.text[: doc.lead_start]
+    if _NEW_LEADERSHIP.search(headline) or _SEEKS_HEAD.search(headline):
         return True
     for r in roles:
         if r.start >= doc.body_start or r.base.endswith(_NOT_POSTS):

@@ -335,6 +335,7 @@ def _head_only(word: str) -> tuple[str, bool, bool] | None:
     return None
 
 
+_BARE_CHEFEN_AFTER = re.compile(r"\s+(?:i|på|för|vid|över)\s+(?:[a-zåäö-]+(?:en|et|na)|[A-ZÅÄÖ])")
 _BARE_CHEF_AFTER = re.compile(r"\s+(?:för|över)\s+(?:[a-zåäö-]+\s+och\s+)?[a-zåäö-]+(?:en|et|na)\b")
 
 
@@ -342,9 +343,11 @@ def _bare_chef(text: str, ends: list[int], lower: list[str], i: int) -> bool:
     """A bare "chef" is a title where it says of what: acting ("tillförordnad chef"), after an
     organisation's genitive ("förvaltningens chef") or before one ("chef för
     socialförvaltningen"). "Chefen" alone is anyone's boss."""
-    prev = lower[i - 1]
+    prev = lower[i - 1] if i > 0 else ""
     if prev in _ACTING_WORDS or (prev.endswith(("ens", "ets", "nas")) and len(prev) > 6):
         return True
+    if lower[i] == "chefen":  # "Chefen i kommunen har sagt upp sig"
+        return bool(_BARE_CHEFEN_AFTER.match(text, ends[i]))
     return lower[i] == "chef" and bool(_BARE_CHEF_AFTER.match(text, ends[i]))
 
 

@@ -176,3 +176,15 @@ def test_a_surname_in_the_genitive_is_the_surname() -> None:
         " förordnande förlängs till mars.",
     )
     assert [p.name for p in article.people] == ["Henrik Hendeby"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Förvaltning söker chef en gång till",
+        "Vd sökes till bostadsbolaget",
+        "Chefen i kommunen har sagt upp sig",
+    ],
+)
+def test_headlines_about_a_post_without_a_named_title(title: str) -> None:
+    assert "personnel" in run(title, "Mer information kommer senare i veckan.").kinds
