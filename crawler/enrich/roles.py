@@ -364,9 +364,11 @@ def find_roles(
         w = lower[i]
         hit = bases[i]
         if hit is None:
-            hit = _head_only(w) if i > 0 else None
+            hit = _head_only(w)
             if hit is not None and hit[0] == "chef" and _bare_chef(text, ends, lower, i):
                 pass
+            elif i == 0:
+                continue
             elif hit is None or _adjective(lower[i - 1], multi[hit[0]]) is None:
                 continue
         base, definite, post = hit
