@@ -365,11 +365,10 @@ def find_roles(
         hit = bases[i]
         if hit is None:
             hit = _head_only(w)
-            if hit is not None and hit[0] == "chef" and _bare_chef(text, ends, lower, i):
-                pass
-            elif i == 0:
-                continue
-            elif hit is None or _adjective(lower[i - 1], multi[hit[0]]) is None:
+            bare_chef = hit is not None and hit[0] == "chef" and _bare_chef(text, ends, lower, i)
+            if not bare_chef and (
+                i == 0 or hit is None or _adjective(lower[i - 1], multi[hit[0]]) is None
+            ):
                 continue
         base, definite, post = hit
         start, end = starts[i], ends[i]
