@@ -366,8 +366,8 @@ def find_roles(
         if hit is None:
             hit = _head_only(w)
             bare_chef = hit is not None and hit[0] == "chef" and _bare_chef(text, ends, lower, i)
-            if not bare_chef and (
-                i == 0 or hit is None or _adjective(lower[i - 1], multi[hit[0]]) is None
+            if hit is None or (
+                not bare_chef and (i == 0 or _adjective(lower[i - 1], multi[hit[0]]) is None)
             ):
                 continue
         base, definite, post = hit
