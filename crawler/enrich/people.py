@@ -530,7 +530,7 @@ def find_people(doc: Doc, role_ends: frozenset[int] = frozenset()) -> People:
             key = (first, family.removesuffix(":s")[:-1])
         elif family.endswith(":s"):
             key = (first, family[:-2])
-        elif family.endswith(("ssons", "sens", "bys", "bergs", "ströms", "qvists", "kvists")):
+        elif family.endswith(_GENITIVE_SURNAME_ENDINGS):
             key = (first, family[:-1])  # "Dan Gabrielssons uppdrag": the genitive of a surname
         if key not in by_key:
             by_key[key] = len(people.entities)
@@ -596,6 +596,17 @@ def _anchored(doc: Doc, start: int, role_ends: frozenset[int]) -> bool:
         return True
     t = doc.token_at(start) - 1
     return t >= 0 and doc.ends[t] == k + 1 and doc.lower[t] in _ANCHORS
+
+
+# a Swedish surname ending and a genitive s: "Gabrielssons", "Lindgren-Ståls", "Hendebys"
+_GENITIVE_SURNAME_ENDINGS = tuple(
+    f"{ending}s"
+    for ending in (
+        "son", "berg", "bergh", "ström", "gren", "grén", "lund", "lind", "qvist", "kvist",
+        "quist", "strand", "holm", "dahl", "borg", "stedt", "nér", "én", "åker", "bäck",
+        "hed", "mark", "vall", "blad", "sjö", "by", "stål",
+    )
+)  # fmt: skip
 
 
 def _party_tagged(text: str, toks: list[tuple[int, int, str]], i: int) -> bool:
