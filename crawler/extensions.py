@@ -60,7 +60,7 @@ class CrawlProgress:
 class _DropRepeats(logging.Filter):
     """Drops Scrapy's own line for a failure that the spider logs with URL and kind."""
 
-    REPEATS = ("Gave up retrying", "larger than download max size")
+    REPEATS = ("Gave up retrying", "larger than download max size", "during decompression")
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = str(record.msg)
@@ -71,7 +71,11 @@ class QuietLogs:
     """One line per notable event: the spider logs each failed fetch once, with its URL and
     kind, so Scrapy's own repeat of the same failure is dropped."""
 
-    LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.core.downloader.handlers.http11")
+    LOGGERS = (
+        "scrapy.downloadermiddlewares.retry",
+        "scrapy.core.downloader.handlers.http11",
+        "scrapy.downloadermiddlewares.httpcompression",
+    )
 
     def __init__(self) -> None:
         self._filter = _DropRepeats()

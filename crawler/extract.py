@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 
 import trafilatura
 from lxml.etree import ParserError, XPath
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, HTMLParser, fromstring
+from trafilatura import utils as trafilatura_utils
 from trafilatura.metadata import extract_metadata
-from trafilatura.utils import load_html
+from trafilatura.utils import load_html, repair_faulty_html
 from w3lib.encoding import html_to_unicode
 
 from crawler.dates import (
@@ -191,12 +192,43 @@ def _parse(html: str) -> HtmlElement:
         raise NotAnArticle("empty page")
     try:
         tree = load_html(html)
+        if tree is not None and _too_deep(trafilatura_utils.HTML_PARSER):
+            # libxml2 stops at 256 levels of nesting and drops the rest of the page; its
+            # huge-tree mode goes to 2,048. Deeper still, the page is reported for what it is.
+            tree = _parse_huge(repair_faulty_html(html, html[:50].lower()))
+            if _too_deep(_HUGE):
+                raise NotAnArticle(f"too_deep: HTML nested more than {MAX_HTML_DEPTH} levels")
     except (ParserError, ValueError) as exc:
         raise NotAnArticle(f"unparsable HTML: {exc}") from exc
     if tree is None:
         raise NotAnArticle("unparsable HTML")
     result: HtmlElement = tree
     return result
+
+
+MAX_HTML_DEPTH = 2048  # libxml2's limit in huge-tree mode
+# Trafilatura's parser options, with libxml2's huge-tree mode.
+_HUGE = HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    huge_tree=True,
+)
+
+
+def _parse_huge(html: str) -> HtmlElement:
+    try:
+        tree: HtmlElement = fromstring(html, parser=_HUGE)
+    except ValueError:  # a str with an encoding declaration: lxml wants bytes
+        tree = fromstring(html.encode("utf-8", "surrogatepass"), parser=_HUGE)
+    return tree
+
+
+def _too_deep(parser: HTMLParser) -> bool:
+    """Did the parser's last run stop at libxml2's nesting limit ("Excessive depth")?"""
+    return any("Excessive depth" in error.message for error in parser.error_log)
 
 
 def _main_text(tree: HtmlElement, url: str) -> str:

@@ -1,5 +1,6 @@
-"""Downloader middlewares: robots.txt Crawl-delay (Scrapy reads it but does not apply it),
-and exponential backoff before retries (Scrapy retries at once)."""
+"""Downloader middlewares: robots.txt read as RFC 9309 says (Scrapy allows everything when
+robots.txt answers 5xx or cannot be fetched), its Crawl-delay applied (Scrapy reads it but does
+not apply it), and exponential backoff before retries (Scrapy retries at once)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,115 @@ import logging
 from typing import Any
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request
+from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
+
+from crawler.fetch_errors import RobotsUnreachable, classify_exception
 
 logger = logging.getLogger(__name__)
+
+# RFC 9309 section 2.5: a crawler may stop parsing robots.txt after 500 KiB.
+ROBOTS_PARSE_LIMIT = 500 * 1024
+
+
+class RobotsPolicyMiddleware(RobotsTxtMiddleware):
+    """Scrapy's RobotsTxtMiddleware, with RFC 9309's rules for a robots.txt it cannot read.
+
+    Scrapy parses whatever robots.txt answers, a 500 page included, and allows everything
+    when the fetch fails. Here, per host:
+
+    - 2xx: parsed (its first 500 KiB, section 2.5).
+    - 4xx: "unavailable", everything allowed (section 2.3.1.3); so are too many redirects
+      (section 2.3.1.2).
+    - 5xx, 429, or no answer at all (timeout, refused connection, DNS): "unreachable",
+      complete disallow (section 2.3.1.4). Nothing is requested from that host this run
+      (after Scrapy's retries of robots.txt itself); the next run asks again. One warning
+      line names the host and why; each request not sent fails with RobotsUnreachable
+      (kind ``robots_unreachable``, or the network error's own kind), so a source whose entry
+      points are all there is reported failed. 429 counts as unreachable as Google treats
+      it: a server short of capacity is not saying "crawl everything".
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self._unreachable: dict[str, tuple[str, str]] = {}  # netloc -> (kind, reason)
+
+    def process_request_2(self, rp: Any, request: Any) -> None:
+        blocked = self._unreachable.get(urlparse_cached(request).netloc)
+        if blocked is not None:
+            self._stats.inc_value("robotstxt/unreachable_forbidden")
+            raise RobotsUnreachable(*blocked)
+        super().process_request_2(rp, request)
+
+    async def robot_parser(self, request: Any) -> Any:
+        url = urlparse_cached(request)
+        netloc = url.netloc
+        if netloc not in self._parsers:
+            self._parsers[netloc] = Deferred()
+            robots_request = Request(
+                f"{url.scheme}://{netloc}/robots.txt",
+                priority=self.DOWNLOAD_PRIORITY,
+                meta={"dont_obey_robotstxt": True},
+                callback=NO_CALLBACK,
+            )
+            try:
+                response = await self.crawler.engine.download_async(robots_request)
+            except Exception as exc:  # every failure means one of the two rules below
+                self._failed(netloc, exc)
+            else:
+                await self._answered(netloc, response, request)
+            self._stats.inc_value("robotstxt/request_count")
+        parser = self._parsers[netloc]
+        if isinstance(parser, Deferred):
+            return await maybe_deferred_to_future(parser)
+        return parser
+
+    async def _answered(self, netloc: str, response: Any, request: Any) -> None:
+        status = response.status
+        if 200 <= status < 300:
+            body = response.body
+            if len(body) > ROBOTS_PARSE_LIMIT:
+                cut = body.rfind(b"\n", 0, ROBOTS_PARSE_LIMIT)
+                body = body[: cut + 1 if cut > 0 else ROBOTS_PARSE_LIMIT]
+                logger.info("robots.txt of %s is over 500 KiB: only its start is read", netloc)
+            await self._parse_robots(response.replace(body=body), netloc, request)
+            return
+        self._stats.inc_value("robotstxt/response_count")
+        self._stats.inc_value(f"robotstxt/response_status_count/{status}")
+        if status >= 500 or status == 429:
+            self._block(netloc, "robots_unreachable", f"HTTP {status}")
+        else:  # 4xx (and a 3xx left unfollowed): unavailable, everything allowed
+            self._settle(netloc, None)
+
+    def _failed(self, netloc: str, exc: Exception) -> None:
+        if isinstance(exc, IgnoreRequest) and "redirect" in str(exc).lower():
+            logger.info("robots.txt of %s redirects too often; taken as absent", netloc)
+            self._settle(netloc, None)
+            return
+        kind, reason = classify_exception(exc)
+        self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+        self._block(netloc, kind, f"no answer: {reason}")
+
+    def _block(self, netloc: str, kind: str, reason: str) -> None:
+        """Complete disallow for the host, for the rest of this run."""
+        self._unreachable[netloc] = (kind, f"robots.txt of {netloc} unreachable ({reason})")
+        self._stats.inc_value("robotstxt/unreachable")
+        logger.warning(
+            "robots.txt of %s unreachable (%s): nothing is fetched from that host this run"
+            " (RFC 9309: complete disallow until robots.txt answers)",
+            netloc, reason,
+        )  # fmt: skip
+        self._settle(netloc, None)
+
+    def _settle(self, netloc: str, parser: Any) -> None:
+        waiting = self._parsers[netloc]
+        self._parsers[netloc] = parser
+        if isinstance(waiting, Deferred):
+            waiting.callback(parser)
 
 
 class CrawlDelayMiddleware:

@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 _OUTCOMES = ("new", "updated", "unchanged")
+_BLOCKED = "robots_unreachable"
 
 
 def build_report(stats: dict[str, Any], reason: str, config_error: str | None) -> dict[str, Any]:
     """Summarise a run: totals, per-source counts, errors by kind, and an overall status.
 
-    A source failed when none of its entry points (sitemaps, feeds, sections) could be read.
+    A source failed when none of its entry points (sitemaps, feeds, sections) could be read,
+    a robots.txt that answers 5xx included (such a source is also listed as blocked).
     The run is ``failed`` when it did not finish normally, its configuration was broken, or
     every source failed; ``partial`` when some sources failed; otherwise ``ok``. Single
     failed fetches inside a working source are logged and counted, not a partial run.
@@ -25,6 +27,9 @@ def build_report(stats: dict[str, Any], reason: str, config_error: str | None) -
             source_id = key.split("/")[2]
             sources.setdefault(source_id, _section(stats, f"arkiv/source/{source_id}/"))
     failed = sorted(s for s, counts in sources.items() if counts["status"] == "failed")
+    # Sources with a host whose robots.txt could not be read (5xx, 429): nothing was asked of
+    # that host (RFC 9309); a network failure of robots.txt counts as that network failure.
+    blocked = sorted(s for s, counts in sources.items() if counts["errors"].get(_BLOCKED))
     if config_error or reason != "finished" or (sources and len(failed) == len(sources)):
         status = "failed"
     elif failed:
@@ -42,8 +47,10 @@ def build_report(stats: dict[str, Any], reason: str, config_error: str | None) -
         "http_responses": stats.get("downloader/response_count", 0),
         "bytes": stats.get("downloader/response_bytes", 0),
         "robots_forbidden": stats.get("robotstxt/forbidden", 0),
+        "robots_unreachable_hosts": stats.get("robotstxt/unreachable", 0),
         **{k: v for k, v in totals.items() if k != "status"},
         "failed_sources": failed,
+        "blocked_sources": blocked,
         "sources": sources,
     }
 

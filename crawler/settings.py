@@ -56,7 +56,11 @@ ITEM_PIPELINES = {
     "crawler.pipelines.IndexPipeline": 800,
 }
 DOWNLOADER_MIDDLEWARES = {
-    # After RobotsTxtMiddleware (100): applies robots.txt Crawl-delay to each host's slot.
+    # Scrapy's robots.txt middleware, with RFC 9309's rules for a robots.txt that answers 5xx
+    # or not at all (complete disallow) or 4xx (allow all).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsPolicyMiddleware": 100,
+    # After the robots.txt middleware: applies robots.txt Crawl-delay to each host's slot.
     "crawler.middlewares.CrawlDelayMiddleware": 110,
     "crawler.middlewares.RetryBackoffMiddleware": 120,
 }
@@ -75,6 +79,10 @@ ARKIV_FULL = False  # fetch every candidate, ignoring the revisit policy
 ARKIV_SINCE = ""  # YYYY-MM-DD: only what is listed or published on or after this day
 ARKIV_LOCK_HELD = False  # set by `arkiv crawl`, which takes the archive's crawl lock itself
 ARKIV_MAX_SECTION_PAGES = 50  # pagination pages followed per section
+# Sitemaps and feeds: how deep sitemap indexes may nest below an entry point, and how many
+# sitemaps and feeds one source may have read per run (a chain that never ends stops here).
+ARKIV_MAX_LISTING_DEPTH = 3
+ARKIV_MAX_LISTINGS = 1000
 ARKIV_INDEX = True  # sync the search index at the end of the crawl (arkiv crawl --no-index)
 ARKIV_EXTRACT_WORKERS = None  # extraction processes; None: one per core, 0: in-process
 ARKIV_PROGRESS = False  # a live progress line on stderr (arkiv crawl sets it on a terminal)

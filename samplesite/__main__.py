@@ -31,6 +31,7 @@ def serve(args: argparse.Namespace) -> int:
         articles=articles,
         generated=args.generate,
         crawl_delay=args.crawl_delay,
+        scenario=args.scenario,
     ).start()
     try:
         sources = None
@@ -83,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="serve only the bench site with N generated articles")  # fmt: skip
     p.add_argument("--content", metavar="DIR", help="article folder (default: the package's)")
     p.add_argument("--crawl-delay", type=float, default=None, help="add Crawl-delay to robots")
+    p.add_argument("--scenario", choices=("news", "hostile"), default="news",
+                   help="news: the four news sites; hostile: the hostile-input sites")  # fmt: skip
     c = sub.add_parser("check", help="validate article TOML files")
     c.add_argument("folder", nargs="?", default=None)
     args = parser.parse_args(argv)

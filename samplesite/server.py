@@ -49,8 +49,14 @@ Edition 2 (``set_edition(2)``/``POST /edition/2``): [edition2] text and dates, 4
 ``gone_in_edition2`` (still listed on section pages), ``edition = 2`` articles appear.
 Article pages' surrounding lists use edition-1 data only, so unchanged articles keep their ETag.
 
+Scenario ``hostile`` (``SampleSite(scenario="hostile")``, ``serve --scenario hostile``): two
+sites serving what a hostile server can instead of the four above (gzip bomb sitemap, endless
+sitemap chain, robots.txt answering 500, terminal escapes in JSON-LD, 10,000 nested <div>s,
+redirect loops linked at both ends, …): see samplesite.templates.hostile.
+
 Control port: GET /log, POST /log/clear, POST /edition/1|2, POST /reset, GET /sources.toml,
-GET /expected?edition=N (ground truth as JSON).
+GET /expected?edition=N (ground truth as JSON), POST /robots/<status> (the hostile scenario's
+robotsbladet answers robots.txt with that status).
 """
 
 from __future__ import annotations
@@ -123,12 +129,21 @@ class SampleSite:
         *,
         crawl_delay: float | None = None,
         seed: int = 20250809,
+        scenario: str = "news",
     ) -> None:
-        if generated:
+        if scenario not in ("news", "hostile"):
+            raise ValueError(f"unknown scenario {scenario!r} (news or hostile)")
+        self.scenario = scenario
+        if scenario == "hostile":
+            from samplesite.templates.hostile import HOSTILE_SITES
+
+            articles = []
+            infos: list[SiteInfo] = list(HOSTILE_SITES.values())
+        elif generated:
             from samplesite.generate import bench_site
 
             info, articles = bench_site(generated, seed, articles)
-            infos: list[SiteInfo] = [info]
+            infos = [info]
         else:
             from samplesite.content import SITES
 
@@ -194,6 +209,12 @@ class SampleSite:
         for site in self.sites.values():
             site.reset()
 
+    def set_robots_status(self, status: int) -> None:
+        """The hostile scenario: the HTTP status robotsbladet's robots.txt answers with."""
+        for site in self.sites.values():
+            if hasattr(site, "robots_status"):
+                site.robots_status = status
+
     @property
     def requests(self) -> list[dict[str, Any]]:
         """A snapshot of the request log."""
@@ -227,6 +248,10 @@ class SampleSite:
 
     def sources_toml(self) -> str:
         """A sources.toml (docs/SOURCES.md) covering the running sites."""
+        if self.scenario == "hostile":
+            from samplesite.templates.hostile import hostile_sources
+
+            return hostile_sources(self.site_urls)
         out = ["# sources.toml for the samplesite fixture (generated; ports change per run)", ""]
         for site_id, site in self.sites.items():
             info = site.info
@@ -319,6 +344,9 @@ class _SiteHandler(_QuietHandler):
             resp = Response(500, f"Internal error: {exc!r}".encode(), "text/plain; charset=utf-8")
         if resp.delay:
             time.sleep(resp.delay)
+        if resp.stream is not None:
+            self.stream(resp, arrived, head)
+            return
         status, body = resp.status, resp.body
         headers = [("Content-Type", resp.content_type), *resp.headers]
         if status == 200 and resp.last_modified is not None:
@@ -353,6 +381,37 @@ class _SiteHandler(_QuietHandler):
             self.send(status, body, headers, head)
         except OSError:  # the client hung up (size limit, timeout); the request is logged
             self.close_connection = True
+
+    def stream(self, resp: Response, arrived: float, head: bool) -> None:
+        """A body with no Content-Length, written until it ends or the client hangs up."""
+        self.record({"status": resp.status, "arrived": arrived, "bytes": None})
+        self.close_connection = True
+        try:
+            self.send_response(resp.status)
+            self.send_header("Content-Type", resp.content_type)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if not head:
+                for chunk in resp.stream():  # type: ignore[misc]
+                    self.wfile.write(chunk)
+        except OSError:  # the client hung up: what this page is for
+            pass
+
+    def record(self, fields: dict[str, Any]) -> None:
+        """Log this request (before its answer is written: a client that reads the log right
+        after its response always finds its request there)."""
+        self.sample.record(
+            {
+                "site": self.site.info.id,
+                "method": self.command,
+                "path": self.path,
+                "user_agent": self.headers.get("User-Agent"),
+                "if_none_match": self.headers.get("If-None-Match"),
+                "if_modified_since": self.headers.get("If-Modified-Since"),
+                "time": time.time(),  # answered (about to be written)
+                **fields,
+            }
+        )
 
 
 class _ControlHandler(_QuietHandler):
@@ -392,6 +451,8 @@ class _ControlHandler(_QuietHandler):
             self.sample.set_edition(int(path[-1]))
         elif path == "/reset":
             self.sample.reset()
+        elif path.startswith("/robots/") and path[8:].isdigit():
+            self.sample.set_robots_status(int(path[8:]))
         else:
             self.reply(404, {"error": "not found"})
             return

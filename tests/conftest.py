@@ -192,3 +192,33 @@ def second_crawl(
         return do_crawl(sample_site, data, "--full")
     finally:
         sample_site.set_edition(1)
+
+
+# The hostile scenario (samplesite.templates.hostile): FAST_CRAWL, with room for the 10.5 MB
+# gzip bomb sitemap to be downloaded (so that its decompression is what stops it), a low
+# per-source cap on sitemaps (its wide sitemap index lists 40), extraction in the crawling
+# process (so one process holds the whole crawl's memory), and a timeout that a second of
+# reading a 50,000-URL sitemap in the same process cannot reach.
+HOSTILE_CRAWL = (
+    *FAST_CRAWL,
+    "-s", "DOWNLOAD_TIMEOUT=10",
+    "-s", "DOWNLOAD_MAXSIZE=16777216",
+    "-s", "ARKIV_MAX_LISTINGS=10",
+    "-s", "ARKIV_EXTRACT_WORKERS=0",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSite]:
+    """The hostile scenario's sites: a gzip bomb sitemap, an endless sitemap chain,
+    robots.txt answering 500, terminal escapes in JSON-LD, 10,000 nested <div>s, redirect
+    loops linked at both ends, … (see samplesite/templates/hostile.py)."""
+    site = start_site(tmp_path_factory.mktemp("hostile"), "--scenario", "hostile")
+    yield site
+    stop_site(site)
+
+
+@pytest.fixture(scope="session")
+def hostile_crawl(hostile_site: RunningSite, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
+    """One `arkiv crawl` of the hostile sites (robotsbladet's robots.txt answering 500)."""
+    return do_crawl(hostile_site, tmp_path_factory.mktemp("hostile-crawl") / "data", *HOSTILE_CRAWL)

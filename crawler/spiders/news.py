@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 from crawler.context import config_from_settings
 from crawler.dates import STOCKHOLM, date_in_url
 from crawler.discovery import InvalidListing, parse_listing
-from crawler.fetch_errors import classify_failure
+from crawler.fetch_errors import RobotsUnreachable, classify_failure
 from crawler.items import PageItem
 from crawler.revisit import conditional_headers, fetch_decision
 from crawler.sources import Source, load_sources
@@ -50,6 +50,12 @@ class NewsSpider(scrapy.Spider):
     full: bool  # ignore the revisit policy
     since: date | None  # only what is listed, or was published, on or after this day
     max_section_pages: int
+    max_listing_depth: int  # sitemaps/feeds nested this deep below an entry point are read
+    max_listings: int  # sitemaps and feeds read per source and run
+    listings: dict[str, int]  # sitemaps and feeds requested per source
+    limits_warned: set[tuple[str, str]]  # (source, kind): a limit's warning is logged once
+    redirects: dict[str, str]  # article candidate -> where it redirected, this run
+    loops_reported: set[frozenset[str]]  # redirect loops already counted
     seen: set[str]  # canonical URLs of article candidates requested in this run
     known: dict[str, FetchState | None]  # what the archive knows of candidates met this run
     not_due: set[str]  # candidates left alone by the revisit policy (so far)
@@ -67,6 +73,10 @@ class NewsSpider(scrapy.Spider):
         since = settings.get("ARKIV_SINCE")
         spider.since = date.fromisoformat(since) if since else None
         spider.max_section_pages = settings.getint("ARKIV_MAX_SECTION_PAGES", 50)
+        spider.max_listing_depth = settings.getint("ARKIV_MAX_LISTING_DEPTH", 3)
+        spider.max_listings = settings.getint("ARKIV_MAX_LISTINGS", 1000)
+        spider.listings, spider.limits_warned = {}, set()
+        spider.redirects, spider.loops_reported = {}, set()
         spider.seen, spider.seen_pages, spider.section_pages = set(), set(), {}
         spider.validators, spider.known, spider.not_due = {}, {}, set()
         only = {s for s in settings.get("ARKIV_ONLY_SOURCES", "").split(",") if s}
@@ -88,7 +98,7 @@ class NewsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for source in self.sources:
             for url in (*source.sitemaps, *source.feeds):
-                for request in self._listing_request(canonicalize_url(url), source, entry=True):
+                for request in self._listing_request(canonicalize_url(url), source, 0, True):
                     yield request
             for url in source.sections:
                 for request in self._section_request(canonicalize_url(url), source, 0, True):
@@ -111,25 +121,36 @@ class NewsSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ callbacks
 
-    def parse_listing(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+    def parse_listing(
+        self, response: Response, source: Source, depth: int = 0
+    ) -> Iterator[scrapy.Request]:
         """A sitemap, sitemap index or feed: follow nested sitemaps, request articles."""
         if self._unchanged(response, source):
             return
         try:
             listing = parse_listing(response.body)
         except InvalidListing as exc:
-            self._count(source, "errors/invalid_listing")
+            self._count(source, f"errors/{exc.kind}")
             self._entry_point(response.request, source, ok=False)
-            self.logger.warning("invalid sitemap or feed %s: %s", response.url, exc.reason)
+            if exc.kind == "too_large":
+                self.logger.warning("fetch failed: %s: too_large (%s)", response.url, exc.reason)
+            else:
+                self.logger.warning("invalid sitemap or feed %s: %s", response.url, exc.reason)
             return
         self._entry_point(response.request, source, ok=True)
         self._remember(response, "listing")
+        if listing.truncated:
+            self._count(source, "errors/listing_too_long")
+            self.logger.warning(
+                "sitemap or feed %s lists more than %d URLs; only the first %d are read",
+                response.url, len(listing.entries), len(listing.entries),
+            )  # fmt: skip
         for entry in listing.entries:
             url = canonicalize_url(entry.url, base=response.url)
             if not url or not source.allows(url) or source.is_ignored(url):
                 continue
             if listing.kind == "sitemapindex":
-                yield from self._listing_request(url, source)
+                yield from self._listing_request(url, source, depth + 1, parent=response.url)
             elif source.is_article_candidate(url):
                 if self.since and entry.modified and entry.modified.date() < self.since:
                     continue
@@ -198,6 +219,10 @@ class NewsSpider(scrapy.Spider):
             return
         self._count(source, f"errors/{kind}")
         self._entry_point(request, source, ok=False)
+        if isinstance(failure.value, RobotsUnreachable):
+            # Not sent at all; the robots.txt middleware logged one line for the host.
+            self.logger.debug("not fetched: %s: %s (%s)", request.url, kind, reason)
+            return
         self.logger.warning("fetch failed: %s: %s (%s)", request.url, kind, reason)
 
     # ------------------------------------------------------------------ helpers
@@ -262,10 +287,11 @@ class NewsSpider(scrapy.Spider):
         if self.archive is not None:
             self.archive.note_page(here, "alias", datetime.now(UTC))
         chain = [*response.meta.get("arkiv_chain", []), here]
-        if target in chain:
-            self._count(source, "errors/redirect_loop")
-            hops = " -> ".join([*chain, target])
-            self.logger.warning("fetch failed: %s: redirect_loop (%s)", chain[0], hops)
+        if target:
+            self.redirects[here] = target
+        loop = chain[chain.index(target) :] if target in chain else self._loop_from(target)
+        if loop:
+            self._redirect_loop(source, loop)
             return
         if not target or not source.allows(target) or len(chain) > _MAX_ARTICLE_HOPS:
             self._count(source, "errors/redirect")
@@ -275,13 +301,64 @@ class NewsSpider(scrapy.Spider):
             request.meta["arkiv_chain"] = chain
             yield request
 
+    def _loop_from(self, start: str) -> list[str]:
+        """The redirect loop that ``start`` leads into, by the redirects answered this run
+        (empty: none so far). Both ends of a loop may be linked, each requested on its own:
+        the loop shows once the second has answered."""
+        path: list[str] = []
+        url: str | None = start
+        while url is not None and url not in path:
+            path.append(url)
+            url = self.redirects.get(url)
+        return path[path.index(url) :] if url is not None else []
+
+    def _redirect_loop(self, source: Source, loop: list[str]) -> None:
+        """Count and log a redirect loop once, however many of its URLs were linked."""
+        if frozenset(loop) in self.loops_reported:
+            return
+        self.loops_reported.add(frozenset(loop))
+        self._count(source, "errors/redirect_loop")
+        hops = " -> ".join([*loop, loop[0]])
+        self.logger.warning("fetch failed: %s: redirect_loop (%s)", loop[0], hops)
+
     def _listing_request(
-        self, url: str, source: Source, entry: bool = False
+        self,
+        url: str,
+        source: Source,
+        depth: int,
+        entry: bool = False,
+        parent: str = "",
     ) -> Iterator[scrapy.Request]:
-        if url not in self.seen_pages:
-            self.seen_pages.add(url)
-            headers = {} if entry else self._page_validators(url)
-            yield self._request(url, source, self.parse_listing, headers, entry=entry)
+        """A sitemap or feed, within the source's limits: nested at most
+        ARKIV_MAX_LISTING_DEPTH below an entry point, at most ARKIV_MAX_LISTINGS a run."""
+        if url in self.seen_pages:
+            return
+        if depth > self.max_listing_depth:
+            self._limit(source, "listing_too_deep", url, parent,
+                        f"nested more than ARKIV_MAX_LISTING_DEPTH={self.max_listing_depth}"
+                        " levels below an entry point")  # fmt: skip
+            return
+        if self.listings.get(source.id, 0) >= self.max_listings:
+            self._limit(source, "too_many_listings", url, parent,
+                        f"more than ARKIV_MAX_LISTINGS={self.max_listings} sitemaps and feeds"
+                        " this run")  # fmt: skip
+            return
+        self.listings[source.id] = self.listings.get(source.id, 0) + 1
+        self.seen_pages.add(url)
+        headers = {} if entry else self._page_validators(url)
+        yield self._request(url, source, self.parse_listing, headers, entry, depth=depth)
+
+    def _limit(self, source: Source, kind: str, url: str, parent: str, why: str) -> None:
+        """A sitemap or feed not read because of a limit: counted each time, logged once per
+        source and limit (a chain that goes on for ever would log for ever)."""
+        self.seen_pages.add(url)  # counted once however often it is listed
+        self._count(source, f"errors/{kind}")
+        if (source.id, kind) not in self.limits_warned:
+            self.limits_warned.add((source.id, kind))
+            self.logger.warning(
+                "sitemap or feed not read: %s: %s (%s, listed in %s; further ones are counted)",
+                url, kind, why, parent or "the source list",
+            )  # fmt: skip
 
     def _section_request(
         self, url: str, source: Source, depth: int, entry: bool = False

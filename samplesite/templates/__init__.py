@@ -1,9 +1,11 @@
-"""The four site templates; ``make_site`` picks the one a SiteInfo names."""
+"""The four site templates (and the hostile scenario's two); ``make_site`` picks the one a
+SiteInfo names."""
 
 from __future__ import annotations
 
 from samplesite.content import SiteArticle, SiteInfo
 from samplesite.templates.base import Ctx, Response, Site
+from samplesite.templates.hostile import HostileSite, RobotsFailSite
 from samplesite.templates.jonkoping import JonkopingSite
 from samplesite.templates.kustbladet import KustbladetSite
 from samplesite.templates.smalandsbygden import SmalandsbygdenSite
@@ -14,6 +16,8 @@ TEMPLATES: dict[str, type[Site]] = {
     "kustbladet": KustbladetSite,
     "smalandsbygden": SmalandsbygdenSite,
     "jonkoping": JonkopingSite,
+    "hostile": HostileSite,
+    "hostile-robots": RobotsFailSite,
 }
 
 

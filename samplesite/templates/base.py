@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -48,6 +49,8 @@ class Response:
     last_modified: datetime | None = None  # set: ETag + Last-Modified, conditional requests
     compressible: bool = False
     delay: float = 0.0
+    # A body sent in pieces, with no Content-Length, until it ends or the client hangs up.
+    stream: Callable[[], Iterator[bytes]] | None = None
 
 
 def iso(dt: datetime) -> str:
