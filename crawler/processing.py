@@ -3,6 +3,8 @@
 Extraction is the CPU-heavy step of a crawl, and Scrapy runs in one thread: handing it to a
 pool of worker processes lets fetching, archiving and extracting overlap on several cores.
 Workers are started with "spawn" (a fresh interpreter: no threads inherited from Twisted).
+A worker exits by itself when the process that started it is gone (killed with SIGKILL, say,
+which leaves it no chance to stop its pool): see ``_watch_parent``.
 `arkiv reextract` runs the same ``process_page`` over the responses kept in WARC.
 """
 
@@ -11,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -98,6 +102,39 @@ def warm_up() -> None:
     warm_up_enrichment()
 
 
+PARENT_POLL_SECONDS = 0.5
+"""How often a worker looks whether the process that started it is still there."""
+
+
+def _worker_start(parent: int) -> None:
+    """A worker's initializer: watch the parent, then ``warm_up``."""
+    _watch_parent(parent)
+    warm_up()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit this worker when process ``parent`` is gone.
+
+    A pool's worker blocks on its task queue for ever once its parent is killed: it holds
+    the queue's write end too, so it never sees an end of file. (``prctl(PR_SET_PDEATHSIG)``
+    was not used: it fires when the *thread* that started the worker ends, and a pool starts
+    workers from whichever thread submits.) A daemon thread compares ``os.getppid()`` with
+    the parent's pid every ``PARENT_POLL_SECONDS``: an orphan is adopted by another process,
+    so the two differ, and the worker leaves at once (``os._exit``: there is nobody left to
+    hand a result to). The pool's resource tracker then sees the last of its pipe's writers
+    close and exits too.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    if os.getppid() != parent:  # gone before this worker got going
+        os._exit(1)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _started() -> None:
     """A task that only makes the pool start a worker (each runs ``warm_up`` first)."""
 
@@ -118,7 +155,10 @@ class PageProcessor:
         if workers > 0:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=context, initializer=warm_up
+                max_workers=workers,
+                mp_context=context,
+                initializer=_worker_start,
+                initargs=(os.getpid(),),
             )
             # Start every worker now (a spawn pool starts one per task submitted while none
             # is idle): each takes a second or so to import Trafilatura and load its data,

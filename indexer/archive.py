@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from indexer.article import Article, Person, article_id
+from indexer.article import Article, Person, article_id, clean_article
 from indexer.errors import ArchiveError
 from indexer.warc import WarcRef
 
@@ -44,6 +45,7 @@ _ADDED_COLUMNS: dict[int, tuple[tuple[str, str, str], ...]] = {
         ("articles", "latest_warc_length", "INTEGER"),
     ),
 }
+_CLEAN_TEXT = "text_cleaned_on_the_way_in"  # meta key, set when the archive is created
 DUPLICATE_WINDOW_DAYS = 3  # copies of one story appear within days of each other
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -198,10 +200,29 @@ class RunInfo:
 
 
 class Archive:
-    """The SQLite archive. Use as a context manager, or call :meth:`close`."""
+    """The SQLite archive. Use as a context manager, or call :meth:`close`.
 
-    def __init__(self, path: Path) -> None:
+    ``readonly=True`` opens an existing archive for reading only (SQLite ``mode=ro``): no
+    file is created, no schema is migrated, nothing is written, so it works on a read-only
+    folder or mount (a backup, a read-only share) and never waits for a crawl's write lock.
+    Any write raises :class:`ArchiveError`. See :func:`_connect_readonly` for the one case
+    that needs ``immutable=1``.
+    """
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
+        self.readonly = readonly
+        if readonly:
+            self._db = _connect_readonly(path)
+            try:
+                self._db.row_factory = sqlite3.Row
+                self._check_schema()
+            except (sqlite3.Error, ArchiveError) as exc:
+                self._db.close()
+                if isinstance(exc, ArchiveError):
+                    raise
+                raise ArchiveError(f"cannot read archive {path}: {exc}") from exc
+            return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
@@ -242,6 +263,10 @@ class Archive:
         of an unchanged text is left as it was. An article that had gone and comes back is
         revived.
 
+        Text fields are cleaned of control characters first, in place
+        (:func:`indexer.article.clean_article`): the archive holds none; the raw page in WARC
+        keeps whatever the site sent.
+
         Args:
             article: the extracted article.
             write_raw: writes the raw response to WARC and says where; called only when a
@@ -251,6 +276,7 @@ class Archive:
                 a new article is grouped (``duplicate_of``) with the first copy of its
                 story that another source published within a few days.
         """
+        clean_article(article)
         now = _iso(article.fetched_at or datetime.now(UTC))
         aid = article.id
         with self._transaction():
@@ -310,7 +336,9 @@ class Archive:
         gives (dates, authors, language, municipalities, kinds, people, wire, ...) makes a
         new version, not only a change of the text; the new version points at the same
         record. The article's bookkeeping (last seen, validators, gone) is left as it was,
-        and a record older than the article's latest never makes a version.
+        and a record older than the article's latest never makes a version. Text is cleaned
+        of control characters as in :meth:`add_version`, so re-extraction also cleans text
+        that an older version of Lokalarkiv stored with them.
 
         Args:
             article: the extraction; ``fetched_at`` is when the response was fetched.
@@ -325,6 +353,7 @@ class Archive:
         """
         if article.fetched_at is None:
             raise ValueError("a re-extracted article needs the time its response was fetched")
+        clean_article(article)
         fetched = _iso(article.fetched_at)
         values = _version_values(article, fetched, warc)
         if dry_run:
@@ -455,13 +484,41 @@ class Archive:
         return [(row["url"], datetime.fromisoformat(row["last_fetched"])) for row in rows]
 
     def start_run(self, started: datetime | None = None) -> int:
-        """Open a crawl run record; returns its id."""
+        """Open a crawl run record; returns its id.
+
+        The caller holds the crawl lock (indexer.lock), so no other crawl of this archive is
+        alive: a run still marked ``running`` died without closing its record (killed, a
+        crash, a power cut) and is marked ``killed`` first (see :meth:`mark_dead_runs`).
+        """
         with self._transaction():
             cursor = self._db.execute(
                 "INSERT INTO runs (started, status) VALUES (?, 'running')",
                 (_iso(started or datetime.now(UTC)),),
             )
-        return int(cursor.lastrowid or 0)
+            run_id = int(cursor.lastrowid or 0)
+            self.mark_dead_runs(found_by=run_id)
+        return run_id
+
+    def mark_dead_runs(self, found_by: int | None = None) -> list[int]:
+        """Mark ``killed`` every run still ``running`` but ``found_by`` (the run that found
+        them); returns their ids. Only for a caller that holds the crawl lock: the lock is
+        what says that these runs' processes are gone. Their finish time stays unknown."""
+        note = "the crawl stopped without closing its run (killed or crashed)"
+        if found_by is not None:
+            note += f"; found by run {found_by}"
+        dead = [
+            int(row["id"])
+            for row in self._db.execute(
+                "SELECT id FROM runs WHERE status = 'running' AND id != ?", (found_by or 0,)
+            )
+        ]
+        for run_id in dead:
+            report = {"status": "killed", "run_id": run_id, "note": note}
+            self._db.execute(
+                "UPDATE runs SET status = 'killed', report = ? WHERE id = ?",
+                (json.dumps(report), run_id),
+            )
+        return dead
 
     def finish_run(self, run_id: int, status: str, report: dict[str, Any]) -> None:
         with self._transaction():
@@ -607,6 +664,17 @@ class Archive:
         ).fetchone()[0]
         return int(articles) + int(pages)
 
+    def holds_only_clean_text(self) -> bool:
+        """Whether every text in the archive went through :func:`clean_article` (an archive
+        created by a Lokalarkiv that cleans text on the way in); an older one may hold
+        control characters, which the CLI then drops from what it prints."""
+        return self.get_meta(_CLEAN_TEXT) == "1"
+
+    def has_source(self, source: str) -> bool:
+        """Whether the archive holds an article of this source id (as spelt)."""
+        row = self._db.execute("SELECT 1 FROM articles WHERE source = ? LIMIT 1", (source,))
+        return row.fetchone() is not None
+
     def source_names(self) -> dict[str, str]:
         """The name each source id was archived under."""
         rows = self._db.execute("SELECT source, MAX(source_name) FROM articles GROUP BY source")
@@ -707,6 +775,11 @@ class Archive:
     # ------------------------------------------------------------------ internals
 
     def _transaction(self) -> _Transaction:
+        if self.readonly:
+            raise ArchiveError(
+                f"archive {self.path} is open read-only",
+                hint="Run a command that writes (crawl, index, reextract) on a writable folder.",
+            )
         return _Transaction(self._db)
 
     def _first_copy(self, article: Article, same_story: Callable[[int, int], bool]) -> str | None:
@@ -799,7 +872,9 @@ class Archive:
             (aid, version, *(values[k] for k in _VERSION_FIELDS)),
         )
 
-    def _migrate(self) -> None:
+    def _check_schema(self) -> bool:
+        """Refuse an archive of a newer schema than this code knows; True when the archive
+        has its tables already (False: a new, empty file)."""
         found = self._db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
         ).fetchone()
@@ -811,6 +886,15 @@ class Archive:
                     f" ({SCHEMA_VERSION})",
                     hint="Upgrade Lokalarkiv (pip install -U lokalarkiv).",
                 )
+        elif self.readonly:
+            raise ArchiveError(
+                f"{self.path} is not a Lokalarkiv archive (it has no tables)",
+                hint="Point --data (ARKIV_DATA) at the folder holding archive.sqlite3.",
+            )
+        return bool(found)
+
+    def _migrate(self) -> None:
+        self._check_schema()
         with self._transaction():
             for statement in [*_SCHEMA.split(";\n"), _VIEW]:
                 if statement.strip():
@@ -819,6 +903,8 @@ class Archive:
             # once (the spider and the pipelines do) migrate it once.
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             stored = int(row[0]) if row else SCHEMA_VERSION  # no version yet: a new archive
+            if row is None:  # every text it will hold goes through clean_article
+                self._db.execute("INSERT OR IGNORE INTO meta VALUES (?, '1')", (_CLEAN_TEXT,))
             for version in range(stored + 1, SCHEMA_VERSION + 1):
                 for table, column, kind in _ADDED_COLUMNS.get(version, ()):
                     have = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
@@ -829,6 +915,67 @@ class Archive:
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (str(SCHEMA_VERSION),),
             )
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection (``mode=ro``) to the archive at ``path``, which must exist.
+
+    SQLite reads a WAL-mode database through its ``-shm`` index, which it creates when it is
+    missing, and cannot create in a read-only folder: that is the one case for
+    ``immutable=1`` (no locking, no ``-shm``). It is only safe when everything committed is in
+    the database file itself, i.e. when there is no ``-wal`` file, or an empty one (a cleanly
+    closed archive, or a backup); then it is also what the file holds. With a non-empty
+    ``-wal`` left beside it (a crawl killed, the folder copied mid-crawl) SQLite needs that
+    ``-shm`` to read the newest state, and ignoring the ``-wal`` could show a half-copied
+    checkpoint: that is refused with a hint.
+    """
+    if not path.is_file():
+        raise ArchiveError(
+            f"no archive at {path}",
+            hint="Run `arkiv crawl` first, or point --data (ARKIV_DATA) at an existing archive.",
+        )
+    uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
+    db = None
+    try:
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # opens the file for real
+        return db
+    except sqlite3.Error as exc:
+        if db is not None:
+            db.close()
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN":
+            raise ArchiveError(f"cannot read archive {path}: {exc}", hint=_READ_HINT) from exc
+        wal = path.with_name(path.name + "-wal")
+        try:
+            pending = wal.stat().st_size > 0
+        except FileNotFoundError:
+            pending = False
+        except OSError as stat_error:
+            raise ArchiveError(f"cannot read archive {path}: {stat_error}") from stat_error
+        if pending:
+            raise ArchiveError(
+                f"cannot read archive {path}: its folder is read-only and {wal.name} holds"
+                " changes that SQLite can only read where it may create "
+                f"{path.name}-shm",
+                hint="Open the archive once where its folder is writable (any arkiv command),"
+                " or copy the whole folder to a writable place.",
+            ) from exc
+    try:
+        immutable = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"cannot read archive {path}: {exc}") from exc
+    try:
+        immutable.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        immutable.close()
+        raise ArchiveError(f"cannot read archive {path}: {exc}", hint=_READ_HINT) from exc
+    return immutable
+
+
+_READ_HINT = (
+    "Check that --data (ARKIV_DATA) is a Lokalarkiv data folder and archive.sqlite3 in it is"
+    " readable."
+)
 
 
 class _Transaction:

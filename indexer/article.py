@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
@@ -11,6 +12,73 @@ from typing import Any
 KINDS = ("personnel", "municipal")
 CHANGES = ("appointed", "acting", "leaving", "resigned", "retired", "dismissed", "new_job")
 DATE_SOURCES = ("jsonld", "meta", "time", "text", "htmldate", "url", "none")
+
+
+# ---------------------------------------------------------------- control characters
+#
+# Text from the web can carry characters that are not text but commands to whatever prints
+# it: C0 controls (ESC starts a terminal escape: colours, a cleared screen, a window title,
+# a hyperlink), DEL, C1 controls (U+009B is a one-character CSI on many terminals) and the
+# bidirectional overrides and isolates, which reorder what a line shows. None of them belongs
+# in a title, a byline or a body, so they are dropped on the way into the archive
+# (:func:`clean_article`; the raw page stays in WARC) and the CLI drops them again from
+# whatever it prints (an older archive may hold them).
+#
+# * A whole escape sequence goes, not just its ESC: "\x1b[31mRöd\x1b[0m" is "Röd", and an
+#   OSC string ("\x1b]0;title\x07", ended by BEL or ESC \\) goes with its payload, which
+#   is an order to the terminal, not text.
+# * Line breaks: a body or lead keeps "\n" and "\t" ("\r\n", "\r", "\v" and "\f" become
+#   "\n"); a one-line field (a title, a name) gets a space for each of them.
+# * C1 characters in decoded text almost always mean windows-1252 bytes read as Latin-1
+#   (browsers decode both labels as windows-1252), so U+0080-U+009F becomes the
+#   windows-1252 character a browser shows ("\x96" is "–", "\x85" is "…"); the five
+#   code points windows-1252 leaves undefined are dropped.
+# * Text without any of these is returned as it is (the same object): clean text never
+#   changes, so no content hash and no version changes for it.
+
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, erasing the screen
+    r"|\x1b[\]PX^_][^\x07\x1b]{0,2048}(?:\x07|\x1b\\)"  # OSC, DCS, SOS, PM, APC strings
+    r"|\x1b[ -/]*[0-~]"  # any other escape sequence (ESC c resets the terminal)
+)
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI_CONTROLS}]")
+_UNSAFE_ONE_LINE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI_CONTROLS}]")
+
+
+def _c1_as_cp1252(code: int) -> str | None:
+    try:
+        return bytes([code]).decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
+_DROP: dict[int, str | None] = {
+    **{code: None for code in range(0x20) if chr(code) not in "\t\n\r\v\f"},
+    0x7F: None,
+    **{code: _c1_as_cp1252(code) for code in range(0x80, 0xA0)},
+    **{ord(ch): None for ch in _BIDI_CONTROLS},
+}
+_MULTILINE = str.maketrans({**_DROP, ord("\r"): "\n", ord("\v"): "\n", ord("\f"): "\n"})
+_ONE_LINE = str.maketrans({**_DROP, **{ord(ch): " " for ch in "\t\n\r\v\f"}})
+
+
+def is_clean_text(text: str) -> bool:
+    """Whether ``text`` holds nothing :func:`clean_text` (multiline) would change."""
+    return _UNSAFE.search(text) is None
+
+
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """``text`` without control characters, escape sequences and bidi overrides (see above).
+
+    ``multiline`` keeps line breaks and tabs (a body); otherwise each becomes a space.
+    """
+    if not (_UNSAFE if multiline else _UNSAFE_ONE_LINE).search(text):
+        return text
+    if "\x1b" in text:
+        text = _ESCAPE_SEQUENCE.sub("", text)
+    text = text.replace("\r\n", "\n")
+    return text.translate(_MULTILINE if multiline else _ONE_LINE)
 
 
 def article_id(canonical_url: str) -> str:
@@ -132,3 +200,31 @@ class Article:
 
 
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+# What the page wrote (or enrichment made of it); cleaned of control characters on the way
+# into the archive. Left as they are: the URLs (the id is derived from the canonical one;
+# Scrapy percent-encodes them anyway), the HTTP validators (sent back verbatim in conditional
+# requests), the source id from sources.toml and the archive's own bookkeeping.
+_MULTILINE_FIELDS = ("lead", "body")
+_ONE_LINE_FIELDS = ("source_name", "title", "date_source", "language", "section", "wire")
+_ONE_LINE_LISTS = ("authors", "municipalities", "regions", "kinds")
+
+
+def clean_article(article: Article) -> Article:
+    """Drop control characters (:func:`clean_text`) from every text field of ``article`` that
+    came from the page, people included, in place; returns the article."""
+    for name in _MULTILINE_FIELDS:
+        setattr(article, name, clean_text(getattr(article, name), multiline=True))
+    for name in _ONE_LINE_FIELDS:
+        value = getattr(article, name)
+        if value is not None:
+            setattr(article, name, clean_text(value))
+    for name in _ONE_LINE_LISTS:
+        setattr(article, name, [clean_text(value) for value in getattr(article, name)])
+    for person in article.people:
+        person.name = clean_text(person.name)
+        person.roles = [clean_text(role) for role in person.roles]
+        for attr in ("organisation", "change", "new_role", "new_organisation"):
+            value = getattr(person, attr)
+            if value is not None:
+                setattr(person, attr, clean_text(value))
+    return article

@@ -77,6 +77,34 @@ class CrawlLock:
         self.release()
 
 
+def crawl_alive(data_dir: Path) -> bool:
+    """Whether a crawl of the archive in ``data_dir`` may be running now, without touching
+    the lock (a reader such as `arkiv runs` must not hold up a crawl that starts meanwhile).
+
+    From the holder the lock file records: none (the file is emptied on release) means no
+    crawl; a pid on this host that no longer exists means its crawl died (killed: the kernel
+    dropped its lock, the record stayed). A pid that exists, or another host's, counts as
+    running (a pid reused since can only make a dead crawl look alive, never the reverse).
+    """
+    try:
+        with (data_dir / LOCK_FILE).open(encoding="utf-8") as fh:
+            holder = _read(fh)
+    except OSError:
+        return False
+    pid = holder.get("pid")
+    if not isinstance(pid, int):
+        return False
+    if holder.get("host") != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _read(fh: IO[str]) -> dict[str, Any]:
     fh.seek(0)
     try:

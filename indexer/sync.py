@@ -57,36 +57,59 @@ def sync(
     archive: Archive,
     config: Config,
     *,
-    rebuild: bool = False,
+    rebuild: bool | str = False,
     batch_size: int = 500,
     progress: Progress | None = None,
 ) -> SyncResult:
     """Bring the configured index up to date with ``archive``.
 
     An index that is missing, empty while the watermark says otherwise, of another schema
-    version or damaged is rebuilt from scratch; ``SyncResult.rebuilt`` says why.
+    version or damaged is rebuilt from scratch; ``SyncResult.rebuilt`` says why. ``rebuild``
+    asks for that whatever the index's state (a string: the reason, as the caller found it).
+    A local index found damaged only while it is being written (the engine panicked on a
+    file the open-time checks could not fault) is rebuilt too, once.
 
     Raises:
         BackendError: the index cannot be written (or, for a server, reached).
     """
+    reason = rebuild if isinstance(rebuild, str) else "asked for (--rebuild)" if rebuild else None
     backend = open_index(config)
     try:
-        return _sync(archive, config, backend, rebuild, batch_size, progress)
+        try:
+            return _sync_and_close(archive, config, backend, reason, batch_size, progress)
+        except BackendUnavailable as exc:
+            if not is_local(config) or reason is not None:
+                raise
+            return _sync_and_close(archive, config, backend, str(exc), batch_size, progress)
     finally:
         backend.close()
+
+
+def _sync_and_close(
+    archive: Archive,
+    config: Config,
+    backend: SearchBackend,
+    reason: str | None,
+    batch_size: int,
+    progress: Progress | None,
+) -> SyncResult:
+    """The sync, and the backend's close, which finishes the write (merges, the completion
+    table): damage met there is met during the sync too."""
+    result = _sync(archive, config, backend, reason, batch_size, progress)
+    backend.close()
+    return result
 
 
 def _sync(
     archive: Archive,
     config: Config,
     backend: SearchBackend,
-    rebuild: bool,
+    reason: str | None,
     batch_size: int,
     progress: Progress | None,
 ) -> SyncResult:
     key = watermark_key(config)
     watermark = int(archive.get_meta(key) or 0)
-    reason = "asked for (--rebuild)" if rebuild else None
     try:
         if reason:
             _destroy(backend)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -15,10 +16,12 @@ from search_cli import (
     search_commands,
 )
 from search_cli.options import EPILOG
+from search_cli.output import one_line, output_failed
 
 
 class ArkivGroup(click.Group):
-    """Turns every ArkivError into one clear line plus a hint, and exit code 1."""
+    """Turns every ArkivError into one clear line plus a hint, and exit code 1 (both made
+    safe to print: a message may quote what a site wrote)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)  # in the order added: the order a user meets them
@@ -27,7 +30,7 @@ class ArkivGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ArkivError as exc:
-            raise click.ClickException(f"{exc}\nHint: {exc.hint}") from exc
+            raise click.ClickException(f"{one_line(exc)}\nHint: {one_line(exc.hint)}") from exc
 
 
 @click.group(
@@ -55,5 +58,13 @@ for _command in (
 
 
 def main() -> None:
-    """Console entry point."""
-    arkiv(prog_name="arkiv")
+    """Console entry point. Output that cannot be written (stdout is a full disk, a closed
+    pipe) ends the command with one line and exit code 1, never a traceback: standard output
+    is flushed here, inside the guard, rather than by the interpreter on its way out."""
+    try:
+        try:
+            arkiv(prog_name="arkiv")
+        finally:
+            sys.stdout.flush()
+    except OSError as exc:
+        output_failed(exc)

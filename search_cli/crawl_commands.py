@@ -15,7 +15,9 @@ from indexer.config import Config
 from indexer.errors import ArchiveError, LockedError
 from indexer.lock import CrawlLock
 from search_cli.options import EXIT_ERROR, EXIT_LOCKED, EXIT_PARTIAL, data_option, make_config
-from search_cli.output import counts_line, print_json, table
+from search_cli.output import counts_line, one_line, print_json, table
+from search_cli.search_filters import resolve_source
+from search_cli.storage import open_archive, require_writable
 
 if TYPE_CHECKING:
     from crawler.sources import Source
@@ -107,13 +109,9 @@ def crawl(
       arkiv crawl --source vimmerby-nyheter --since 2025-08-01
     """
     config = make_config(config_file, data_dir=data_dir, sources_path=sources_path)
+    require_writable(config, "crawl")
     sources = load_source_list(config.sources_path)
-    unknown = set(only) - {s.id for s in sources}
-    if unknown:
-        raise click.BadParameter(
-            f"unknown source id(s): {', '.join(sorted(unknown))} (`arkiv sources` lists them)",
-            param_hint="--source",
-        )
+    only = tuple(resolve_source(source, [s.id for s in sources]) for source in only)
     settings = {
         "ARKIV_INDEX": str(update_index),
         "ARKIV_FULL": str(full),
@@ -139,8 +137,10 @@ def crawl(
         )
     finally:
         lock.release()
-    with Archive(config.archive_path) as archive:
-        run = next((r for r in archive.runs(limit=5) if r.id == run_id), None)
+    run = None
+    if config.archive_path.exists():
+        with Archive(config.archive_path, readonly=True) as archive:
+            run = next((r for r in archive.runs(limit=5) if r.id == run_id), None)
     if run is None:
         raise ArchiveError(f"the crawl did not record a run in {config.archive_path}")
     report = run.report
@@ -150,9 +150,9 @@ def crawl(
     )
     for failed in report.get("failed_sources", []):
         errors = report["sources"][failed]["errors"]
-        click.echo(f"source failed: {failed} ({counts_line(errors)})", err=True)
+        click.echo(f"source failed: {one_line(failed)} ({counts_line(errors)})", err=True)
     if report.get("config_error"):
-        raise click.ClickException(str(report["config_error"]))
+        raise click.ClickException(one_line(report["config_error"]))
     if run.status == "failed":
         sys.exit(EXIT_ERROR)
     if run.status == "partial":
@@ -224,7 +224,7 @@ def stats(data_dir: Path | None, config_file: Path | None, run_count: int, as_js
       arkiv stats --data ./data
     """
     config = make_config(config_file, data_dir=data_dir)
-    with _existing_archive(config) as archive:
+    with open_archive(config) as archive:
         data: dict[str, Any] = {
             "archive": str(config.archive_path),
             "totals": archive.totals(),
@@ -281,7 +281,7 @@ def runs(data_dir: Path | None, config_file: Path | None, limit: int, as_json: b
       arkiv runs --limit 5
     """
     config = make_config(config_file, data_dir=data_dir)
-    with _existing_archive(config) as archive:
+    with open_archive(config) as archive:
         recent = archive.runs(limit=limit)
     if as_json:
         print_json([{"id": r.id, "status": r.status, **r.report} for r in recent])
@@ -309,18 +309,9 @@ def backup(target: Path, data_dir: Path | None, config_file: Path | None, force:
     config = make_config(config_file, data_dir=data_dir)
     if target.exists() and not force:
         raise click.UsageError(f"{target} exists; use --force to overwrite it")
-    with _existing_archive(config) as archive:
+    with open_archive(config) as archive:
         pages = archive.backup_to(target)
     click.echo(f"backed up {config.archive_path} to {target} ({pages} pages)")
-
-
-def _existing_archive(config: Config) -> Archive:
-    if not config.archive_path.exists():
-        raise ArchiveError(
-            f"no archive at {config.archive_path}",
-            hint="Run `arkiv crawl` first, or point --data (ARKIV_DATA) at an existing archive.",
-        )
-    return Archive(config.archive_path)
 
 
 def _parse_setting(item: str) -> tuple[str, str]:

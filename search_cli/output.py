@@ -1,19 +1,97 @@
-"""Rendering for the terminal: aligned tables and short summaries."""
+"""Rendering for the terminal: aligned tables and short summaries; and what keeps the output
+safe.
+
+Safe output: the CLI never writes a control character it did not make. Everything it prints
+that came from the archive, the index or the web (titles, names, snippets, facet values,
+URLs, run reports, error details) passes through :func:`scrub` or :func:`one_line` (tables
+and JSON do so themselves): C0 and C1 controls, DEL, escape sequences and bidi overrides are
+dropped exactly as on the way into the archive (:func:`indexer.article.clean_text`), so an
+archive written before that cleaning existed prints clean too. The only control characters
+left are the ones the CLI makes: newlines, the bold style on a terminal and the progress
+line's carriage return on stderr.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
-from typing import Any
+from datetime import date
+from typing import Any, NoReturn, TypeVar
 
 import click
 
+from indexer.article import clean_text, is_clean_text
+
+T = TypeVar("T")
+_PLAIN = (int, float, date)  # bool is an int, datetime a date: nothing to clean in them
+
+# An article's id is derived from its canonical URL, so that is never rewritten on its way
+# to the screen (it cannot hold a control character anyway: URLs are percent-encoded).
+_KEEP_FIELDS = frozenset({"canonical_url"})
+
+
+def one_line(value: object) -> str:
+    """``value`` as text for one line of output: no control characters, no line breaks."""
+    return clean_text(str(value))
+
+
+def scrub(value: T) -> T:
+    """``value`` with every string in it (in lists, tuples, dicts and dataclasses, however
+    deep) cleaned of control characters; line breaks and tabs are kept. Clean data (what
+    the archive stores now) is returned as it is, after one read: no copy."""
+    if _is_clean(value):
+        return value
+    return _scrub(value)  # type: ignore[no-any-return]
+
+
+def _is_clean(value: Any) -> bool:
+    if isinstance(value, str):
+        return is_clean_text(value)
+    if value is None or isinstance(value, _PLAIN):
+        return True
+    if isinstance(value, list | tuple):
+        return all(_is_clean(item) for item in value)
+    if isinstance(value, dict):
+        return all(_is_clean(key) and _is_clean(item) for key, item in value.items())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return all(
+            _is_clean(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init and f.name not in _KEEP_FIELDS
+        )
+    return True
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value, multiline=True)
+    if isinstance(value, list):
+        return [_scrub(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_scrub(item) for item in value)
+    if isinstance(value, dict):
+        return {_scrub(key): _scrub(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _scrub(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init and f.name not in _KEEP_FIELDS
+        }
+        return dataclasses.replace(value, **changes)
+    return value
+
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A plain aligned text table; numbers right-aligned."""
-    cells = [[str(h) for h in headers], *[["" if c is None else str(c) for c in r] for r in rows]]
+    """A plain aligned text table; numbers right-aligned. Cells are made safe (one_line)."""
+    cells = [
+        [one_line(h) for h in headers],
+        *[["" if c is None else one_line(c) for c in r] for r in rows],
+    ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     numeric = [all(_is_number(r[i]) for r in rows) and bool(rows) for i in range(len(headers))]
     lines = []
@@ -29,18 +107,62 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def print_json(data: Any) -> None:
-    """One JSON document on stdout, UTF-8 as is (å stays å), for jq and friends."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """One JSON document on stdout, UTF-8 as is (å stays å), for jq and friends.
+
+    Strings are scrubbed first: JSON would escape C0 controls (``\\u001b``) but writes DEL,
+    C1 controls and bidi overrides raw, and a script's ``jq -r`` would print any of them."""
+    sys.stdout.write(json.dumps(scrub(data), ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def counts_line(counts: dict[str, int]) -> str:
     """ "a: 1, b: 2" for the non-zero counts, or "none"."""
-    parts = [f"{k}: {v}" for k, v in sorted(counts.items()) if v]
+    parts = [f"{one_line(k)}: {v}" for k, v in sorted(counts.items()) if v]
     return ", ".join(parts) or "none"
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# Errors of writing to a stream that say where the output goes cannot take it.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EPIPE})
+
+
+def output_failed(exc: OSError) -> NoReturn:
+    """End the command after an OSError that escaped it, in one line and exit code 1.
+
+    Writing to standard output failed (a full disk, ``> /dev/full``, a quota): say so on
+    stderr. The reader went away (``| head``): quiet, exit 1, as click does. Then standard
+    output is pointed at /dev/null, so the interpreter's last flush of what is still buffered
+    cannot fail again with a traceback of its own."""
+    _silence_stdout()
+    if exc.errno == errno.EPIPE:
+        sys.exit(1)
+    if exc.filename is None and exc.errno in _OUTPUT_ERRNOS:
+        message = f"cannot write to standard output: {exc.strerror or exc}"
+    elif exc.filename is not None:
+        message = f"{one_line(exc.filename)}: {exc.strerror or exc}"
+    else:
+        message = one_line(exc)
+    try:
+        sys.stderr.write(f"Error: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass  # stderr is full too: the exit code has to say it
+    sys.exit(1)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        os.dup2(devnull, 1)
+    except OSError:
+        pass
+    finally:
+        os.close(devnull)
 
 
 class ProgressLine:
@@ -58,6 +180,7 @@ class ProgressLine:
         if not self.enabled or (not force and now - self._last < self.interval):
             return
         self._last = now
+        text = one_line(text)
         click.echo(f"\r{text.ljust(self._width)}", nl=False, err=True)
         self._width = len(text)
 
@@ -67,7 +190,7 @@ class ProgressLine:
             click.echo(f"\r{' ' * self._width}\r", nl=False, err=True)
             self._width = 0
             self._last = 0.0  # show the progress again at once
-        click.echo(message, err=True)
+        click.echo(one_line(message), err=True)
 
     def done(self) -> None:
         """End the progress line, if one was shown."""

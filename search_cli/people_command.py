@@ -9,8 +9,9 @@ import click
 from indexer.archive import PersonMention
 from indexer.gazetteer import get_gazetteer, normalise_name
 from search_cli.options import data_option, make_config
-from search_cli.output import print_json
-from search_cli.search_commands import open_archive
+from search_cli.output import one_line, print_json, scrub
+from search_cli.search_filters import check_sources
+from search_cli.storage import open_archive
 
 _CHANGE_WORDS = {
     "appointed": "appointed",
@@ -26,6 +27,9 @@ _CHANGE_WORDS = {
 @click.command()
 @click.argument("name", required=False, default="")
 @click.option("--kommun", "municipality", help="Only stories about this municipality.")
+@click.option(
+    "--source", "sources", multiple=True, help="Only stories of this source id (repeatable)."
+)
 @click.option("--role", help="Only this role (e.g. kommunchef); compounds match their head.")
 @click.option("--changes-only", is_flag=True, help="Only mentions that report a change.")
 @click.option("--json", "as_json", is_flag=True, help="The timeline as JSON.")
@@ -33,6 +37,7 @@ _CHANGE_WORDS = {
 def people(
     name: str,
     municipality: str | None,
+    sources: tuple[str, ...],
     role: str | None,
     changes_only: bool,
     as_json: bool,
@@ -48,9 +53,11 @@ def people(
     Examples:
       arkiv people Westerback
       arkiv people --role kommunchef --kommun Vimmerby
+      arkiv people --changes-only --source vimmerby-nyheter
     """
     config = make_config(config_file, data_dir=data_dir)
     place = get_gazetteer().municipality(municipality).name if municipality else None
+    only = {source.lower() for source in check_sources(config, sources)}
     wanted_name = normalise_name(name) if name else ""
     wanted_role = normalise_name(role) if role else ""
     with open_archive(config) as archive:
@@ -59,10 +66,12 @@ def people(
             for m in archive.person_mentions()
             if (not wanted_name or wanted_name in normalise_name(m.person.name))
             and (not place or place in m.municipalities)
+            and (not only or m.source.lower() in only)
             and (not wanted_role or _has_role(m, wanted_role))
             and (not changes_only or m.person.change)
         ]
     mentions.sort(key=lambda m: (normalise_name(m.person.name), m.published is None, m.published))
+    mentions = scrub(mentions)  # what the web wrote, made safe to print (output.scrub)
     if as_json:
         print_json([_as_dict(m) for m in mentions])
         return
@@ -74,7 +83,7 @@ def people(
         person = mention.person
         if person.name != current:
             current = person.name
-            click.echo(click.style(person.name, bold=True))
+            click.echo(click.style(one_line(person.name), bold=True))
         when = mention.published.strftime("%Y-%m-%d") if mention.published else "undated"
         parts = [", ".join(person.roles) or "?"]
         if person.organisation:
@@ -85,8 +94,8 @@ def people(
             if place:
                 target = f"{target} ({place})" if target else place
             parts.append(f"{change} → {target}" if target else change)
-        click.echo(f"  {when}  {' · '.join(parts)}")
-        click.echo(f"              {mention.article_id}  {mention.title}")
+        click.echo(f"  {when}  {one_line(' · '.join(parts))}")
+        click.echo(f"              {mention.article_id}  {one_line(mention.title)}")
 
 
 def _has_role(mention: PersonMention, wanted: str) -> bool:

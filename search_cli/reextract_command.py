@@ -13,7 +13,9 @@ from indexer.errors import ArkivError
 from search_cli.crawl_commands import load_source_list, sources_option, take_crawl_lock
 from search_cli.options import data_option, make_config
 from search_cli.output import ProgressLine
-from search_cli.search_commands import open_archive, run_sync
+from search_cli.search_commands import run_sync
+from search_cli.search_filters import resolve_source
+from search_cli.storage import open_archive, require_writable
 
 if TYPE_CHECKING:
     from crawler.reextract import ReextractCounts
@@ -59,16 +61,14 @@ def reextract(
       arkiv reextract --source vimmerby-nyheter --dry-run -v
     """
     config = make_config(config_file, data_dir=data_dir, sources_path=sources_path)
+    if not dry_run:
+        require_writable(config, "reextract")
     sources = load_source_list(config.sources_path)
     started = time.monotonic()
-    with open_archive(config) as archive:
-        unknown = set(only) - {s.id for s in sources} - set(archive.source_names())
-        if unknown:
-            raise click.BadParameter(
-                f"unknown source id(s): {', '.join(sorted(unknown))} (`arkiv sources` lists them)",
-                param_hint="--source",
-            )
-        lock = None if dry_run else take_crawl_lock(config)  # a dry run writes nothing
+    with open_archive(config, write=not dry_run) as archive:  # a dry run writes nothing
+        known = [*(s.id for s in sources), *archive.source_names()]
+        only = tuple(resolve_source(source, known) for source in only)
+        lock = None if dry_run else take_crawl_lock(config)
         try:
             counts = _run(archive, config.warc_dir, sources, only, dry_run, verbose)
             index_note = ""

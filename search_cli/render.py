@@ -11,6 +11,7 @@ import click
 
 from indexer.article import Article
 from indexer.query import Query, SearchPage
+from search_cli.output import one_line, scrub
 
 _MATCH = re.compile(r"<b>(.*?)</b>", re.S)
 # article id -> (id of its story's first copy, every copy as (id, source name))
@@ -20,11 +21,13 @@ _WIDTH = 88
 
 def render_hits(query: Query, page: SearchPage, elapsed: float, stories: Stories) -> str:
     """A result list: title, source, date, municipalities, snippet, id; then facet counts.
-    Copies of one story (wire copy on several papers) show once, with where else it ran."""
+    Copies of one story (wire copy on several papers) show once, with where else it ran.
+    Whatever came from the index or the archive is made safe first (output.scrub)."""
+    page, stories, text = scrub(page), scrub(stories), one_line(query.text)
     first = query.offset + 1
     shown = f"{first}–{query.offset + len(page.hits)} of " if page.hits else ""
-    quoted = query.text if query.text.startswith('"') else f'"{query.text}"'
-    described = f" for {quoted}" if query.text else ""
+    quoted = text if text.startswith('"') else f'"{text}"'
+    described = f" for {quoted}" if text else ""
     lines = [f"{shown}{page.total} articles{described} ({elapsed * 1000:.0f} ms)", ""]
     shown_stories: set[str] = set()
     for number, hit in enumerate(page.hits, start=first):
@@ -35,11 +38,12 @@ def render_hits(query: Query, page: SearchPage, elapsed: float, stories: Stories
         when = hit.published.strftime("%Y-%m-%d %H:%M") if hit.published else "undated"
         about = ", ".join(hit.municipalities) or "-"
         tags = " · ".join(filter(None, [", ".join(hit.kinds), "Plus" if hit.paywalled else ""]))
-        lines.append(f"{number:>3}. {click.style(hit.title, bold=True)}")
+        lines.append(f"{number:>3}. {click.style(one_line(hit.title), bold=True)}")
         meta = f"{hit.source_name or hit.source} · {when} · {about}"
         lines.append(f"     {meta}{' · ' + tags if tags else ''}")
         if hit.snippet:
-            for row in textwrap.wrap(html.unescape(_MATCH.sub(r"\1", hit.snippet)), _WIDTH - 5):
+            plain = one_line(html.unescape(_MATCH.sub(r"\1", hit.snippet)))
+            for row in textwrap.wrap(plain, _WIDTH - 5):
                 lines.append(f"     {_bold_matches(row, hit.snippet)}")
         lines.append(f"     id {hit.id} · {hit.url}")
         others = [name for other, name in copies if other != hit.id]
@@ -56,7 +60,8 @@ def render_hits(query: Query, page: SearchPage, elapsed: float, stories: Stories
 
 
 def render_article(article: Article) -> str:
-    """The whole article with its metadata, for `arkiv show`."""
+    """The whole article with its metadata, for `arkiv show` (made safe first: scrub)."""
+    article = scrub(article)
 
     def when(value: object) -> str:
         return value.isoformat(" ", "minutes") if hasattr(value, "isoformat") else "-"
@@ -86,7 +91,8 @@ def render_article(article: Article) -> str:
                 ),
             )
         )
-    lines = [click.style(article.title, bold=True), ""]
+    lines = [click.style(one_line(article.title), bold=True), ""]
+    meta = [(key, one_line(value)) for key, value in meta]
     lines += [f"{key + ':':<16}{value}" for key, value in meta]
     lines.append("")
     if article.lead:
@@ -120,7 +126,9 @@ def version_changes(old: Article, new: Article) -> list[str]:
 
 
 def render_versions(versions: list[Article], diffs: bool = False) -> str:
-    """The version history; with ``diffs``, a unified diff of each change."""
+    """The version history; with ``diffs``, a unified diff of each change (made safe
+    first: scrub)."""
+    versions = scrub(versions)
     lines = [f"Versions ({len(versions)}):"]
     for i, version in enumerate(versions):
         fetched = version.fetched_at.isoformat(" ", "seconds") if version.fetched_at else "?"
@@ -154,7 +162,7 @@ def _paragraphs(article: Article) -> list[str]:
 
 def _bold_matches(row: str, snippet: str) -> str:
     """Bold the words of a wrapped snippet row that were matches in the snippet."""
-    matched = {html.unescape(m).lower() for m in _MATCH.findall(snippet)}
+    matched = {one_line(html.unescape(m)).lower() for m in _MATCH.findall(snippet)}
     return " ".join(
         click.style(word, bold=True) if word.strip('.,:;!?”"()–-').lower() in matched else word
         for word in row.split(" ")

@@ -13,38 +13,68 @@ import click
 
 from indexer.archive import Archive
 from indexer.config import Config
-from indexer.errors import ArchiveError, BackendUnavailable
+from indexer.errors import BackendUnavailable
 from indexer.query import Query, SearchPage
 from search_cli.options import backend_option, data_option, make_config
 from search_cli.output import ProgressLine, print_json
 from search_cli.render import Stories, render_article, render_hits, render_versions, version_changes
-from search_cli.search_filters import build_query, filter_options
+from search_cli.search_filters import (
+    QueryCommand,
+    build_query,
+    check_sources,
+    filter_options,
+    query_words,
+)
+from search_cli.storage import (
+    cannot_rebuild,
+    data_writable,
+    open_archive,
+    require_writable,
+    search_index,
+)
 
 
-def open_archive(config: Config) -> Archive:
-    """The archive, which must exist already (search never creates one)."""
-    if not config.archive_path.exists():
-        raise ArchiveError(
-            f"no archive at {config.archive_path}",
-            hint="Run `arkiv crawl` first, or point --data (ARKIV_DATA) at an existing archive.",
-        )
-    return Archive(config.archive_path)
+def run_sync(config: Config, archive: Archive, rebuild: bool | str = False) -> Any:
+    """The sync, with a progress line on a terminal and a one-line notice on a rebuild
+    (``rebuild``: a string is the reason, for that notice).
 
-
-def run_sync(config: Config, archive: Archive, rebuild: bool = False) -> Any:
-    """The sync, with a progress line on a terminal and a one-line notice on a rebuild."""
-    from indexer.sync import sync
+    A local index that cannot be removed or made for the rebuild (a folder of something
+    else, a folder left with only hidden files) gets a hint that names the folder: `arkiv`
+    has no option to put the index elsewhere."""
+    from indexer.sync import is_local, sync
 
     line = ProgressLine()
 
     def progress(done: int, total: int) -> None:
         line.show(f"indexing: {done}/{total} changes", force=done == total)
 
-    result = sync(archive, config, rebuild=rebuild, progress=progress)
-    line.done()
+    try:
+        result = sync(archive, config, rebuild=rebuild, progress=progress)
+    except BackendUnavailable as exc:
+        folder = config.index_dir
+        if not is_local(config) or not _not_an_index(folder):
+            raise
+        raise BackendUnavailable(
+            str(exc),
+            hint=f"The index is built from the archive and lives in {folder}: if nothing of"
+            f" yours is there, remove it (rm -r '{folder}') and run `arkiv index`.",
+        ) from exc
+    finally:
+        line.done()
     if result.rebuilt:
         click.echo(f"notice: rebuilt the search index from the archive: {result.rebuilt}", err=True)
     return result
+
+
+def _not_an_index(folder: Path) -> bool:
+    """Something is where the local index belongs that a rebuild will not remove (the
+    backend refuses to delete what does not look like an index): a file, or a folder without
+    an index's description files (say, one left with only Tantivy's hidden lock files)."""
+    if not folder.exists():
+        return False
+    if not folder.is_dir():
+        return True
+    return not any((folder / name).exists() for name in ("lokalarkiv-index.json", "meta.json"))
 
 
 @click.command()
@@ -65,8 +95,9 @@ def index(
       arkiv index --data ./data --rebuild
     """
     config = make_config(config_file, data_dir=data_dir, backend=backend)
+    require_writable(config, "index")
     started = time.monotonic()
-    with open_archive(config) as archive:
+    with open_archive(config, write=True) as archive:
         result = run_sync(config, archive, rebuild=rebuild)
     click.echo(
         f"indexed {result.upserted} new or changed, removed {result.deleted};"
@@ -75,8 +106,8 @@ def index(
     )
 
 
-@click.command()
-@click.argument("text", default="", required=False)
+@click.command(cls=QueryCommand)
+@click.argument("words", nargs=-1, type=click.UNPROCESSED, metavar="[TEXT]...")
 @filter_options
 @click.option(
     "--sort",
@@ -90,7 +121,7 @@ def index(
 @data_option
 @backend_option
 def search(
-    text: str,
+    words: tuple[str, ...],
     data_dir: Path | None,
     config_file: Path | None,
     backend: str | None,
@@ -104,15 +135,18 @@ def search(
 
     TEXT: words (all must match; inflections and typos forgiven), "an exact phrase",
     -excluded words; the last word also matches as a prefix. Empty TEXT with filters lists
-    every matching article, newest first.
+    every matching article, newest first. A word may start with -, the first one too
+    (`arkiv search -kommunen storm`): only the options listed below are options.
 
     \b
     Examples:
       arkiv search säkerhetssamordnare --kommun Vimmerby --from 2024-01-01
       arkiv search '"kommunfullmäktige beslutade" -skola' --lan "Kalmar län" --json
+      arkiv search -kommunen storm
     """
     config = make_config(config_file, data_dir=data_dir, backend=backend)
-    query = build_query(text, filters, sort=sort, limit=limit, offset=offset)
+    filters["sources"] = check_sources(config, filters["sources"])
+    query = build_query(query_words(words), filters, sort=sort, limit=limit, offset=offset)
     started = time.monotonic()
     page = _search(config, query)
     elapsed = time.monotonic() - started
@@ -128,29 +162,29 @@ def _stories(config: Config, page: SearchPage) -> Stories:
     many papers shows as one story)."""
     if not page.hits or not config.archive_path.exists():
         return {}
-    with Archive(config.archive_path) as archive:
+    with open_archive(config) as archive:
         return archive.story_groups([hit.id for hit in page.hits])
 
 
 def _search(config: Config, query: Query) -> SearchPage:
-    from indexer.sync import is_local, open_index
+    """Search the index. A local one that is missing, of an older version or damaged is
+    rebuilt from the archive first, where the data folder can be written; in a read-only
+    one that is one line saying so (storage.cannot_rebuild)."""
+    from indexer.sync import is_local
 
-    backend = open_index(config)
     try:
-        return backend.search(query)
+        with search_index(config) as backend:
+            return backend.search(query)
     except BackendUnavailable as exc:
         if not is_local(config):
             raise
-        click.echo(f"notice: the search index cannot be used ({exc}); rebuilding it", err=True)
-    finally:
-        backend.close()
-    with open_archive(config) as archive:
-        run_sync(config, archive, rebuild=True)
-    backend = open_index(config)
-    try:
+        if not data_writable(config):
+            raise cannot_rebuild(config, exc) from exc
+        reason = str(exc)  # missing or damaged: rebuilt, and run_sync's notice says why
+    with open_archive(config, write=True) as archive:
+        run_sync(config, archive, rebuild=reason)
+    with search_index(config) as backend:
         return backend.search(query)
-    finally:
-        backend.close()
 
 
 def page_json(query: Query, page: SearchPage, stories: Stories) -> dict[str, Any]:

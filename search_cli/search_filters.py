@@ -1,17 +1,110 @@
-"""The filter flags of `arkiv search` (and `arkiv export`), and the Query they make."""
+"""The query words and filter flags of `arkiv search` (and `arkiv export`), and the Query
+they make."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
 
-from indexer.gazetteer import get_gazetteer
+from indexer.config import Config
+from indexer.errors import ConfigError, QueryError
+from indexer.gazetteer import _unknown as unknown_name  # the --kommun "did you mean"
+from indexer.gazetteer import get_gazetteer, normalise_name
 from indexer.query import Query
 
 F = TypeVar("F", bound=Callable[..., Any])
+SOURCE_HINT = (
+    "Give a source id as `arkiv stats` (archived) or `arkiv sources` (configured) lists it."
+)
+
+
+class QueryCommand(click.Command):
+    """A command whose query words may start with "-" (an excluded word), the first one too:
+    `arkiv search -kommunen storm`.
+
+    Before click parses, every token that is not one of the command's options (exactly as
+    written, or a long option with ``=value``) nor the value of one is a query word, kept in
+    its order; they go after a ``--``. So "-kommunen" is a word, while --kommun, -o FILE and
+    -h stay options, and a mistyped long option (--kommune) is still an error."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _words_last(self.get_params(ctx), args))
+
+
+def _words_last(params: Sequence[click.Parameter], args: list[str]) -> list[str]:
+    takes: dict[str, int] = {}  # option name -> how many values follow it
+    for param in params:
+        if isinstance(param, click.Option):
+            count = 0 if param.is_flag or param.count else param.nargs
+            for name in (*param.opts, *param.secondary_opts):
+                takes[name] = count
+    options: list[str] = []
+    words: list[str] = []
+    i = 0
+    while i < len(args):
+        token = args[i]
+        i += 1
+        if token == "--":
+            words += args[i:]
+            break
+        if token in takes:
+            options += [token, *args[i : i + takes[token]]]
+            i += takes[token]
+        elif token.startswith("--"):
+            options.append(token)  # --name=value, or an unknown --option click will name
+        else:
+            words.append(token)
+    return [*options, "--", *words]
+
+
+def query_words(words: Iterable[str]) -> str:
+    """The query text from the words given on the command line."""
+    return " ".join(words)
+
+
+def check_sources(config: Config, sources: Sequence[str]) -> tuple[str, ...]:
+    """The source ids given with --source, as the archive spells them; an unknown one is
+    one line that suggests the nearest, as an unknown --kommun is.
+
+    Known: every source the archive holds articles of and every source in the source list
+    (``--sources``/ARKIV_SOURCES, else the shipped one). Without a local archive (a
+    Meilisearch server searched from elsewhere) there is nothing to check against."""
+    if not sources or not config.archive_path.exists():
+        return tuple(sources)
+    from search_cli.storage import open_archive
+
+    with open_archive(config) as archive:
+        if all(archive.has_source(source) for source in sources):
+            return tuple(sources)
+        known = dict.fromkeys(archive.source_names())
+    known.update(dict.fromkeys(_configured_sources(config)))
+    return tuple(resolve_source(source, known) for source in sources)
+
+
+def resolve_source(value: str, known: Iterable[str]) -> str:
+    """The known source id that ``value`` names (any case, with or without å ä ö).
+
+    Raises:
+        QueryError: none does; the message suggests the nearest ids.
+    """
+    labels = {normalise_name(source): source for source in known}
+    found = labels.get(normalise_name(value))
+    if found is None:
+        raise QueryError(unknown_name("source", value, labels), hint=SOURCE_HINT)
+    return found
+
+
+def _configured_sources(config: Config) -> list[str]:
+    from search_cli.crawl_commands import load_source_list
+
+    try:
+        return [source.id for source in load_source_list(config.sources_path)]
+    except ConfigError:
+        return []  # a broken source list is `arkiv crawl`'s to report, not search's
+
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 FILTER_NAMES = ("sources", "municipalities", "regions", "kinds", "languages", "roles", "people")

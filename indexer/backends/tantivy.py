@@ -1,10 +1,15 @@
 """The embedded default search backend: one Tantivy index in one folder.
 
 Layout: ``index_dir`` holds Tantivy's files plus ``lokalarkiv-index.json`` (our schema version,
-written after the index is created). Opening an index whose version differs, whose JSON is
+written after the index is created), ``lokalarkiv-checked.json`` (which files were found
+intact) and the completion table. Opening an index whose version differs, whose JSON is
 missing or garbage, or whose Tantivy files are damaged raises ``BackendUnavailable``; the sync
-then calls :meth:`TantivyBackend.destroy` and rebuilds from the archive. A writer lock held by
-another process raises ``IndexingError`` instead (try again later; never a rebuild).
+then calls :meth:`TantivyBackend.destroy` and rebuilds from the archive (and `arkiv search`
+rebuilds and searches again). Damage is found by the files' checksums on open, each file read
+once, and by a panic of the engine at any later call, which is caught and raised as the same
+``BackendUnavailable`` ("the search index at ... is damaged: ...", see ``tantivy_damage``).
+A writer lock held by another process raises ``IndexingError`` instead (try again later;
+never a rebuild).
 
 Analysis (custom analyzers registered on every open):
 
@@ -95,6 +100,7 @@ import re
 import shutil
 import threading
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -110,6 +116,13 @@ import tantivy as tv
 from indexer.article import Article
 from indexer.backends.tantivy_completions import FILE_NAME as COMPLETIONS_FILE
 from indexer.backends.tantivy_completions import CompletionTable
+from indexer.backends.tantivy_damage import (
+    RECORD_FILE,
+    Checker,
+    held_engine_output,
+    is_panic,
+    panic_text,
+)
 from indexer.errors import BackendUnavailable, IndexingError, QueryError
 from indexer.query import Hit, IndexStats, Query, SearchPage, order_facet
 from indexer.textsearch import (
@@ -126,6 +139,7 @@ SCHEMA_VERSION = 4
 """Bump on any change to fields or analyzers: old indexes then refuse to open (rebuild)."""
 META_FILE = "lokalarkiv-index.json"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+REBUILD_HINT = "Rebuild it from the archive: `arkiv index --rebuild`."
 
 MATCH_FIELD = "text"
 """Title, lead and body in one indexed field: every word and phrase is matched here."""
@@ -197,7 +211,8 @@ class TantivyBackend:
         self._index: tv.Index | None = None
         self._writer: tv.IndexWriter | None = None
         self._pool: ThreadPoolExecutor | None = None
-        self._table: tuple[int, CompletionTable | None] = (-1, None)  # (file mtime, table)
+        self._table: tuple[tuple[int, int], CompletionTable | None] = ((-1, -1), None)
+        self._checker: Checker | None = None  # the files' integrity, from the open
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ lifecycle
@@ -229,6 +244,7 @@ class TantivyBackend:
                     f"cannot create a search index in {folder}: {exc}"
                 ) from exc
             self._index = index
+            self._checker = Checker(folder)  # every file in it is this backend's own
 
     def destroy(self) -> None:
         """Close and remove the index folder, for a rebuild.
@@ -238,7 +254,7 @@ class TantivyBackend:
         ``--index`` path never deletes someone's files.
         """
         with self._lock:
-            self.close()
+            self._discard()
             folder = self.index_dir
             if not folder.exists():
                 return
@@ -264,6 +280,7 @@ class TantivyBackend:
             pool, self._pool = self._pool, None
             if pool is not None:
                 pool.shutdown()
+            checker, self._checker = self._checker, None
             if writer is None or index is None:
                 return
             # The table is read from the committed index while Tantivy's own threads finish
@@ -274,7 +291,49 @@ class TantivyBackend:
                     writer.wait_merging_threads()
                 except ValueError as exc:
                     raise IndexingError(f"finishing index merges failed: {exc}") from exc
-                table.result()
+                except BaseException as exc:
+                    if not is_panic(exc):
+                        raise
+                    raise self._damaged(f"merging its segments failed ({panic_text(exc)})") from exc
+                crc = table.result()  # BackendUnavailable when the engine panicked reading
+            if checker is not None:
+                checker.written(crc)
+
+    def _write_failure(
+        self, writer: tv.IndexWriter, exc: BaseException, doing: str
+    ) -> IndexingError | BackendUnavailable:
+        """What a failed write raises. Damage is ``BackendUnavailable`` (the sync then
+        rebuilds): a panic, or an error while a segment file fails its checksum (every file
+        is read again: this is the error path). Anything else is ``IndexingError`` (run
+        again: the archive is unchanged and the sync resumes)."""
+        if is_panic(exc):  # the writer is not to be used after its engine panicked
+            self._writer = None
+            return self._damaged(f"{doing} it failed ({panic_text(exc)})")
+        self._rollback(writer)
+        problem = Checker(self.index_dir).verify_all()
+        if problem:
+            return self._damaged(f"{problem} ({doing} it failed: {panic_text(exc)})")
+        return IndexingError(f"{doing} the search index failed: {exc}")
+
+    def _discard(self) -> None:
+        """Drop the index and its writer without writing anything more (before removing the
+        folder): the writer's merges are waited for, but not their errors or panics."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            if pool is not None:
+                pool.shutdown()
+            writer, self._writer = self._writer, None
+            self._index = self._checker = None
+            if writer is None:
+                return
+            try:
+                with held_engine_output():
+                    writer.wait_merging_threads()
+            except ValueError:
+                pass
+            except BaseException as exc:
+                if not is_panic(exc):
+                    raise
 
     def __enter__(self) -> TantivyBackend:
         return self
@@ -308,9 +367,10 @@ class TantivyBackend:
                 if changed:
                     writer.commit()
             except ValueError as exc:
-                self._rollback(writer)
-                raise IndexingError(f"writing to the search index failed: {exc}") from exc
-            except BaseException:
+                raise self._write_failure(writer, exc, "writing to") from exc
+            except BaseException as exc:
+                if is_panic(exc):
+                    raise self._write_failure(writer, exc, "writing to") from exc
                 self._rollback(writer)
                 raise
             if changed:
@@ -336,8 +396,11 @@ class TantivyBackend:
                 if todo:
                     writer.commit()
             except ValueError as exc:
-                self._rollback(writer)
-                raise IndexingError(f"deleting from the search index failed: {exc}") from exc
+                raise self._write_failure(writer, exc, "deleting from") from exc
+            except BaseException as exc:
+                if not is_panic(exc):
+                    raise
+                raise self._write_failure(writer, exc, "deleting from") from exc
             if todo:
                 self._reload(index)
             return present
@@ -352,27 +415,33 @@ class TantivyBackend:
         snippets, so a search takes about the longer of the two, not their sum.
         """
         index = self._open()
-        try:
-            searcher = index.searcher()
-            plan = _Plan.build(index.schema, query, searcher, self._completion_table())
-            facets_later = (
-                self._facet_pool().submit(self._facets, searcher, plan.query, query.facets)
-                if query.facets
-                else None
-            )
-            total, rows = self._run(searcher, plan, limit=max(query.limit, 1), offset=query.offset)
-            rows = rows[: query.limit]
-            docs = [searcher.doc(address) for _, address in rows]
-            snippets = _Snippets(searcher, index.schema, plan).page(docs)
-            hits = [
-                _hit(doc, score if plan.scored else 0.0, snippet)
-                for (score, _), doc, snippet in zip(rows, docs, snippets, strict=True)
-            ]
-            facets = facets_later.result() if facets_later else {}
-        except ValueError as exc:
-            raise BackendUnavailable(
-                f"searching the index at {self.index_dir} failed: {exc}"
-            ) from exc
+        table = self._completion_table()
+        facets_later = None
+        with self._engine("searching it"):
+            try:
+                searcher = index.searcher()
+                plan = _Plan.build(index.schema, query, searcher, table)
+                facets_later = (
+                    self._facet_pool().submit(self._facets, searcher, plan.query, query.facets)
+                    if query.facets
+                    else None
+                )
+                total, rows = self._run(
+                    searcher, plan, limit=max(query.limit, 1), offset=query.offset
+                )
+                rows = rows[: query.limit]
+                docs = [searcher.doc(address) for _, address in rows]
+                snippets = _Snippets(searcher, index.schema, plan).page(docs)
+                hits = [
+                    _hit(doc, score if plan.scored else 0.0, snippet)
+                    for (score, _), doc, snippet in zip(rows, docs, snippets, strict=True)
+                ]
+                facets = facets_later.result() if facets_later else {}
+            except BaseException:
+                if facets_later is not None:  # its panic, if any, is held here too
+                    with contextlib.suppress(BaseException):
+                        facets_later.result()
+                raise
         if not total:
             facets = {name: {} for name in query.facets}
         return SearchPage(total=total, hits=hits, facets=facets)
@@ -386,13 +455,10 @@ class TantivyBackend:
         oldest = query.sort == "oldest"
         key_field = "order_old" if oldest else "order_new"
         order = tv.Order.Asc if oldest else tv.Order.Desc
-        try:
+        table = self._completion_table()
+        with self._engine("reading it"):
             searcher = index.searcher()
-        except ValueError as exc:
-            raise BackendUnavailable(
-                f"reading the index at {self.index_dir} failed: {exc}"
-            ) from exc
-        plan = _Plan.build(schema, query, searcher, self._completion_table())
+            plan = _Plan.build(schema, query, searcher, table)
         bound: int | None = None
         at_bound: set[tuple[int, int]] = set()
         while True:
@@ -413,7 +479,7 @@ class TantivyBackend:
                     ]
                 )
             want = ITER_PAGE + len(at_bound)
-            try:
+            with self._engine("reading it"):
                 result = searcher.search(
                     page_query, want, count=False, order_by_field=key_field, order=order
                 )
@@ -422,10 +488,8 @@ class TantivyBackend:
                     for key, address in result.hits
                     if (address.segment_ord, address.doc) not in at_bound
                 ]
-            except ValueError as exc:
-                raise BackendUnavailable(f"reading the index failed: {exc}") from exc
-            for _, address in page:
-                yield _hit(searcher.doc(address), 0.0)
+                hits = [_hit(searcher.doc(address), 0.0) for _, address in page]
+            yield from hits
             if not page or len(result.hits) < want:
                 return
             last = int(page[-1][0])
@@ -437,13 +501,9 @@ class TantivyBackend:
 
     def stats(self) -> IndexStats:
         index = self._open()
-        try:
+        with self._engine("reading it"):
             searcher = index.searcher()
             documents, segments = searcher.num_docs, searcher.num_segments
-        except ValueError as exc:
-            raise BackendUnavailable(
-                f"reading the index at {self.index_dir} failed: {exc}"
-            ) from exc
         size = 0
         for root, _dirs, files in os.walk(self.index_dir):
             for name in files:
@@ -465,7 +525,7 @@ class TantivyBackend:
             if self._index is not None:
                 return self._index
             folder = self.index_dir
-            rebuild = "Rebuild it from the archive: `arkiv index --rebuild`."
+            rebuild = REBUILD_HINT
             if not folder.is_dir():
                 raise BackendUnavailable(
                     f"there is no search index at {folder}",
@@ -490,40 +550,86 @@ class TantivyBackend:
                     f"Lokalarkiv needs {SCHEMA_VERSION}",
                     hint=rebuild,
                 )
-            try:
+            checker = Checker(folder)
+            problem = checker.check()
+            if problem:
+                raise self._damaged(problem)
+            with self._engine("opening it"):
                 index = tv.Index.open(str(folder))
                 _register_analyzers(index)
-            except ValueError as exc:
-                raise BackendUnavailable(
-                    f"the index at {folder} cannot be opened: {exc}", hint=rebuild
-                ) from exc
             self._index = index
+            self._checker = checker
             return index
 
-    def _write_completions(self, index: tv.Index) -> None:
+    def _damaged(self, problem: str, also: str = "") -> BackendUnavailable:
+        state = f"damaged {also}" if also else "damaged"
+        return BackendUnavailable(
+            f"the search index at {self.index_dir} is {state}: {problem}", hint=REBUILD_HINT
+        )
+
+    @contextlib.contextmanager
+    def _engine(self, doing: str) -> Iterator[None]:
+        """Around calls into Tantivy: its errors (``ValueError``) and its panics (a
+        ``BaseException``: Tantivy met bytes it cannot read) become ``BackendUnavailable``,
+        which makes the sync and `arkiv search` rebuild a local index. What the panic
+        prints on stderr is held back (see ``tantivy_damage.held_engine_output``)."""
         try:
-            CompletionTable.write(index.searcher(), MATCH_FIELD, self.index_dir / COMPLETIONS_FILE)
-        except (OSError, ValueError) as exc:
-            raise IndexingError(
-                f"writing the completion table in {self.index_dir} failed: {exc}"
-            ) from exc
+            with held_engine_output():
+                yield
+        except ValueError as exc:  # Tantivy's own error: mostly bytes it cannot decode
+            raise self._damaged(f"{doing} failed ({panic_text(exc)})", "or unreadable") from exc
+        except BaseException as exc:
+            if not is_panic(exc):
+                raise
+            raise self._damaged(f"{doing} failed ({panic_text(exc)})") from exc
+
+    def _write_completions(self, index: tv.Index) -> int:
+        """Write the completion table; returns the CRC-32 of its bytes, for the record of
+        what this backend wrote (a table that no longer matches it is not used)."""
+        path = self.index_dir / COMPLETIONS_FILE
+        with self._engine("reading its terms"):  # BackendUnavailable: damaged
+            try:
+                CompletionTable.write(index.searcher(), MATCH_FIELD, path)
+                return zlib.crc32(path.read_bytes())
+            except OSError as exc:
+                raise IndexingError(
+                    f"writing the completion table in {self.index_dir} failed: {exc}"
+                ) from exc
 
     def _completion_table(self) -> CompletionTable | None:
-        """The completion table as last written (re-read when the file changes)."""
+        """The completion table as last written (re-read when it or the record of its CRC
+        changes); None when it is missing, or is not the table this backend wrote (damaged:
+        prefixes then walk the term dictionary, and the next write makes a new table)."""
         path = self.index_dir / COMPLETIONS_FILE
         try:
-            mtime = path.stat().st_mtime_ns
+            key = (path.stat().st_mtime_ns, -1)
         except OSError:
             return None
+        with contextlib.suppress(OSError):
+            key = (key[0], (self.index_dir / RECORD_FILE).stat().st_mtime_ns)
         with self._lock:
-            if self._table[0] != mtime:
-                self._table = (mtime, CompletionTable.read(path))
+            if self._table[0] != key:
+                self._table = (key, self._read_completions(path))
             return self._table[1]
+
+    def _read_completions(self, path: Path) -> CompletionTable | None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if not Checker(self.index_dir).completions_match(data):
+            return None
+        try:
+            return CompletionTable(data.decode("utf-8").splitlines())
+        except UnicodeDecodeError:
+            return None
 
     def _writer_for(self, index: tv.Index) -> tv.IndexWriter:
         if self._writer is None:
             try:
                 self._writer = index.writer(self.writer_heap_bytes, self.writer_threads)
+                if self._checker is not None:
+                    self._checker.begin_write()
             except ValueError as exc:
                 if "lock" in str(exc).lower():
                     raise IndexingError(
@@ -540,10 +646,8 @@ class TantivyBackend:
             self._writer = None  # a broken writer: make a new one next time
 
     def _reload(self, index: tv.Index) -> None:
-        try:
+        with self._engine("reloading it"):
             index.reload()
-        except ValueError as exc:
-            raise BackendUnavailable(f"reloading the index failed: {exc}") from exc
 
     def _run(
         self, searcher: tv.Searcher, plan: _Plan, *, limit: int, offset: int
