@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,7 @@ import click
 from indexer.archive import Archive
 from indexer.config import Config
 from indexer.errors import ArchiveError, LockedError
-from indexer.lock import CrawlLock
+from indexer.lock import CrawlLock, crawl_alive
 from search_cli.options import EXIT_ERROR, EXIT_LOCKED, EXIT_PARTIAL, data_option, make_config
 from search_cli.output import counts_line, one_line, print_json, table
 from search_cli.search_filters import resolve_source
@@ -283,6 +284,10 @@ def runs(data_dir: Path | None, config_file: Path | None, limit: int, as_json: b
     config = make_config(config_file, data_dir=data_dir)
     with open_archive(config) as archive:
         recent = archive.runs(limit=limit)
+    if not crawl_alive(config.data_dir):
+        # a run left "running" with no crawl alive was killed; the next crawl records it so
+        # (a reader writes nothing), here it is only shown as what it is
+        recent = [replace(r, status="killed") if r.status == "running" else r for r in recent]
     if as_json:
         print_json([{"id": r.id, "status": r.status, **r.report} for r in recent])
         return

@@ -106,6 +106,8 @@ def test_killed_crawl_leaves_no_process_and_is_marked_killed(
     with Archive(data / "archive.sqlite3") as archive:
         assert archive.runs(limit=1)[0].status == "running"
     assert not crawl_alive(data)
+    shown = run_arkiv("runs", "--data", str(data), "--json")
+    assert {r["id"]: r["status"] for r in json.loads(shown.stdout)}[run_id] == "killed"
     # The next crawl does not wait for the minute-long page this time.
     after = run_arkiv(
         "crawl", "--data", str(data), "--sources", str(slow_site.sources), "--no-index",
