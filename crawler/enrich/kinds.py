@@ -3,7 +3,12 @@
 ``personnel``: the story is about a change, not a passing mention of one: a change phrase in
 the headline or the lead about a named person or a role ("Kommunchefen säger upp sig",
 "Efter sju år i Eksjö blir hon ny utbildningschef"), or a role in the headline ("Ny rektor på
-Storebro skola") while the story reports a change for someone.
+Storebro skola") while the story reports a change for someone. A change of who holds a post is
+news without a named person too: a title as the subject of a change ("Vännäs kommunchef
+slutar"), a recruitment ("Kommunen söker ny socialchef", "Vd sökes"), a new or leaving
+holder in the headline ("Ny vd på Svalövsbostäder", "Avgående kommunchefen …", "Fem nya
+rektorer"). A past change in a "när"-clause is background, a former title ("Före detta
+rektorn") no news, and a club's coach or a choir's conductor no post the archive follows.
 
 ``municipal``: the story is about municipal decisions and services. Words from
 ``data/municipal_terms.txt`` (bodies: kommunfullmäktige, kommunstyrelsen, nämnder, förvaltningar,
@@ -11,7 +16,10 @@ kommunen; topics: budget, skattesats, detaljplan, skola, äldreomsorg, VA, ...) 
 title and lead double; the story needs a body word, a total that grows with its length up to
 ``MUNICIPAL_THRESHOLD`` and a municipality. A personnel story about a municipal employer's
 staff (a municipal role, or an organisation that is a kommun, förvaltning, nämnd or
-räddningstjänst) is municipal as well.
+räddningstjänst) is municipal as well. The municipality named as the actor ("Sala kommun har
+skrivit avtal") and a municipal company named after it ("Habo Bostäder") count as bodies; a
+story all about municipal matters that names no municipality (a region, a survey of many)
+needs twice the score.
 
 Birthday and obituary pieces ("Gunnar Ekström 90 år", "till minne") are neither, whatever
 offices the person once held.
