@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import urllib.parse
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -141,6 +141,17 @@ _SELECT = (
     + " FROM articles a JOIN versions v ON v.article_id = a.id"
 )
 _CURRENT = _SELECT + " AND v.version = a.version"
+# What Archive.current_rows reads: each column of an article's row and its current version's.
+ROW_COLUMNS: dict[str, str] = {
+    **{name: f"a.{name}" for name in (
+        "canonical_url", "url", "source", "source_name", "first_seen", "last_seen", "gone_at",
+        "etag", "last_modified", "duplicate_of",
+    )},
+    "id": "a.id",
+    "version": "v.version",
+    **{name: f"v.{name}" for name in _VERSION_FIELDS},
+}  # fmt: skip
+_IDS_PER_QUERY = 900  # under SQLite's oldest bound-parameter limit (999)
 # For people opening the file with sqlite3: every article as it reads now.
 _VIEW = f"CREATE VIEW IF NOT EXISTS current_articles AS {_CURRENT}"
 
@@ -544,6 +555,33 @@ class Archive:
                 found[row["id"]] = _article(row)
         return found
 
+    def current_rows(
+        self, ids: Sequence[str], columns: Sequence[str]
+    ) -> dict[str, tuple[Any, ...]]:
+        """The current versions of these articles as stored, by id (missing ids are left
+        out): for each, a tuple of ``columns`` (names from :data:`ROW_COLUMNS`) with the
+        values as the archive holds them (JSON lists as text, times as ISO 8601 text, 0/1
+        flags), no :class:`Article` built. For readers that turn rows straight into output
+        (`arkiv export`)."""
+        unknown = [c for c in columns if c not in ROW_COLUMNS]
+        if unknown:
+            raise ValueError(f"not archive columns: {', '.join(unknown)}")
+        select = ", ".join(["a.id", *(ROW_COLUMNS[c] for c in columns)])
+        found: dict[str, tuple[Any, ...]] = {}
+        cursor = self._db.cursor()
+        cursor.row_factory = None  # plain tuples: no sqlite3.Row per row
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = ids[start : start + _IDS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            cursor.execute(
+                f"SELECT {select} FROM articles a JOIN versions v ON v.article_id = a.id"
+                f" AND v.version = a.version WHERE a.id IN ({marks})",
+                chunk,
+            )
+            for row in cursor:
+                found[row[0]] = row[1:]
+        return found
+
     def story_groups(self, ids: list[str]) -> dict[str, tuple[str, list[tuple[str, str]]]]:
         """For each id: the id of its story's first copy, and every copy of that story in the
         archive as (id, source name), first copy first. Single articles are their own group."""
@@ -612,43 +650,46 @@ class Archive:
         """
         in_articles, params = _among("a.source", sources)
         in_pages, _ = _among("source", sources)
+        articles = self._paged(
+            "SELECT a.id, a.canonical_url, a.source,"
+            " COALESCE(a.latest_fetched, v.fetched_at) AS fetched,"
+            " COALESCE(a.latest_warc_file, v.warc_file) AS warc_file,"
+            " COALESCE(a.latest_warc_offset, v.warc_offset) AS warc_offset,"
+            " COALESCE(a.latest_warc_length, v.warc_length) AS warc_length"
+            " FROM articles a JOIN versions v ON v.article_id = a.id AND v.version = a.version"
+            f" WHERE a.id > ? {in_articles} ORDER BY a.id LIMIT ?",
+            "id",
+            params,
+        )
+        for row in articles:
+            fetched = datetime.fromisoformat(row["fetched"])
+            yield StoredRecord(
+                "article", row["canonical_url"], row["source"], fetched, _warc_ref(row)
+            )
+        pages = self._paged(
+            "SELECT url, source, last_fetched, reason, warc_file, warc_offset, warc_length"
+            " FROM pages p WHERE url > ? AND outcome = 'not_article' AND warc_file IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.canonical_url = p.url)"
+            f" {in_pages} ORDER BY url LIMIT ?",
+            "url",
+            params,
+        )
+        for row in pages:
+            fetched = datetime.fromisoformat(row["last_fetched"])
+            yield StoredRecord(
+                "page", row["url"], row["source"] or "", fetched, _warc_ref(row), row["reason"]
+            )
+
+    def _paged(self, sql: str, key: str, params: list[str]) -> Iterator[sqlite3.Row]:
+        """The rows of ``sql`` (``?`` for the last ``key`` seen, ``params``, ``LIMIT ?``), a page of
+        _RECORDS_PER_QUERY at a time by keyset, so that writes between pages are fine."""
         after = ""
         while True:
-            rows = self._db.execute(
-                "SELECT a.id, a.canonical_url, a.source,"
-                " COALESCE(a.latest_fetched, v.fetched_at) AS fetched,"
-                " COALESCE(a.latest_warc_file, v.warc_file) AS warc_file,"
-                " COALESCE(a.latest_warc_offset, v.warc_offset) AS warc_offset,"
-                " COALESCE(a.latest_warc_length, v.warc_length) AS warc_length"
-                " FROM articles a JOIN versions v ON v.article_id = a.id AND v.version = a.version"
-                f" WHERE a.id > ? {in_articles} ORDER BY a.id LIMIT ?",
-                (after, *params, _RECORDS_PER_QUERY),
-            ).fetchall()
-            for row in rows:
-                fetched = datetime.fromisoformat(row["fetched"])
-                yield StoredRecord(
-                    "article", row["canonical_url"], row["source"], fetched, _warc_ref(row)
-                )
+            rows = self._db.execute(sql, (after, *params, _RECORDS_PER_QUERY)).fetchall()
+            yield from rows
             if len(rows) < _RECORDS_PER_QUERY:
-                break
-            after = rows[-1]["id"]
-        after = ""
-        while True:
-            rows = self._db.execute(
-                "SELECT url, source, last_fetched, reason, warc_file, warc_offset, warc_length"
-                " FROM pages p WHERE url > ? AND outcome = 'not_article' AND warc_file IS NOT NULL"
-                " AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.canonical_url = p.url)"
-                f" {in_pages} ORDER BY url LIMIT ?",
-                (after, *params, _RECORDS_PER_QUERY),
-            ).fetchall()
-            for row in rows:
-                fetched = datetime.fromisoformat(row["last_fetched"])
-                yield StoredRecord(
-                    "page", row["url"], row["source"] or "", fetched, _warc_ref(row), row["reason"]
-                )
-            if len(rows) < _RECORDS_PER_QUERY:
-                break
-            after = rows[-1]["url"]
+                return
+            after = rows[-1][key]
 
     def count_stored_records(self, sources: Collection[str] = ()) -> int:
         """How many records :meth:`stored_records` yields."""
