@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from indexer.errors import ConfigError
 
@@ -70,6 +71,8 @@ class Config:
             )
         if self.warc_max_mb < 1:
             raise ConfigError(f"warc_max_mb must be at least 1, not {self.warc_max_mb}")
+        if self.backend == "meilisearch" and self.meili_url:
+            check_meili_url(str(self.meili_url))
 
     @property
     def archive_path(self) -> Path:
@@ -108,7 +111,78 @@ def load_config(
         if env.get(name):
             values[key] = env[name]
     values.update({k: v for k, v in overrides.items() if v is not None})
+    if values.get("backend") == "meilisearch" and values.get("meili_url"):
+        if overrides.get("meili_url") is not None:
+            setting = "the Meilisearch URL"
+        elif env.get("MEILI_URL"):
+            setting = "MEILI_URL"
+        else:
+            setting = f"meili_url in {path}"
+        check_meili_url(str(values["meili_url"]), setting=setting)
     return _coerce(values)
+
+
+MEILI_URL_SETTING = "MEILI_URL (or meili_url in arkiv.toml)"
+
+
+def check_meili_url(url: str, *, setting: str = MEILI_URL_SETTING) -> str:
+    """``url`` if it can reach a Meilisearch server: ``http`` or ``https``, a host, a port
+    that is a number; else a one-line ConfigError naming ``setting``.
+
+    The client would otherwise fail deep inside ``requests`` (``MissingSchema``,
+    ``InvalidURL``) with a traceback, or read ``localhost:7700`` as the scheme ``localhost``.
+    The URL in the message has any user and password removed.
+    """
+    text = url.strip()
+    problem = _meili_url_problem(text)
+    if problem is None:
+        return text
+    example = "http://127.0.0.1:7700"
+    if "://" not in text and text and not text.startswith(("/", ":")):
+        example = f"http://{text.replace('//', '/').lstrip('/')}"
+        if example.startswith("http://http/"):
+            example = "http://" + example[len("http://http/") :]
+    raise ConfigError(
+        f"{setting} is not a usable Meilisearch URL: {_shown(text)!r} {problem}",
+        hint=f"Write it with its scheme and host, e.g. {example}.",
+    )
+
+
+def _meili_url_problem(url: str) -> str | None:
+    if not url:
+        return "is empty"
+    if any(char.isspace() for char in url):
+        return "contains a space"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "has a port that is not a number"
+    del port
+    if parts.scheme not in ("http", "https"):
+        if "://" in url:
+            return f"has the scheme {parts.scheme!r} (http or https)"
+        return "has no http:// or https:// in front"
+    if not parts.hostname:
+        return "has no host"
+    if parts.query or parts.fragment:
+        return "has a query or fragment (give the server's address only)"
+    return None
+
+
+def _shown(url: str) -> str:
+    """``url`` without a user or password, for messages."""
+    try:
+        parts = urlsplit(url)
+        if parts.username is None and parts.password is None:
+            return url
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    except ValueError:
+        scheme, sep, rest = url.rpartition("://")
+        return f"{scheme}{sep}{rest.rpartition('@')[2]}"
 
 
 def _read_file(path: Path) -> dict[str, Any]:

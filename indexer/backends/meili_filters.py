@@ -17,7 +17,12 @@ being typed (the parser's prefix word) is written last with nothing after it, wh
 Meilisearch decides to match it as a prefix; otherwise ``q`` ends in a space, so no word is.
 
 Snippets (:func:`make_snippet`) are made here too, from the stored text of a hit: Meilisearch's
-own highlighter only knows the stems the query was sent as, not the words of the text.
+own highlighter only knows the stems the query was sent as, not the words of the text. What it
+matched is read from the hit's ``_matchesPosition`` (:func:`matched_stems`): byte offsets in
+the ``*_sv`` stem fields, which are rebuilt here from the hit's text exactly as they were
+indexed, so the stem at each offset names the words to highlight. The server's typo rules
+(a typo on the first letter counts as two), prefixes, synonyms and compound heads are then
+its own; :class:`_Matcher` only stands in for a hit without positions.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from indexer.backends.meili_settings import (
     STOCKHOLM,
     analyze,
     compound_parts,
+    stem_fields,
     word_key,
 )
 from indexer.query import Query
@@ -47,10 +53,12 @@ __all__ = [
     "id_filter",
     "keyset_filter",
     "make_snippet",
+    "matched_stems",
     "quote",
     "sort_for",
     "text_query",
     "values_filter",
+    "within_typos",
 ]
 
 
@@ -227,14 +235,73 @@ def _close(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
+def within_typos(word: str, key: str, budget: int) -> bool:
+    """Whether Meilisearch would find ``word`` for the query word ``key`` with ``budget``
+    typos: a typo on the first letter counts as two (compute_derivations.rs), so a word that
+    starts otherwise needs a budget of two and is then one edit away at most."""
+    if not budget or not word or not key:
+        return False
+    if word[0] != key[0]:
+        return budget >= 2 and _close(word, key, 1)
+    return _close(word, key, budget)
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """What the server matched in a hit: stems of the text, and compound heads."""
+
+    stems: frozenset[str]
+    heads: frozenset[str]
+
+
+def matched_stems(row: Mapping[str, Any]) -> Matched | None:
+    """The stems the server reports it matched in ``row`` (its ``_matchesPosition`` in the
+    ``*_sv`` fields, rebuilt from the row's title, lead and body), or None when the hit has
+    no positions (then :func:`make_snippet` matches on its own)."""
+    positions = row.get("_matchesPosition")
+    if not isinstance(positions, Mapping):
+        return None
+    wanted = {str(name) for name, bounds in positions.items() if bounds}
+    fields: Mapping[str, str] = {}
+    if wanted & {"title_sv", "lead_sv", "body_sv", "parts_sv"}:
+        texts = [str(row.get(name) or "") for name in ("title", "lead", "body")]
+        if "parts_sv" in wanted:
+            fields = stem_fields(*texts)
+        else:  # only what was matched in: the body's stems are most of the work
+            fields = {
+                name: " ".join(analyze(text))
+                for name, text in zip(("title_sv", "lead_sv", "body_sv"), texts, strict=True)
+                if name in wanted
+            }
+    stems: set[str] = set()
+    heads: set[str] = set()
+    for field_name, bounds in positions.items():
+        value = fields.get(str(field_name))
+        if value is None or not isinstance(bounds, list):
+            continue
+        encoded = value.encode("utf-8")
+        for bound in bounds:
+            start = bound.get("start") if isinstance(bound, Mapping) else None
+            if not isinstance(start, int) or not 0 <= start < len(encoded):
+                continue
+            left = encoded.rfind(b" ", 0, start) + 1
+            right = encoded.find(b" ", start)
+            token = encoded[left : right if right >= 0 else len(encoded)].decode("utf-8", "ignore")
+            if token:
+                (heads if field_name == "parts_sv" else stems).add(token)
+    return Matched(frozenset(stems), frozenset(heads))
+
+
 class _Matcher:
-    """Which words of a text the query matched: same stem, the prefix word, a compound
+    """Which words of a text the query matched: from what the server reported
+    (``matched``), else our own reading of the query: same stem, the prefix word, a compound
     ending in a query stem, or a stem within the query word's typo budget."""
 
-    def __init__(self, text: TextQuery) -> None:
+    def __init__(self, text: TextQuery, matched: Matched | None = None) -> None:
         self.keys = set(text.keys)
         self.prefix = text.prefix
         self.typos = {key: _typo_budget(key) for key in self.keys}
+        self.matched = matched
         self._cache: dict[str, bool] = {}
 
     def __call__(self, word: str) -> bool:
@@ -246,27 +313,39 @@ class _Matcher:
         return known
 
     def _matches(self, word_stem: str) -> bool:
+        if self.matched is not None:
+            if word_stem in self.matched.stems:
+                return True
+            return bool(self.matched.heads and compound_parts([word_stem]) & self.matched.heads)
         if word_stem in self.keys:
             return True
         if self.prefix and word_stem.startswith(self.prefix):
             return True
         if compound_parts([word_stem]) & self.keys:
             return True
-        return any(budget and _close(word_stem, key, budget) for key, budget in self.typos.items())
+        return any(within_typos(word_stem, key, budget) for key, budget in self.typos.items())
 
 
 _WORD = re.compile(r"[^\W_]+")
 
 
-def make_snippet(row: Mapping[str, Any], text: TextQuery, max_chars: int = SNIPPET_CHARS) -> str:
-    """An HTML snippet of the body (else the lead) around the query's words, in ``<b>``.
+def make_snippet(
+    row: Mapping[str, Any],
+    text: TextQuery,
+    matched: Matched | None = None,
+    max_chars: int = SNIPPET_CHARS,
+) -> str:
+    """An HTML snippet of the body (else the lead) around the matched words, in ``<b>``.
+
+    ``matched``: what the server matched (:func:`matched_stems`); None matches the query's
+    words here, by the server's rules as far as they are known.
 
     The window of at most ``max_chars`` that holds the most different matched stems wins;
     text outside it is cut at word boundaries and marked with "…". Without any match: the
     start of the lead (or body), plain. Everything but the tags is HTML-escaped.
     """
     if text.keys:
-        matcher = _Matcher(text)
+        matcher = _Matcher(text, matched)
         for field_name in ("body", "lead"):
             value = str(row.get(field_name) or "")
             if value:

@@ -47,8 +47,10 @@ __all__ = [
     "FILTER_ATTRIBUTES",
     "LOCALE",
     "MAX_TOTAL_HITS",
+    "MAX_VALUES_PER_FACET",
     "SCHEMA_VERSION",
     "SEARCHABLE",
+    "SEARCH_CUTOFF_MS",
     "analyze",
     "compound_parts",
     "document",
@@ -56,6 +58,7 @@ __all__ = [
     "index_settings",
     "settings_changes",
     "stem",
+    "stem_fields",
     "word_key",
     "words",
 ]
@@ -87,7 +90,12 @@ DISPLAYED: tuple[str, ...] = (
     "language",
     "paywalled",
 )
-"""What a search may return (the stems and bookkeeping fields are never sent back)."""
+"""What a search returns (the stems and bookkeeping fields are never sent back)."""
+
+DISPLAYED_ATTRIBUTES: tuple[str, ...] = (*DISPLAYED, *SEARCHABLE)
+"""The index's ``displayedAttributes``: the stem fields too, so that the server reports where it
+matched in them (``_matchesPosition`` covers displayed fields only); searches never ask for
+them back (``attributesToRetrieve`` is :data:`DISPLAYED`)."""
 
 FACET_ATTRIBUTES: dict[str, str] = {
     "source": "source",
@@ -137,7 +145,18 @@ RANKING_RULES: tuple[str, ...] = (
 
 MAX_TOTAL_HITS = MAX_OFFSET + MAX_LIMIT
 """Every page a Query may ask for is reachable (exports page by keyset, not by offset)."""
-MAX_VALUES_PER_FACET = 1000  # 290 municipalities, 21 regions, every source, every year
+MAX_VALUES_PER_FACET = 10_000
+"""Values the server counts per facet, most frequent first: every municipality (290), region
+(21), kind, language, year and source many times over; people and roles on a large archive
+can have more. A search shows the top few hundred (``MeilisearchBackend.facet_size``, as the
+Tantivy backend), so the values shown are exact far past that. The cost is only that of the
+facets a search asks for (the default ones have a few hundred values at most)."""
+
+SEARCH_CUTOFF_MS = 10_000
+"""How long the server may rank one search before it stops and appends the remaining hits
+unsorted (Meilisearch's default is 1500 ms). Date-sorted pages and the keyset-paged export
+rely on the order, so it is long, and still well inside the 30 s HTTP timeout; a page that
+is cut anyway is asked for again, then refused (``MeilisearchBackend``)."""
 
 TYPO_TOLERANCE: dict[str, Any] = {
     # The Tantivy backend's rule (which is Meilisearch's default, set here explicitly):
@@ -240,7 +259,7 @@ def synonyms() -> dict[str, list[str]]:
 def _settings() -> dict[str, Any]:
     return {
         "searchableAttributes": list(SEARCHABLE),
-        "displayedAttributes": list(DISPLAYED),
+        "displayedAttributes": list(DISPLAYED_ATTRIBUTES),
         "filterableAttributes": sorted(FILTERABLE),
         "sortableAttributes": sorted(SORTABLE),
         "rankingRules": list(RANKING_RULES),
@@ -253,6 +272,7 @@ def _settings() -> dict[str, Any]:
         },
         "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
         "localizedAttributes": [{"attributePatterns": ["*_sv"], "locales": [LOCALE]}],
+        "searchCutoffMs": SEARCH_CUTOFF_MS,
     }
 
 
@@ -384,6 +404,20 @@ def _clean(values: Iterable[str | None]) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
 
 
+def stem_fields(title: str, lead: str, body: str) -> dict[str, str]:
+    """``title_sv``, ``lead_sv``, ``body_sv`` and ``parts_sv`` of a document with this text:
+    what is indexed, and what a hit's ``_matchesPosition`` offsets point into."""
+    stems_title = analyze(title)
+    stems_lead = analyze(lead)
+    stems_body = analyze(body)
+    return {
+        "title_sv": " ".join(stems_title),
+        "lead_sv": " ".join(stems_lead),
+        "body_sv": " ".join(stems_body),
+        "parts_sv": " ".join(sorted(compound_parts([*stems_title, *stems_lead, *stems_body]))),
+    }
+
+
 def document(article: Article) -> dict[str, Any]:
     """The Meilisearch document of one article (see the module docstring for the fields).
 
@@ -393,9 +427,6 @@ def document(article: Article) -> dict[str, Any]:
     seen, else fetched, else 0.
     """
     people = _clean(person.name for person in article.people)
-    stems_title = analyze(article.title)
-    stems_lead = analyze(article.lead)
-    stems_body = analyze(article.body)
     doc: dict[str, Any] = {
         "id": article.id,
         "url": article.canonical_url or article.url,
@@ -411,11 +442,8 @@ def document(article: Article) -> dict[str, Any]:
         "roles": _clean(article.roles),
         "people": people,
         "paywalled": bool(article.paywalled),
-        "title_sv": " ".join(stems_title),
-        "lead_sv": " ".join(stems_lead),
+        **stem_fields(article.title, article.lead, article.body),
         "people_sv": [" ".join(analyze(name)) for name in people],
-        "body_sv": " ".join(stems_body),
-        "parts_sv": " ".join(sorted(compound_parts([*stems_title, *stems_lead, *stems_body]))),
         "id_key": id_key(article.id),
         "schema": SCHEMA_VERSION,
     }

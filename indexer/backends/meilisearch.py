@@ -1,21 +1,34 @@
 """The shared-server search backend: one index on a Meilisearch server (v1.10 or newer).
 
-Cheap to construct (nothing is contacted until first use). ``configure()`` creates the index
-(primary key ``id``) and applies the project's settings idempotently (see
-:mod:`indexer.backends.meili_settings`); ``upsert`` / ``delete`` send batches and await every
+Cheap to construct (nothing is contacted until first use; the URL is checked at once).
+``configure()`` creates the index (primary key ``id``) and applies the project's settings
+idempotently (see :mod:`indexer.backends.meili_settings`); ``upsert`` / ``delete`` send
+batches (at most ``batch_size`` documents and ``batch_bytes`` of JSON each) and await every
 task. The search path maps a :class:`~indexer.query.Query` to one request (see
 :mod:`indexer.backends.meili_filters`): stemmed ``q``, a filter of quoted values, facets,
 ``sort``, exhaustive ``page`` / ``hitsPerPage`` for an exact total; snippets are made from
-the stored text (``meili_filters.make_snippet``), highlighting every word whose stem the query
-asked for.
+the stored text (``meili_filters.make_snippet``), highlighting the words whose stems the
+server reports it matched (``_matchesPosition`` in the ``*_sv`` fields).
+
+A page whose order the server did not finish (its ``searchCutoffMs`` ran out: the hits past
+that point carry a ``skipped`` ranking rule in ``_rankingScoreDetails``, the only place the
+server says so) is asked for once more, then refused: date-sorted pages and the keyset-paged
+export rely on the order, and would skip or repeat articles.
+
+A search-only key (the ``search`` action on the index) is enough to read: counting the
+documents (``stats``) is a search, and ``configure()`` on such a key checks what it can (the
+documents' schema) and leaves the settings be; a write with it is refused in one line.
 
 Errors, translated at this edge (never the API key, which no message contains):
 
 * server down, wrong URL            -> BackendUnavailable "cannot reach Meilisearch at URL: ..."
+* a URL that is no URL              -> ConfigError naming MEILI_URL, at construction
 * ``invalid_api_key`` / missing key -> BackendUnavailable naming the problem
 * ``index_not_found``               -> BackendUnavailable "run `arkiv index`"
 * a search the server refuses       -> QueryError with Meilisearch's code and message
+* a page the server left unsorted   -> QueryError naming ``searchCutoffMs``
 * a task that failed                -> IndexingError with the task's error code and message
+* no HTTP answer in time            -> BackendUnavailable "did not answer within N s"
 * a task still running at timeout   -> IndexingError "... still running after N s; run
   `arkiv index` again" (the archive's watermark did not move, so the next sync resends)
 """
@@ -23,14 +36,17 @@ Errors, translated at this edge (never the API key, which no message contains):
 from __future__ import annotations
 
 import contextlib
+import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import meilisearch
+import requests
 from meilisearch.errors import (
     MeilisearchApiError,
     MeilisearchCommunicationError,
@@ -48,6 +64,7 @@ from indexer.backends.meili_filters import (
     id_filter,
     keyset_filter,
     make_snippet,
+    matched_stems,
     sort_for,
     text_query,
 )
@@ -56,12 +73,15 @@ from indexer.backends.meili_settings import (
     FACET_ATTRIBUTES,
     LOCALE,
     MAX_TOTAL_HITS,
+    MAX_VALUES_PER_FACET,
     SCHEMA_VERSION,
+    SEARCH_CUTOFF_MS,
     STOCKHOLM,
     document,
     index_settings,
     settings_changes,
 )
+from indexer.config import check_meili_url
 from indexer.errors import (
     BackendError,
     BackendUnavailable,
@@ -74,16 +94,27 @@ from indexer.query import Hit, IndexStats, Query, SearchPage, order_facet
 __all__ = [
     "MIN_SERVER_VERSION",
     "MeilisearchBackend",
+    "degraded",
     "safe_url",
+    "server_message",
     "task_error",
     "translate_error",
 ]
 
 MIN_SERVER_VERSION = (1, 10)  # localizedAttributes (1.10), negative keywords (1.8)
 ITER_PAGE = 1000
+BATCH_BYTES = 30_000_000
+"""Largest write request: well under the server's default payload limit (100 MB,
+``--http-payload-size-limit``), whatever the documents weigh (each carries its text twice:
+``body`` and its stems ``body_sv``)."""
+FACET_SIZE = 300
+"""Values shown per facet, most frequent first (the Tantivy backend's number)."""
 _TEXTS = ("lead", "body")
 _RETRIEVE = tuple(name for name in DISPLAYED if name not in _TEXTS)
 """What iter_matches reads back: what a search shows, without the texts."""
+_HIT_FIELDS = DISPLAYED
+"""What a page of hits reads back (the ``*_sv`` stems are displayed only so that the server
+reports its matches in them)."""
 _AUTH_CODES = frozenset({"invalid_api_key", "missing_authorization_header"})
 _SERVER_HINT = (
     "Check that the server is running and MEILI_URL (or meili_url in arkiv.toml) points at "
@@ -91,8 +122,17 @@ _SERVER_HINT = (
 )
 _KEY_HINT = (
     "Set MEILI_MASTER_KEY (or an API key with the needed actions) in the environment; a "
-    "search-only key can search but not run `arkiv index`."
+    "search-only key can search and export but not run `arkiv index`."
 )
+_WRITE_KEY_HINT = (
+    "Index with the master key or an admin key (docs/MEILISEARCH.md lists the actions); "
+    "a search-only key is for `arkiv search` and `arkiv export`."
+)
+_CLIENT_HINT = re.compile(
+    r"\.?\s*Hint: It might not be working because you're not up to date.*$",
+    re.S,
+)
+_DEGRADED_RETRIES = 1
 
 
 class MeilisearchBackend:
@@ -101,16 +141,20 @@ class MeilisearchBackend:
     Args:
         index_dir: unused (the index lives on the server); accepted as every backend's.
         url: the server, e.g. ``http://127.0.0.1:7700`` (``MEILI_URL``).
-        api_key: master key, an admin key, or a search-only key for read-only use.
+        api_key: master key, an admin key, or a search-only key for read-only use; None
+            (or empty) sends no ``Authorization`` header at all.
         index_uid: the index on the server (``ARKIV_MEILI_INDEX``; default ``lokalarkiv``).
-        batch_size: documents per write request.
+        batch_size: documents per write request, at most.
+        batch_bytes: bytes of JSON per write request, at most (a single larger document
+            goes alone).
         task_timeout_s: how long to await each write task before giving up (not failing:
             the task goes on on the server; the next `arkiv index` resends the batch).
         http_timeout_s: how long one HTTP request may take.
         iter_page_size: hits per request when iterating every match.
+        facet_size: values per facet in a search result, most frequent first.
 
     Raises:
-        ConfigError: no URL, or a non-positive size.
+        ConfigError: no URL or one that is no http(s) URL, or a non-positive size.
     """
 
     def __init__(
@@ -121,27 +165,38 @@ class MeilisearchBackend:
         api_key: str | None = None,
         index_uid: str = "lokalarkiv",
         batch_size: int = 1000,
+        batch_bytes: int = BATCH_BYTES,
         task_timeout_s: float = 120,
         http_timeout_s: float = 30,
         iter_page_size: int = ITER_PAGE,
+        facet_size: int = FACET_SIZE,
     ) -> None:
         if not url:
             raise ConfigError(
                 "the meilisearch backend needs a server URL",
                 hint="Set MEILI_URL (e.g. http://127.0.0.1:7700) or meili_url in arkiv.toml.",
             )
-        for name, value in (("batch_size", batch_size), ("iter_page_size", iter_page_size)):
+        url = check_meili_url(url)
+        for name, value in (
+            ("batch_size", batch_size),
+            ("batch_bytes", batch_bytes),
+            ("iter_page_size", iter_page_size),
+            ("facet_size", facet_size),
+        ):
             if value < 1:
                 raise ConfigError(f"{name} must be at least 1, not {value}")
         self.index_dir = Path(index_dir)
         self.url = url.rstrip("/")
         self.index_uid = index_uid
         self.batch_size = batch_size
+        self.batch_bytes = batch_bytes
         self.task_timeout_s = task_timeout_s
         self.iter_page_size = min(iter_page_size, MAX_TOTAL_HITS)
-        self._api_key = api_key
-        self._http_timeout_s = http_timeout_s
+        self.facet_size = min(facet_size, MAX_VALUES_PER_FACET)
+        self._api_key = api_key or None
+        self._http_timeout_s = max(1, round(http_timeout_s))
         self._client: meilisearch.Client | None = None
+        self._read_only = False  # the key searches but may not write (found by configure)
 
     def __repr__(self) -> str:  # no key in any repr
         return f"MeilisearchBackend(url={self.location!r}, index_uid={self.index_uid!r})"
@@ -155,39 +210,59 @@ class MeilisearchBackend:
 
     def configure(self) -> None:
         """Create the index if missing, check the server and the documents' schema, and
-        apply the settings that differ (awaiting the task)."""
+        apply the settings that differ (awaiting the task).
+
+        The schema is checked first, by a search: a key that may only search gets that far
+        and no further (the version, the index and its settings need more actions); then
+        nothing is changed, and a later write says the key cannot write.
+        """
         client = self._connect()
         with self._errors("checking the server", write=True):
-            self._check_version(client)
+            exists = True
+            stale: int | None
             try:
-                info = client.get_raw_index(self.index_uid)
+                stale = self._count(f"schema != {SCHEMA_VERSION}")
             except MeilisearchApiError as exc:
-                if exc.code != "index_not_found":
+                if exc.code == "index_not_found":
+                    exists, stale = False, 0
+                elif str(exc.code or "").startswith("invalid_search"):
+                    stale = None  # `schema` is not filterable: settings first, then count
+                else:
                     raise
-                info = None
-            if info is None:
-                task = client.create_index(self.index_uid, {"primaryKey": "id"})
-                self._await(task.task_uid, f"creating the index {self.index_uid!r}")
-            elif info.get("primaryKey") not in (None, "id"):
-                raise BackendUnavailable(
-                    f"the Meilisearch index {self.index_uid!r} at {self.location} has primary "
-                    f"key {info.get('primaryKey')!r}, not 'id': it is not a Lokalarkiv index",
-                    hint="Choose another index with ARKIV_MEILI_INDEX (or meili_index).",
-                )
-            index = client.index(self.index_uid)
-            changes = settings_changes(index.get_settings(), index_settings())
-            if changes:
-                task = index.update_settings(changes)
-                self._await(task.task_uid, f"updating settings ({', '.join(sorted(changes))})")
-            stale = index.search(
-                "", {"filter": f"schema != {SCHEMA_VERSION}", "hitsPerPage": 0, "page": 1}
-            )
-        if int(stale.get("totalHits", 0)):
+            try:
+                self._check_version(client)
+                info = client.get_raw_index(self.index_uid) if exists else None
+            except MeilisearchApiError as exc:
+                if not exists or stale is None or exc.code not in _AUTH_CODES:
+                    raise
+                self._read_only = True  # it searched, so the key is good: for searching only
+            else:
+                self._read_only = False
+                self._apply_settings(client, info)
+                if stale is None:
+                    stale = self._count(f"schema != {SCHEMA_VERSION}")
+        if stale:
             raise BackendUnavailable(
                 f"the Meilisearch index {self.index_uid!r} at {self.location} holds documents "
                 f"of another Lokalarkiv schema (this version writes schema {SCHEMA_VERSION})",
                 hint="Rebuild it from the archive: `arkiv index --backend meilisearch --rebuild`.",
             )
+
+    def _apply_settings(self, client: meilisearch.Client, info: Mapping[str, Any] | None) -> None:
+        if info is None:
+            task = client.create_index(self.index_uid, {"primaryKey": "id"})
+            self._await(task.task_uid, f"creating the index {self.index_uid!r}")
+        elif info.get("primaryKey") not in (None, "id"):
+            raise BackendUnavailable(
+                f"the Meilisearch index {self.index_uid!r} at {self.location} has primary "
+                f"key {info.get('primaryKey')!r}, not 'id': it is not a Lokalarkiv index",
+                hint="Choose another index with ARKIV_MEILI_INDEX (or meili_index).",
+            )
+        index = client.index(self.index_uid)
+        changes = settings_changes(index.get_settings(), index_settings())
+        if changes:
+            task = index.update_settings(changes)
+            self._await(task.task_uid, f"updating settings ({', '.join(sorted(changes))})")
 
     def destroy(self) -> None:
         """Delete the index on the server (for a rebuild); a missing index is fine."""
@@ -212,35 +287,46 @@ class MeilisearchBackend:
         """Add or replace articles by id in batches (``gone`` ones are deleted instead);
         returns when every task has succeeded. Returns the number of documents written.
 
-        Documents are sent a batch at a time as ``articles`` is read, so memory stays at one
-        batch however many come. ``new`` changes nothing here: Meilisearch replaces by
-        primary key either way.
+        Documents are serialised here and sent a batch at a time as ``articles`` is read:
+        at most ``batch_size`` documents and ``batch_bytes`` bytes a request, so memory stays
+        at one batch and no request passes the server's payload limit. ``new`` changes
+        nothing here: Meilisearch replaces by primary key either way.
         """
         del new
         written = 0
-        documents: list[dict[str, Any]] = []
+        batch: list[bytes] = []
+        size = 2  # the brackets of the JSON array
         gone: list[str] = []
         index = self._connect().index(self.index_uid)
         with self._errors("writing documents", write=True):
             pending: list[tuple[int, str]] = []
 
             def send() -> None:
-                task = index.add_documents(documents, primary_key="id")
-                pending.append((task.task_uid, f"adding {len(documents)} documents"))
+                self._check_writable("writing documents")
+                body = b"[" + b",".join(batch) + b"]"
+                task = index.add_documents_raw(
+                    body, primary_key="id", content_type="application/json"
+                )
+                pending.append((task.task_uid, f"adding {len(batch)} documents"))
 
             for article in articles:
                 if article.gone:
                     gone.append(article.id)
                     continue
-                documents.append(document(article))
-                written += 1
-                if len(documents) >= self.batch_size:
+                encoded = _encode(document(article))
+                if batch and (
+                    len(batch) >= self.batch_size or size + 1 + len(encoded) > self.batch_bytes
+                ):
                     send()
-                    documents = []
-            if documents:
+                    batch, size = [], 2
+                batch.append(encoded)
+                size += len(encoded) + (1 if len(batch) > 1 else 0)
+                written += 1
+            if batch:
                 send()
             for start in range(0, len(gone), self.batch_size):
                 batch_ids = gone[start : start + self.batch_size]
+                self._check_writable("deleting documents")
                 task = index.delete_documents(filter=id_filter(batch_ids))
                 pending.append((task.task_uid, f"deleting {len(batch_ids)} documents"))
             for task_uid, what in pending:
@@ -256,6 +342,7 @@ class MeilisearchBackend:
             pending: list[tuple[int, str]] = []
             for start in range(0, len(unique), self.batch_size):
                 batch = unique[start : start + self.batch_size]
+                self._check_writable("deleting documents")
                 task = index.delete_documents(filter=id_filter(batch))
                 pending.append((task.task_uid, f"deleting {len(batch)} documents"))
             for task_uid, what in pending:
@@ -272,57 +359,67 @@ class MeilisearchBackend:
         facets = [FACET_ATTRIBUTES[name] for name in query.facets]
         hits_params: dict[str, Any] = {
             **base,
-            "attributesToRetrieve": list(DISPLAYED),
+            "attributesToRetrieve": list(_HIT_FIELDS),
             "showRankingScore": True,
+            "showRankingScoreDetails": True,  # the only sign of a page left unsorted
+            "showMatchesPosition": text.has_text,  # what the server matched, for snippets
         }
         client = self._connect()
         with self._errors("searching"):
             index = client.index(self.index_uid)
             if query.limit and query.offset % query.limit == 0:
-                result = index.search(
-                    text.q,
-                    {
-                        **hits_params,
-                        "facets": facets,
-                        "page": query.offset // query.limit + 1,
-                        "hitsPerPage": query.limit,
-                    },
-                )
-                counted, rows = result, result.get("hits", [])
+
+                def one() -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
+                    result = index.search(
+                        text.q,
+                        {
+                            **hits_params,
+                            "facets": facets,
+                            "page": query.offset // query.limit + 1,
+                            "hitsPerPage": query.limit,
+                        },
+                    )
+                    return result, list(result.get("hits", []))
+
+                counted, rows = self._sorted(one, "searching")
             elif not query.limit:
                 counted = index.search(text.q, {**base, "facets": facets, "hitsPerPage": 0})
                 rows = []
             else:  # an offset off the page grid: count in one query, fetch in another
-                both = client.multi_search(
-                    [
-                        {
-                            "indexUid": self.index_uid,
-                            "q": text.q,
-                            **base,
-                            "facets": facets,
-                            "hitsPerPage": 0,
-                        },
-                        {
-                            "indexUid": self.index_uid,
-                            "q": text.q,
-                            **hits_params,
-                            "offset": query.offset,
-                            "limit": query.limit,
-                        },
-                    ]
-                )["results"]
-                counted, rows = both[0], both[1].get("hits", [])
+
+                def two() -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
+                    both = client.multi_search(
+                        [
+                            {
+                                "indexUid": self.index_uid,
+                                "q": text.q,
+                                **base,
+                                "facets": facets,
+                                "hitsPerPage": 0,
+                            },
+                            {
+                                "indexUid": self.index_uid,
+                                "q": text.q,
+                                **hits_params,
+                                "offset": query.offset,
+                                "limit": query.limit,
+                            },
+                        ]
+                    )["results"]
+                    return both[0], list(both[1].get("hits", []))
+
+                counted, rows = self._sorted(two, "searching")
             total = int(counted.get("totalHits", 0))
             if total >= MAX_TOTAL_HITS:  # Meilisearch caps totals there; facets are exact
                 total = self._exact_total(index, text, base)
         scored = text.has_text and query.sort == "relevance"
-        hits = [_hit(row, scored=scored, snippet=make_snippet(row, text)) for row in rows]
+        hits = [
+            _hit(row, scored=scored, snippet=make_snippet(row, text, matched_stems(row)))
+            for row in rows
+        ]
         distribution: Mapping[str, Mapping[str, int]] = counted.get("facetDistribution") or {}
         facet_counts = {
-            name: order_facet(
-                (str(value), int(count))
-                for value, count in (distribution.get(FACET_ATTRIBUTES[name]) or {}).items()
-            )
+            name: _top(distribution.get(FACET_ATTRIBUTES[name]) or {}, self.facet_size)
             for name in query.facets
         }
         return SearchPage(total=total, hits=hits, facets=facet_counts)
@@ -334,6 +431,8 @@ class MeilisearchBackend:
         Keyset paging on (``published_ts``, ``id_key``): each request is the first page of
         what comes after the last hit, so memory stays at one page and no offset limit
         applies, whatever the number of matches. Dated articles first, then undated ones.
+        A page the server left partly unsorted is asked for again, then refused (QueryError):
+        the keyset would skip or repeat articles.
         """
         text = text_query(query.text)
         base = self._params(query, text)
@@ -353,11 +452,16 @@ class MeilisearchBackend:
                     "filter": all_of(base.get("filter"), exists, keyset),
                     "sort": sort,
                     "attributesToRetrieve": list(_RETRIEVE),
+                    "showRankingScoreDetails": True,
                     "offset": 0,
                     "limit": min(want, MAX_TOTAL_HITS),
                 }
+
+                def page_of(params: dict[str, Any] = params) -> tuple[None, list[Any]]:
+                    return None, list(index.search(text.q, params).get("hits", []))
+
                 with self._errors("reading every match"):
-                    rows = index.search(text.q, params).get("hits", [])
+                    _, rows = self._sorted(page_of, "reading every match")
                 page = [row for row in rows if str(row.get("id")) not in at_bound]
                 for row in page:
                     yield _hit(row, scored=False)
@@ -376,14 +480,16 @@ class MeilisearchBackend:
                     bound, at_bound = key, same
 
     def stats(self) -> IndexStats:
-        """Documents in the index (bytes as the server reports them, else 0)."""
+        """Documents in the index, counted by a search (so a search-only key is enough);
+        bytes as the server reports them where the key may read its stats, else 0."""
         client = self._connect()
-        with self._errors("reading index stats"):
-            documents = int(client.index(self.index_uid).get_stats().number_of_documents)
+        with self._errors("counting the documents"):
+            documents = self._count(None)
             size = 0
-            with contextlib.suppress(MeilisearchApiError):  # a key without the global stats
-                raw = client.get_all_stats().get("indexes", {}).get(self.index_uid, {})
-                size = int(raw.get("rawDocumentDbSize") or 0)
+            if not self._read_only:
+                with contextlib.suppress(MeilisearchApiError):  # a key without `stats.get`
+                    raw = client.get_all_stats().get("indexes", {}).get(self.index_uid, {})
+                    size = int(raw.get("rawDocumentDbSize") or 0)
         return IndexStats(
             documents=documents,
             size_bytes=size,
@@ -396,8 +502,11 @@ class MeilisearchBackend:
 
     def _connect(self) -> meilisearch.Client:
         if self._client is None:
+            # Without a key the client would send "Authorization: Bearer None" (and the
+            # server answer invalid_api_key); requests leaves out a header set to None.
+            no_header = None if self._api_key else cast(dict[str, str], {"Authorization": None})
             self._client = meilisearch.Client(
-                self.url, self._api_key, timeout=max(1, round(self._http_timeout_s))
+                self.url, self._api_key, timeout=self._http_timeout_s, custom_headers=no_header
             )
         return self._client
 
@@ -411,12 +520,41 @@ class MeilisearchBackend:
             params["sort"] = sort
         return params
 
+    def _count(self, condition: str | None) -> int:
+        """Documents matching ``condition`` (all: None), exactly, past ``maxTotalHits`` too."""
+        index = self._connect().index(self.index_uid)
+        params: dict[str, Any] = {"hitsPerPage": 0, "page": 1}
+        if condition:
+            params["filter"] = condition
+        total = int(index.search("", params).get("totalHits", 0))
+        if total >= MAX_TOTAL_HITS:
+            return self._exact_total(index, TextQuery(q=""), params)
+        return total
+
     def _exact_total(self, index: Index, text: TextQuery, base: Mapping[str, Any]) -> int:
         """Count past ``maxTotalHits``: every document has ``schema``, and facet counts are
         computed over every match."""
         result = index.search(text.q, {**base, "facets": ["schema"], "hitsPerPage": 0})
         counts = (result.get("facetDistribution") or {}).get("schema") or {}
         return sum(int(count) for count in counts.values()) or int(result.get("totalHits", 0))
+
+    def _sorted(
+        self, ask: Callable[[], tuple[Any, list[Any]]], doing: str
+    ) -> tuple[Any, list[Any]]:
+        """``ask()`` until its hits come back fully ranked (once more at most), else a
+        QueryError: the server ran out of ``searchCutoffMs`` and appended the rest unsorted."""
+        for attempt in range(_DEGRADED_RETRIES + 1):
+            answer = ask()
+            if not degraded(answer[1]):
+                return answer
+            if attempt < _DEGRADED_RETRIES:
+                time.sleep(0.2)
+        raise QueryError(
+            f"Meilisearch at {self.location} ran out of time ranking the hits while {doing} "
+            f"(searchCutoffMs {SEARCH_CUTOFF_MS} ms): some would be out of order",
+            hint="Try again when the server is less busy, or narrow the search (filters, "
+            "--from/--to); an export would otherwise skip or repeat articles.",
+        )
 
     def _check_version(self, client: meilisearch.Client) -> None:
         version = str(client.get_version().get("pkgVersion", ""))
@@ -429,19 +567,37 @@ class MeilisearchBackend:
                 hint="Upgrade the server (docs/MEILISEARCH.md says how).",
             )
 
-    def _await(self, task_uid: int, what: str, *, missing_ok: bool = False) -> Task:
-        """Wait for one task; a failed one raises IndexingError with Meilisearch's error."""
-        client = self._connect()
-        try:
-            task = client.wait_for_task(
-                task_uid, timeout_in_ms=int(self.task_timeout_s * 1000), interval_in_ms=50
+    def _check_writable(self, doing: str) -> None:
+        if self._read_only:
+            raise BackendUnavailable(
+                f"the API key for Meilisearch at {self.location} may search the index "
+                f"{self.index_uid!r} but not change it, so it cannot be used for {doing}",
+                hint=_WRITE_KEY_HINT,
             )
-        except MeilisearchTimeoutError as exc:
-            raise IndexingError(
-                f"Meilisearch task {task_uid} ({what}) is still running after "
-                f"{self.task_timeout_s:g} s; run `arkiv index` again",
-                hint="The server goes on with it; `arkiv index` resends what is not confirmed.",
-            ) from exc
+
+    def _await(self, task_uid: int, what: str, *, missing_ok: bool = False) -> Task:
+        """Wait for one task; a failed one raises IndexingError with Meilisearch's error.
+
+        Polls ``GET /tasks/{uid}`` itself (rather than the client's ``wait_for_task``, which
+        raises the same MeilisearchTimeoutError for an HTTP request that timed out and for
+        a task still running): a request without an answer is the server's timeout
+        (BackendUnavailable, through ``_Translate``), our own deadline the task's.
+        """
+        client = self._connect()
+        deadline = time.monotonic() + self.task_timeout_s
+        interval = 0.05
+        while True:
+            task = client.get_task(task_uid)
+            if task.status not in ("enqueued", "processing"):
+                break
+            if time.monotonic() >= deadline:
+                raise IndexingError(
+                    f"Meilisearch task {task_uid} ({what}) is still {task.status} after "
+                    f"{self.task_timeout_s:g} s; run `arkiv index` again",
+                    hint="The server goes on with it; `arkiv index` resends what is not confirmed.",
+                )
+            time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+            interval = min(interval * 1.5, 1.0)
         if task.status != "succeeded":
             error = task.error or {}
             if missing_ok and error.get("code") == "index_not_found":
@@ -451,6 +607,28 @@ class MeilisearchBackend:
 
     def _errors(self, doing: str, *, write: bool = False) -> _Translate:
         return _Translate(self, doing, write)
+
+
+def _encode(doc: Mapping[str, Any]) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _top(values: Mapping[str, Any], size: int) -> dict[str, int]:
+    """The ``size`` most frequent values (ties by value), as the Tantivy backend shows them.
+
+    The server counts up to ``maxValuesPerFacet`` values (most frequent first), far more than
+    are shown, so the values shown are exact: only a tie on one count running from the last
+    shown value past the server's last could choose other values of that count.
+    """
+    ordered = order_facet((str(value), int(count)) for value, count in values.items())
+    return dict(list(ordered.items())[:size])
+
+
+def degraded(hits: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether the server stopped ranking before these hits were sorted: it gives each hit
+    it appended unsorted a ``skipped`` rule in ``_rankingScoreDetails`` (the response has
+    no other sign of it; its internal ``degraded`` flag is not serialised)."""
+    return any("skipped" in (hit.get("_rankingScoreDetails") or {}) for hit in hits)
 
 
 class _Translate:
@@ -472,6 +650,12 @@ class _Translate:
                 index_uid=self.backend.index_uid,
                 doing=self.doing,
                 write=self.write,
+                timeout_s=self.backend._http_timeout_s,
+            ) from exc
+        if isinstance(exc, requests.exceptions.RequestException):  # MissingSchema, InvalidURL
+            raise BackendUnavailable(
+                f"cannot reach Meilisearch at {self.backend.location}: {_reason(str(exc))}",
+                hint=_SERVER_HINT,
             ) from exc
 
 
@@ -516,6 +700,7 @@ def translate_error(
     index_uid: str,
     doing: str,
     write: bool = False,
+    timeout_s: float | None = None,
 ) -> BackendError:
     """Our exception for one of the client's (see the module docstring for the table).
 
@@ -526,18 +711,23 @@ def translate_error(
         doing: what we were doing ("searching", "writing documents").
         write: a write operation (other API errors become IndexingError, else
             BackendUnavailable).
+        timeout_s: the HTTP timeout, for the message of a request that got no answer.
     """
     if isinstance(exc, MeilisearchCommunicationError):
         return BackendUnavailable(
             f"cannot reach Meilisearch at {url}: {_reason(str(exc.message))}", hint=_SERVER_HINT
         )
     if isinstance(exc, MeilisearchTimeoutError):
+        within = f"within {timeout_s:g} s " if timeout_s else "in time "
         return BackendUnavailable(
-            f"Meilisearch at {url} did not answer in time while {doing}", hint=_SERVER_HINT
+            f"Meilisearch at {url} did not answer {within}while {doing}",
+            hint="The server is overloaded or the network slow; try again. "
+            + ("A write already sent goes on on the server; " if write else "")
+            + "the archive is unchanged.",
         )
     if isinstance(exc, MeilisearchApiError):
         code = str(exc.code or f"HTTP {exc.status_code}")
-        message = _one_line(str(exc.message))
+        message = server_message(str(exc.message))
         if exc.code in _AUTH_CODES:
             problem = (
                 "needs an API key (none was given)"
@@ -556,7 +746,13 @@ def translate_error(
         if code.startswith("invalid_search") or code.startswith("invalid_multi_search"):
             return QueryError(f"Meilisearch refused the search: {code}: {message}")
         cls = IndexingError if write else BackendUnavailable
-        return cls(f"Meilisearch at {url} failed while {doing}: {code}: {message}")
+        hint = None
+        if exc.code == "payload_too_large":
+            hint = (
+                "The server's payload limit (--http-payload-size-limit, 100 MB by default) is "
+                "below one batch: raise it, or lower the backend's batch_bytes."
+            )
+        return cls(f"Meilisearch at {url} failed while {doing}: {code}: {message}", hint=hint)
     return BackendUnavailable(f"Meilisearch at {url} failed while {doing}: {exc}")
 
 
@@ -564,12 +760,14 @@ def task_error(task: Task, what: str) -> IndexingError:
     """The IndexingError for a task that did not succeed, with Meilisearch's code and message."""
     error = task.error or {}
     code = error.get("code") or task.status
-    message = _one_line(str(error.get("message") or f"the task ended as {task.status}"))
+    message = server_message(str(error.get("message") or f"the task ended as {task.status}"))
     return IndexingError(f"Meilisearch task {task.uid} ({what}) failed: {code}: {message}")
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+def server_message(text: str) -> str:
+    """The server's message on one line, without the hint the client appends to some of its
+    errors ("you're not up to date with the Meilisearch version ...", which is not so)."""
+    return " ".join(_CLIENT_HINT.sub("", text).split()) or "no message"
 
 
 # ---------------------------------------------------------------------- hits & snippets

@@ -15,6 +15,7 @@ teardown. Without a server those tests are skipped, with the reason.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import uuid
@@ -32,8 +33,10 @@ import pytest
 from indexer.archive import Archive
 from indexer.article import Article
 from indexer.backends import open_backend
-from indexer.backends.meili_settings import analyze
+from indexer.backends.meili_filters import within_typos
+from indexer.backends.meili_settings import analyze, compound_parts
 from indexer.config import ARCHIVE_FILE, Config, load_config
+from indexer.errors import BackendUnavailable, QueryError
 from indexer.query import Query
 from indexer.sync import open_index, watermark_key
 from samplesite.content import load_articles
@@ -527,6 +530,22 @@ def test_meilisearch_without_a_url_says_so(first_crawl: Crawl) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_meilisearch_url_without_a_scheme_is_one_line(first_crawl: Crawl) -> None:
+    for url in ("meili.redaktionen.lan", "localhost:7700"):
+        result = run_arkiv(
+            "index", "--data", str(first_crawl.data), "--backend", "meilisearch",
+            env={"MEILI_URL": url, "MEILI_MASTER_KEY": SECRET},
+        )  # fmt: skip
+        assert result.returncode == 1
+        lines = result.stderr.strip().splitlines()
+        assert lines[0] == (
+            f"Error: MEILI_URL is not a usable Meilisearch URL: {url!r} has no http:// or "
+            "https:// in front"
+        )
+        assert "Traceback" not in result.stderr
+        assert SECRET not in result.stderr
+
+
 # ---------------------------------------------------------------------- keys (live only)
 
 
@@ -547,19 +566,44 @@ def test_a_wrong_key_is_refused_without_showing_it(first_crawl: Crawl, tmp_path:
     assert SECRET not in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize(
+MEILI_ONLY = pytest.mark.parametrize(
     "indexed", [pytest.param("meilisearch", marks=pytest.mark.meilisearch)], indirect=True
 )
-def test_a_search_only_key_searches_but_cannot_index(indexed: Indexed) -> None:
+SEARCH_KEY_ACTIONS = ["search"]
+"""The actions of the read-only desks' key, as docs/MEILISEARCH.md creates it."""
+
+
+def _admin(indexed: Indexed) -> Any:
     import meilisearch
+
+    return meilisearch.Client(indexed.env["MEILI_URL"], indexed.env["MEILI_MASTER_KEY"] or None)
+
+
+def _meili(indexed: Indexed, **options: Any) -> Any:
+    config = indexed.config()
+    return open_backend(
+        "meilisearch",
+        index_dir=config.index_dir,
+        url=config.meili_url,
+        api_key=options.pop("api_key", config.meili_key),
+        index_uid=options.pop("index_uid", config.meili_index),
+        **options,
+    )
+
+
+@MEILI_ONLY
+def test_a_search_only_key_searches_and_exports_but_cannot_index(
+    indexed: Indexed, tmp_path: Path
+) -> None:
+    import json
 
     if not indexed.env["MEILI_MASTER_KEY"]:
         pytest.skip("the server at MEILI_URL runs without a master key: keys are not checked")
-    admin = meilisearch.Client(indexed.env["MEILI_URL"], indexed.env["MEILI_MASTER_KEY"])
+    admin = _admin(indexed)
     key = admin.create_key(
         {
             "description": f"lokalarkiv test {SESSION_TAG}",
-            "actions": ["search"],
+            "actions": SEARCH_KEY_ACTIONS,
             "indexes": [indexed.env["ARKIV_MEILI_INDEX"]],
             "expiresAt": None,
         }
@@ -568,11 +612,127 @@ def test_a_search_only_key_searches_but_cannot_index(indexed: Indexed) -> None:
         env = {**indexed.env, "MEILI_MASTER_KEY": key.key}
         found = search(indexed.data, "meilisearch", env, "kommun ")
         assert found["total"] == indexed.search("kommun ")["total"]
+        # export: the sync before it has nothing to send, and counting is a search
+        out = tmp_path / "all.jsonl"
+        exported = run_arkiv(
+            "export", "", "--data", str(indexed.data), "--backend", "meilisearch",
+            "--format", "jsonl", "--no-body", "-o", str(out), env=env,
+        )  # fmt: skip
+        assert exported.returncode == 0, exported.stderr
+        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert len(rows) == len(indexed.live())
+        manifest = json.loads(out.with_name(out.name + ".manifest.json").read_text())
+        assert manifest["index"]["documents"] == len(indexed.live())
+        reader = _meili(indexed, api_key=key.key)
+        reader.configure()
+        assert reader.stats().documents == len(indexed.live())
+        with pytest.raises(BackendUnavailable, match="may search the index"):
+            reader.upsert(indexed.live()[:1])
         refused = run_arkiv(
-            "index", "--data", str(indexed.data), "--backend", "meilisearch", env=env
+            "index", "--rebuild", "--data", str(indexed.data), "--backend", "meilisearch", env=env
         )
         assert refused.returncode == 1
         assert "refused the API key" in refused.stderr
-        assert key.key not in refused.stdout + refused.stderr
+        assert key.key not in refused.stdout + refused.stderr + exported.stderr
     finally:
         admin.delete_key(key.key)
+
+
+@MEILI_ONLY
+def test_without_a_key_the_server_is_told_none_was_given(indexed: Indexed) -> None:
+    if not indexed.env["MEILI_MASTER_KEY"]:
+        pytest.skip("the server at MEILI_URL runs without a master key: no key is needed")
+    with pytest.raises(BackendUnavailable, match=r"needs an API key \(none was given\)"):
+        _meili(indexed, api_key=None).search(Query(text="kommun"))
+
+
+@MEILI_ONLY
+def test_a_refused_search_carries_the_servers_message_only(indexed: Indexed) -> None:
+    backend = _meili(indexed)
+    with pytest.raises(QueryError) as caught, backend._errors("searching"):
+        backend._connect().index(backend.index_uid).search("x", {"filter": "nosuchfield = 1"})
+    assert str(caught.value).startswith("Meilisearch refused the search: invalid_search_filter: ")
+    assert "up to date" not in str(caught.value)
+    assert "Hint" not in str(caught.value)
+
+
+@MEILI_ONLY
+def test_facets_match_the_embedded_index_past_the_default_ones(indexed: Indexed) -> None:
+    reference = open_backend("tantivy", index_dir=indexed.crawl.data / "index" / "tantivy")
+    ours = _meili(indexed)
+    try:
+        names = ("person", "role", "region", "language", "source", "municipality")
+        for query in (Query(facets=names, limit=0), Query(text="kommun ", facets=names, limit=0)):
+            assert ours.search(query).facets == reference.search(query).facets, query.text
+    finally:
+        reference.close()
+
+
+@MEILI_ONLY
+def test_a_page_left_unsorted_is_refused(indexed: Indexed) -> None:
+    """searchCutoffMs 0 makes the server give up ranking at once (every hit `skipped`)."""
+    from indexer.backends.meili_settings import SEARCH_CUTOFF_MS
+
+    admin = _admin(indexed)
+    index = admin.index(indexed.env["ARKIV_MEILI_INDEX"])
+    assert index.get_settings()["searchCutoffMs"] == SEARCH_CUTOFF_MS
+    assert not any(
+        "skipped" in hit["_rankingScoreDetails"]
+        for hit in index.search(
+            "", {"sort": ["published_ts:desc"], "showRankingScoreDetails": True}
+        )["hits"]
+    )
+    task = index.update_settings({"searchCutoffMs": 0})
+    admin.wait_for_task(task.task_uid, timeout_in_ms=60_000)
+    try:
+        with pytest.raises(QueryError, match="ran out of time ranking"):
+            _meili(indexed).search(Query(sort="newest"))
+        with pytest.raises(QueryError, match="while reading every match"):
+            list(_meili(indexed).iter_matches(Query()))
+        result = run_arkiv(
+            "search", "", "--sort", "oldest", "--data", str(indexed.data),
+            "--backend", "meilisearch", env=indexed.env,
+        )  # fmt: skip
+        assert result.returncode == 1
+        assert "searchCutoffMs" in result.stderr
+        assert "Traceback" not in result.stderr
+    finally:
+        task = index.update_settings({"searchCutoffMs": SEARCH_CUTOFF_MS})
+        admin.wait_for_task(task.task_uid, timeout_in_ms=60_000)
+
+
+@MEILI_ONLY
+def test_batches_capped_by_bytes_reach_the_server_whole(indexed: Indexed) -> None:
+    from indexer.backends.meili_settings import document
+
+    live = indexed.live()
+    one = max(len(json_bytes(document(a))) for a in live[:5])
+    uid = f"{indexed.env['ARKIV_MEILI_INDEX']}-bytes"
+    backend = _meili(indexed, index_uid=uid, batch_bytes=one * 2, batch_size=1000)
+    try:
+        backend.configure()
+        assert backend.upsert(live, new=True) == len(live)
+        assert backend.stats().documents == len(live)
+        assert backend.search(Query(text="storm")).total == indexed.search("storm")["total"]
+    finally:
+        backend.destroy()
+
+
+def json_bytes(value: Any) -> bytes:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@MEILI_ONLY
+def test_snippets_highlight_what_the_server_matched(indexed: Indexed) -> None:
+    slip = indexed.search("Ekjsö")  # one slip, not on the first letter
+    assert slip["total"] > 0
+    assert any("<b>eksjö" in hit["snippet"].lower() for hit in slip["hits"])
+    assert indexed.search("Fksjö")["total"] == 0  # the first letter: two typos, over budget
+    # what the server matched for "storm" (5 letters: one typo, never on the first letter)
+    for hit in indexed.search("storm ")["hits"]:
+        for word in re.findall(r"<b>(.*?)</b>", hit["snippet"]):
+            word_stem = analyze(word)[0]
+            assert word_stem[0] == "s", (word, hit["snippet"])
+            assert within_typos(word_stem, "storm", 1) or "storm" in compound_parts([word_stem])

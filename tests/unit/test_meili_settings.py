@@ -28,7 +28,9 @@ from indexer.backends.meili_settings import (
     DISPLAYED,
     FACET_ATTRIBUTES,
     MAX_TOTAL_HITS,
+    MAX_VALUES_PER_FACET,
     SCHEMA_VERSION,
+    SEARCH_CUTOFF_MS,
     SEARCHABLE,
     SYNONYM_GROUPS,
     analyze,
@@ -116,8 +118,11 @@ def test_settings_are_the_projects() -> None:
     assert settings["pagination"]["maxTotalHits"] == MAX_TOTAL_HITS >= MAX_OFFSET + MAX_LIMIT
     assert settings["faceting"]["maxValuesPerFacet"] >= 290  # every municipality
     assert settings["localizedAttributes"] == [{"attributePatterns": ["*_sv"], "locales": ["swe"]}]
-    assert not set(settings["displayedAttributes"]) & set(SEARCHABLE)
-    assert set(settings["displayedAttributes"]) == set(DISPLAYED)
+    # the stems are displayed only so that _matchesPosition covers them; hits never ask for them
+    assert set(settings["displayedAttributes"]) == set(DISPLAYED) | set(SEARCHABLE)
+    assert not set(DISPLAYED) & set(SEARCHABLE)
+    assert settings["searchCutoffMs"] == SEARCH_CUTOFF_MS >= 5000  # not the default 1500
+    assert settings["faceting"]["maxValuesPerFacet"] == MAX_VALUES_PER_FACET >= 10 * 300
     # what hits and the export keyset read must be displayed, or the server drops it
     assert {"id", "published", "published_ts", "id_key", "lead", "body"} <= set(DISPLAYED)
 
