@@ -25,8 +25,9 @@ For each size in ``--rows`` (default 100000,1000000):
    size. The file is deleted after.
 5. Flat memory: peak RSS, and peak anonymous RSS, at the largest size divided by the same at
    the smallest, per format; "flat" means under 1.5x. Anonymous memory is the process's own
-   (Python objects, Arrow buffers); the rest of RSS is file-backed pages such as the
-   memory-mapped Tantivy index, which the kernel can take back.
+   (Python objects, Arrow buffers); the rest of RSS is file-backed pages: the archive, which
+   the export reads through SQLite's memory map, and the memory-mapped Tantivy index, which
+   the kernel can take back.
 
 ``--profile`` also runs each format's export of the smallest size under cProfile and prints
 the top functions of our code. Scratch data lives in ``--work DIR`` (kept), or else in a
@@ -173,7 +174,8 @@ def run_measured(cmd: Sequence[str], env: dict[str, str], log_dir: Path, name: s
     """Run ``cmd`` from the repository root, polling its memory every 0.1 s: RSS and its
     anonymous part with psutil, and the kernel's high-water mark VmHWM from /proc (exact
     up to the last 0.1 s; ``wait4``'s ru_maxrss would not do: after a fork it starts at
-    the parent's RSS). Raises on failure."""
+    the parent's RSS), each summed over the process and its children (an export's helper
+    process). Raises on failure."""
     out_path, err_path = log_dir / f"{name}.out", log_dir / f"{name}.err"
     peak = {"rss": 0, "anon": 0, "hwm": 0}
     stop = threading.Event()
@@ -186,11 +188,18 @@ def run_measured(cmd: Sequence[str], env: dict[str, str], log_dir: Path, name: s
                 handle = psutil.Process(proc.pid)
                 while not stop.is_set():
                     info = handle.memory_info()
-                    hwm = _vm_hwm(proc.pid)
                     if not info.rss:  # a zombie: it has ended
                         return
-                    peak["rss"] = max(peak["rss"], info.rss)
-                    peak["anon"] = max(peak["anon"], info.rss - info.shared)
+                    rss, anon, hwm = info.rss, info.rss - info.shared, _vm_hwm(proc.pid)
+                    # an export's helper process counts too
+                    for child in handle.children(recursive=True):
+                        with contextlib.suppress(psutil.Error, OSError):
+                            child_info = child.memory_info()
+                            rss += child_info.rss
+                            anon += child_info.rss - child_info.shared
+                            hwm += _vm_hwm(child.pid)
+                    peak["rss"] = max(peak["rss"], rss)
+                    peak["anon"] = max(peak["anon"], anon)
                     peak["hwm"] = max(peak["hwm"], hwm)
                     stop.wait(POLL_SECONDS)
             except (psutil.Error, OSError):
@@ -529,7 +538,8 @@ def flatness(results: dict[int, list[Row]]) -> tuple[list[str], list[str]]:
             f"Peak RSS is NOT flat for {', '.join(bad_rss)} (up to {rss_ratios[worst_rss]:.2f}×"
             f" with {factor} the rows), but anonymous memory is (at most"
             f" {anon_ratios[worst_anon]:.2f}×): the growth is file-backed pages (the"
-            " memory-mapped index), which the kernel can reclaim, not the export's own memory."
+            " memory-mapped archive and index), which the kernel can reclaim, not the export's"
+            " own memory."
         )
     else:
         verdict = (
@@ -595,7 +605,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench_export-", dir="/tmp")) if temporary else args.work
     work.mkdir(parents=True, exist_ok=True)
     work = work.resolve()
-    log(f"work folder {work}; load average {os.getloadavg()[0]:.2f}")
+    load_at_start = ", ".join(f"{n:.2f}" for n in os.getloadavg())
+    log(f"work folder {work}; load average {load_at_start}")
     env = clean_env(work)
     results: dict[int, list[Row]] = {}
     builds: dict[int, dict[str, Any]] = {}
@@ -665,8 +676,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             " export's wall time over the baseline's. The reference row is the project's own"
             " read path without writing (`Archive.iter_articles()` + `Article.to_dict()`)."
             " Memory is polled every 0.1 s: peak RSS and its anonymous part (RSS less"
-            " file-backed pages such as the memory-mapped Tantivy index) with psutil, and the"
-            " kernel's high-water mark VmHWM from /proc. The page cache was warm;"
+            " file-backed pages: the archive, which the export reads through SQLite's memory"
+            " map, and the memory-mapped Tantivy index) with psutil, and the"
+            " kernel's high-water mark VmHWM from /proc, summed over the export's process and"
+            " its helper process (large CSV and JSON Lines exports fork one). The page cache"
+            f" was warm; load average at the start {load_at_start};"
             f" {args.repeat} run(s) of each export"
             + (", median wall time shown." if args.repeat > 1 else "."),
             "",

@@ -82,7 +82,11 @@ hits come newest first, and it never beats a real difference in relevance. The f
 applied to the best hits by BM25 and widened to every match only when that could change the
 page (see ``_ranked``). Date sorts use two u64 fast keys (published seconds << 24 | 24 bits
 of the id) that put undated articles last in both orders and give ``iter_matches`` a nearly
-unique key for keyset paging (constant memory, no deep offsets; ties are handled).
+unique key for keyset paging (constant memory, no deep offsets; ties are handled). Two more
+fast fields, the id as a u64 (``id_key``) and the date to the microsecond
+(``published_us``), let ``iter_match_keys`` give every match's date and id in that order
+without loading a stored document (what `arkiv export` orders by: 100k matches in 0.15 s,
+against 3 s through the stored documents).
 
 Measured: ``python -m bench.bench_search`` (indexing against a bare writer, latency by query
 kind, size, memory); the figures are in docs/BENCHMARKS.md.
@@ -135,7 +139,7 @@ from indexer.textsearch import (
 
 __all__ = ["COMPOUND_HEADS", "META_FILE", "SCHEMA_VERSION", "TantivyBackend", "compound_parts"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump on any change to fields or analyzers: old indexes then refuse to open (rebuild)."""
 META_FILE = "lokalarkiv-index.json"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -160,6 +164,8 @@ SNIPPET_CHARS = 240
 RERANK_DEPTH = 200
 """Hits taken by BM25 alone, then re-ranked by the recency factor (see ``_ranked``)."""
 ITER_PAGE = 2000
+KEY_PAGE = 20_000
+"""Matches per page of :meth:`TantivyBackend.iter_match_keys` (no stored documents read)."""
 
 # facet name -> (facet field: raw, fast, stored; filter field: lowercased; Query attribute)
 KEYWORDS: dict[str, tuple[str, str, str]] = {
@@ -185,6 +191,7 @@ _EPOCH_BIAS = 1 << 33  # seconds; keeps pre-1970 dates positive
 _UNDATED_LAST = 1 << 63
 _RECENCY_BASE = 20.0
 _Y2K = datetime(2000, 1, 1, tzinfo=UTC)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _YEAR_SECONDS = 365.2425 * 86400
 
 
@@ -350,9 +357,18 @@ class TantivyBackend:
         ``new=True`` promises that none of the ids is in the index yet (a build into an empty
         index): the per-document delete is then skipped. Each delete is a term the commit
         must apply to every segment, which costs a rebuild a third of its time.
+
+        No article, no writer: a sync that finds nothing to do (every `arkiv export` and
+        `arkiv search` starts with one) takes no writer lock and leaves ``close`` nothing to
+        finish (at 100k articles the completion table alone took a second).
         """
         with self._lock:
             index = self._open()
+            articles = iter(articles)
+            first = next(articles, None)
+            if first is None:
+                return 0
+            articles = itertools.chain([first], articles)
             writer = self._writer_for(index)
             written = changed = 0
             try:
@@ -450,6 +466,30 @@ class TantivyBackend:
         """Every match, in date order (newest first, or oldest first for ``sort="oldest"``;
         relevance sort also yields newest first). Keyset paging over one searcher snapshot:
         memory stays at one page whatever the number of matches. Hits carry no snippet."""
+        for searcher, page in self._keyset_pages(query, ITER_PAGE):
+            with self._engine("reading it"):
+                hits = [_hit(searcher.doc(address), 0.0) for _, address in page]
+            yield from hits
+
+    def iter_match_keys(self, query: Query) -> Iterator[tuple[int | None, str]]:
+        """Every match as (published, id), in :meth:`iter_matches`' order, read from fast
+        fields only: no stored document is loaded (what `arkiv export` orders by).
+        ``published`` is the instant in microseconds since the epoch (UTC), None when
+        undated."""
+        for searcher, page in self._keyset_pages(query, KEY_PAGE):
+            addresses = [address for _, address in page]
+            with self._engine("reading it"):
+                published = searcher.fast_field_values("published_us", addresses)
+                ids = searcher.fast_field_values("id_key", addresses)
+            for when, key in zip(published, ids, strict=True):
+                yield (None if when is None else int(when)), _id_from_key(int(key or 0))
+
+    def _keyset_pages(
+        self, query: Query, size: int
+    ) -> Iterator[tuple[tv.Searcher, list[tuple[int, tv.DocAddress]]]]:
+        """Every match as pages of (order key, address) in date order, over one searcher
+        snapshot: keyset paging on ``order_new`` (``order_old`` for ``sort="oldest"``),
+        whose rare equal keys are handled at the page boundary."""
         index = self._open()
         schema = index.schema
         oldest = query.sort == "oldest"
@@ -478,21 +518,21 @@ class TantivyBackend:
                         (tv.Occur.Must, tv.Query.const_score_query(keyset, 0.0)),
                     ]
                 )
-            want = ITER_PAGE + len(at_bound)
+            want = size + len(at_bound)
             with self._engine("reading it"):
                 result = searcher.search(
                     page_query, want, count=False, order_by_field=key_field, order=order
                 )
                 page = [
-                    (key, address)
+                    (int(key), address)
                     for key, address in result.hits
                     if (address.segment_ord, address.doc) not in at_bound
                 ]
-                hits = [_hit(searcher.doc(address), 0.0) for _, address in page]
-            yield from hits
+            if page:
+                yield searcher, page
             if not page or len(result.hits) < want:
                 return
-            last = int(page[-1][0])
+            last = page[-1][0]
             same = {(a.segment_ord, a.doc) for k, a in page if k == last}
             if last == bound:
                 at_bound |= same
@@ -752,6 +792,10 @@ def _schema() -> tv.Schema:
     builder.add_unsigned_field("order_new", fast=True)
     builder.add_unsigned_field("order_old", fast=True)
     builder.add_float_field("recency", fast=True)
+    # For export's order without stored documents: the id as a number, and the date to the
+    # microsecond (order_new/old hold whole seconds and 24 bits of the id).
+    builder.add_unsigned_field("id_key", fast=True)
+    builder.add_integer_field("published_us", fast=True)
     builder.add_boolean_field("paywalled", stored=True, indexed=True)
     return builder.build()
 
@@ -879,6 +923,9 @@ def _document(article: Article) -> tv.Document:
     doc.add_unsigned("order_new", order_new)
     doc.add_unsigned("order_old", order_old)
     doc.add_float("recency", _recency(article))
+    doc.add_unsigned("id_key", _id_key(article.id))
+    if article.published is not None:
+        doc.add_integer("published_us", _microseconds(article.published))
     doc.add_boolean("paywalled", article.paywalled)
     return doc
 
@@ -896,6 +943,20 @@ def _order_keys(article: Article) -> tuple[int, int]:
     seconds = int(_to_utc(article.published).timestamp()) + _EPOCH_BIAS
     key = (seconds << _HASH_BITS) | id_bits
     return key, key
+
+
+def _id_key(aid: str) -> int:
+    """An article id (16 hex digits, :func:`indexer.article.article_id`) as a u64."""
+    return int(aid, 16)
+
+
+def _id_from_key(key: int) -> str:
+    return f"{key:016x}"
+
+
+def _microseconds(when: datetime) -> int:
+    """The instant ``when`` in whole microseconds since the epoch (exact: no float)."""
+    return (_to_utc(when) - _EPOCH) // timedelta(microseconds=1)
 
 
 def _years_since_2000(when: datetime) -> float:
