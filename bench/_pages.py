@@ -6,6 +6,7 @@ fetched over HTTP from 127.0.0.1 exactly as the crawler sees them (bytes + Conte
 
 from __future__ import annotations
 
+import gc
 import gzip
 import importlib.metadata
 import os
@@ -16,7 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -236,3 +237,62 @@ def write_docs_section(name: str, markdown: str, path: Path = DOCS) -> None:
     tmp = path.with_suffix(".md.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+WARMUP_PAGES = 10
+
+
+@dataclass
+class Step:
+    """One timed operation, applied to page ``i``."""
+
+    key: str
+    label: str
+    fn: Callable[[int], object]
+    rounds: list[list[float]] = field(default_factory=list)  # ms per page, per round
+
+    def per_round(self, pages: Sequence[int] | None = None) -> list[float]:
+        """Mean ms/page of each round (over all pages or the given page indexes)."""
+        out = []
+        for times in self.rounds:
+            chosen = times if pages is None else [times[i] for i in pages]
+            out.append(sum(chosen) / len(chosen))
+        return out
+
+    def ms(self, pages: Sequence[int] | None = None) -> float:
+        """Median over rounds of the mean ms/page."""
+        return median(self.per_round(pages))
+
+    def per_page(self) -> list[float]:
+        """Each page's median over rounds (for percentiles)."""
+        return [median(col) for col in zip(*self.rounds, strict=True)]
+
+
+def run_rounds(
+    steps: list[Step], n_pages: int, rounds: int, max_seconds: float = float("inf")
+) -> float:
+    """Time every step on every page, interleaved (step order reversed every other round),
+    after a warm-up on a spread of pages; stops early past ``max_seconds``; returns the
+    seconds spent."""
+    warm = sorted({round(k * (n_pages - 1) / (WARMUP_PAGES - 1)) for k in range(WARMUP_PAGES)})
+    for step in steps:  # langdetect loads its profiles on its first call; lxml/regex caches
+        for i in warm:
+            step.fn(i)
+    started = time.monotonic()
+    for r in range(rounds):
+        order = steps if r % 2 == 0 else steps[::-1]
+        times: dict[str, list[float]] = {s.key: [] for s in steps}
+        gc.collect()
+        for i in range(n_pages):
+            for step in order:
+                times[step.key].append(timed_ms(step.fn, i))
+        for step in steps:
+            step.rounds.append(times[step.key])
+        elapsed = time.monotonic() - started
+        print(f"  round {r + 1}/{rounds}: {elapsed:.0f} s", file=sys.stderr)
+        if elapsed > max_seconds and r + 1 < rounds:
+            print(
+                f"  stopping after {r + 1} rounds (--max-seconds {max_seconds:g})", file=sys.stderr
+            )
+            break
+    return time.monotonic() - started

@@ -25,13 +25,10 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
 import pstats
 import sys
-import time
-from collections.abc import Callable, Sequence
 from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import trafilatura
 from langdetect import detect_langs
@@ -40,14 +37,15 @@ from trafilatura.utils import load_html
 
 from bench._pages import (
     Page,
+    Step,
     command_line,
     kb,
     median,
     percentile,
     profile_lines,
     run_header,
+    run_rounds,
     sample_site_pages,
-    timed_ms,
     write_docs_section,
 )
 from crawler.enrich import enrich
@@ -58,33 +56,6 @@ from indexer.article import Article
 
 ENRICH_TARGET = 0.30  # issue 5: enrichment adds at most 30 % to per-page extraction time
 TARGET_RATIO = 1.3
-WARMUP_PAGES = 10
-
-
-@dataclass
-class Step:
-    """One timed operation, applied to page ``i``."""
-
-    key: str
-    label: str
-    fn: Callable[[int], object]
-    rounds: list[list[float]] = field(default_factory=list)  # ms per page, per round
-
-    def per_round(self, pages: Sequence[int] | None = None) -> list[float]:
-        """Mean ms/page of each round (over all pages or the given page indexes)."""
-        out = []
-        for times in self.rounds:
-            chosen = times if pages is None else [times[i] for i in pages]
-            out.append(sum(chosen) / len(chosen))
-        return out
-
-    def ms(self, pages: Sequence[int] | None = None) -> float:
-        """Median over rounds of the mean ms/page."""
-        return median(self.per_round(pages))
-
-    def per_page(self) -> list[float]:
-        """Each page's median over rounds (for percentiles)."""
-        return [median(col) for col in zip(*self.rounds, strict=True)]
 
 
 @dataclass
@@ -183,32 +154,6 @@ def make_steps(c: Corpus) -> list[Step]:
             lambda i: _enrich(c.articles[i]),
         ),
     ]
-
-
-def run_rounds(steps: list[Step], n_pages: int, rounds: int, max_seconds: float) -> float:
-    """Time every step on every page, interleaved; returns the seconds spent."""
-    warm = sorted({round(k * (n_pages - 1) / (WARMUP_PAGES - 1)) for k in range(WARMUP_PAGES)})
-    for step in steps:  # langdetect loads its profiles on its first call; lxml/regex caches
-        for i in warm:
-            step.fn(i)
-    started = time.monotonic()
-    for r in range(rounds):
-        order = steps if r % 2 == 0 else steps[::-1]
-        times: dict[str, list[float]] = {s.key: [] for s in steps}
-        gc.collect()
-        for i in range(n_pages):
-            for step in order:
-                times[step.key].append(timed_ms(step.fn, i))
-        for step in steps:
-            step.rounds.append(times[step.key])
-        elapsed = time.monotonic() - started
-        print(f"  round {r + 1}/{rounds}: {elapsed:.0f} s", file=sys.stderr)
-        if elapsed > max_seconds and r + 1 < rounds:
-            print(
-                f"  stopping after {r + 1} rounds (--max-seconds {max_seconds:g})", file=sys.stderr
-            )
-            break
-    return time.monotonic() - started
 
 
 def profile(c: Corpus, top: int) -> list[str]:

@@ -38,22 +38,28 @@ Usage: python -m bench.bench_zyte /path/to/article-extraction-benchmark [--round
 from __future__ import annotations
 
 import argparse
-import gc
 import gzip
 import json
 import random
 import re
 import statistics
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import trafilatura
 
-from bench._pages import DOCS, command_line, median, run_header, timed_ms, write_docs_section
+from bench._pages import (
+    DOCS,
+    Step,
+    command_line,
+    median,
+    run_header,
+    run_rounds,
+    write_docs_section,
+)
 from crawler.extract import NotAnArticle, extract_article
 from crawler.language import detect_language
 from indexer.article import Article
@@ -63,7 +69,6 @@ DOCS_NAME = "bench_zyte"
 DOCS_HEADING = "Extraction quality on real news pages (Zyte's benchmark)"
 SHINGLE = 4
 BOOTSTRAP = 1000
-WARMUP_PAGES = 10
 _TOKEN = re.compile(r"\w+")
 
 
@@ -257,22 +262,6 @@ def extract_all(pages: list[BenchPage]) -> list[Result]:
 # --------------------------------------------------------------------------- timing
 
 
-@dataclass
-class Step:
-    """One timed operation on page ``i``; ms per page, per round."""
-
-    key: str
-    label: str
-    fn: Callable[[int], object]
-    rounds: list[list[float]] = field(default_factory=list)
-
-    def per_round(self) -> list[float]:
-        return [statistics.fmean(times) for times in self.rounds]
-
-    def ms(self) -> float:
-        return median(self.per_round())
-
-
 def make_steps(pages: list[BenchPage], results: list[Result]) -> list[Step]:
     texts = [
         f"{r.article.title}. {r.article.lead} {r.article.body}" if r.article else ""
@@ -300,26 +289,6 @@ def make_steps(pages: list[BenchPage], results: list[Result]) -> list[Step]:
             lambda i: detect_language(texts[i]),
         ),
     ]
-
-
-def run_rounds(steps: list[Step], n_pages: int, rounds: int) -> float:
-    """Time every step on every page, interleaved; returns the seconds spent."""
-    warm = sorted({round(k * (n_pages - 1) / (WARMUP_PAGES - 1)) for k in range(WARMUP_PAGES)})
-    for step in steps:
-        for i in warm:
-            step.fn(i)
-    started = time.monotonic()
-    for r in range(rounds):
-        order = steps if r % 2 == 0 else steps[::-1]
-        times: dict[str, list[float]] = {s.key: [] for s in steps}
-        gc.collect()
-        for i in range(n_pages):
-            for step in order:
-                times[step.key].append(timed_ms(step.fn, i))
-        for step in steps:
-            step.rounds.append(times[step.key])
-        print(f"  round {r + 1}/{rounds}: {time.monotonic() - started:.0f} s", file=sys.stderr)
-    return time.monotonic() - started
 
 
 # --------------------------------------------------------------------------- report
