@@ -29,8 +29,8 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from crawler.enrich.gazetteer import Municipality, get_gazetteer
 from indexer.article import Article, Person
-from indexer.gazetteer import Municipality, get_gazetteer
 
 __all__ = ["QUERY_KINDS", "QUERY_MIX", "SOURCES", "generate_corpus", "vocabulary_size"]
 

@@ -51,7 +51,7 @@ from bench._pages import (
     write_docs_section,
 )
 from crawler.extract import NotAnArticle, decode_html, extract_article
-from indexer.archive import Archive
+from indexer.store.archive import Archive
 
 TARGET_RATIO = 0.70
 SITE_START_SECONDS = 120.0  # generating and rendering a few thousand pages takes a moment

@@ -9,7 +9,7 @@ For each size in ``--rows`` (default 100000,1000000):
    Tantivy index of N synthetic Swedish-like articles (``bench._corpus.generate_corpus``,
    3-5 kB bodies): a helper process generates the articles, this process writes every one
    through ``Archive.add_version`` (the crawler's own write path, one transaction per
-   article), then ``indexer.sync.sync(archive, config)`` builds the index. The cache is
+   article), then ``indexer.search.sync.sync(archive, config)`` builds the index. The cache is
    reused only if its archive still has the current schema, N articles, and an index in step
    (a repeated sync finds nothing to do).
 2. Read every file of the data folder once (untimed), so every run below starts from a warm
@@ -62,9 +62,9 @@ import psutil
 
 from bench._corpus import generate_corpus
 from bench._pages import command_line, median, profile_lines, run_header, write_docs_section
-from indexer.archive import Archive
 from indexer.config import Config
-from indexer.sync import sync
+from indexer.search.sync import sync
+from indexer.store.archive import Archive
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "bench_export"
@@ -96,7 +96,7 @@ print(rows)
 REFERENCE_CODE = """
 import sys
 from pathlib import Path
-from indexer.archive import Archive
+from indexer.store.archive import Archive
 rows = 0
 with Archive(Path(sys.argv[1])) as archive:
     for article in archive.iter_articles():

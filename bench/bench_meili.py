@@ -38,7 +38,7 @@ from typing import Any
 
 from bench._pages import command_line, median, percentile, run_header
 from indexer.article import Article
-from indexer.query import Query
+from indexer.search.query import Query
 
 EXPORT_QUERIES = 5
 
@@ -86,9 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               "(and MEILI_MASTER_KEY) to run this benchmark")  # fmt: skip
         return 0
 
-    from indexer.backends.meili_settings import document
-    from indexer.backends.meilisearch import MeilisearchBackend
     from indexer.errors import ArkivError
+    from indexer.search.backends.meili_settings import document
+    from indexer.search.backends.meilisearch import MeilisearchBackend
 
     generate_corpus, query_mix, query_kinds = _corpus_and_mix()
     queries = [Query(text=text, **kwargs) for text, kwargs in query_mix]
@@ -108,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     backends: dict[str, Any] = {"meilisearch": meili}
     folder = tempfile.TemporaryDirectory(prefix="bench-tantivy-")
     if not args.no_baseline:
-        from indexer.backends.tantivy import TantivyBackend
+        from indexer.search.backends.tantivy import TantivyBackend
 
         backends = {"tantivy": TantivyBackend(Path(folder.name) / "index"), **backends}
 
@@ -167,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _server_processing_ms(backend: Any, queries: Sequence[Query]) -> list[float]:
     """The server's own processingTimeMs for each query (one request each, no snippets)."""
-    from indexer.backends.meili_filters import filter_expression, text_query
+    from indexer.search.backends.meili_filters import filter_expression, text_query
 
     index = backend._connect().index(backend.index_uid)
     times = []

@@ -20,7 +20,7 @@ from typing import Any
 
 from bench._pages import command_line, fetch, run_header, write_docs_section
 from bench.bench_crawl import run_crawl, start_site, stop_site
-from indexer.archive import Archive
+from indexer.store.archive import Archive
 
 CRAWL_ARGS = (
     "-s", "DOWNLOAD_DELAY=0",

@@ -13,10 +13,10 @@ On one synthetic Swedish-like corpus (``bench._corpus.generate_corpus``, ``--doc
      (a) bare: a Tantivy index with our schema and analyzers (the backend's own ``_schema()``
          and ``_register_analyzers()``), ``writer.add_document(Document.from_dict(values))``
          for every prepared document, one commit at the end, then ``wait_merging_threads``;
-     (b) ours: what ``indexer.sync`` does when it builds into an empty index (``arkiv index
+     (b) ours: what ``indexer.search.sync`` does when it builds into an empty index (``arkiv index
          --rebuild``, a first sync): the articles streamed into
          ``TantivyBackend.upsert(..., new=True)`` in batches of ``--batch`` (default
-         ``indexer.sync.FRESH_BATCH_SIZE``; build each document, one commit and reload per
+         ``indexer.search.sync.FRESH_BATCH_SIZE``; build each document, one commit and reload per
          batch), then ``close()`` (which waits for merges).
    Same writer heap (96 MB) and thread count (Tantivy's default) for both. Reported: docs/s,
    the ratio (b)/(a) (target >= 0.7), reference rows (the incremental path of a nightly
@@ -70,9 +70,9 @@ import tantivy as tv
 
 from bench._corpus import QUERY_KINDS, QUERY_MIX, generate_corpus, vocabulary_size
 from indexer.article import Article
-from indexer.backends.tantivy import TantivyBackend, _document, _register_analyzers, _schema
-from indexer.query import Query
-from indexer.sync import FRESH_BATCH_SIZE
+from indexer.search.backends.tantivy import TantivyBackend, _document, _register_analyzers, _schema
+from indexer.search.query import Query
+from indexer.search.sync import FRESH_BATCH_SIZE
 
 __all__ = ["QUERY_MIX", "generate_corpus", "main"]
 
@@ -87,7 +87,7 @@ PROGRESS_EVERY = 50_000
 POLL_SECONDS = 0.1
 CLI_QUERY = "kommunchef"
 CLI_ARCHIVE_DOCS = 1000
-SYNC_BATCH = 500  # indexer.sync.sync()'s batch size for an index that has documents
+SYNC_BATCH = 500  # indexer.search.sync.sync()'s batch size for an index that has documents
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -321,7 +321,7 @@ def phase_ours(
     workdir: Path, index_dir: Path, batch_size: int, limit_s: float, new: bool = True
 ) -> dict:
     """(b) Our backend: articles streamed into TantivyBackend.upsert() a batch at a time (as
-    indexer.sync does), then close(). ``new=False``: each article replaces its id (the
+    indexer.search.sync does), then close(). ``new=False``: each article replaces its id (the
     incremental path)."""
     backend = TantivyBackend(index_dir)
     backend.configure()
@@ -489,7 +489,7 @@ def _engine_only(backend: TantivyBackend, queries: list[Query], passes: int) -> 
     the ranking with its count and the recency factor, as ``search()`` runs it, but no
     stored documents, snippets or facets (private internals; empty if they changed)."""
     try:
-        from indexer.backends.tantivy import _Plan
+        from indexer.search.backends.tantivy import _Plan
 
         index = backend._open()
         samples: list[float] = []
@@ -563,9 +563,9 @@ def slowest(result: dict, top: int = 6) -> list[tuple[float, str, dict, int]]:
 
 def build_cli_archive(folder: Path, seed: int) -> dict:
     """A real archive + index of CLI_ARCHIVE_DOCS generated articles (add_version + sync)."""
-    from indexer.archive import Archive
     from indexer.config import Config
-    from indexer.sync import sync
+    from indexer.search.sync import sync
+    from indexer.store.archive import Archive
 
     config = Config(data_dir=folder)
     started = time.perf_counter()
@@ -579,7 +579,7 @@ def build_cli_archive(folder: Path, seed: int) -> dict:
 def link_big_index(folder: Path, index_dir: Path) -> None:
     """A data folder whose index is the big one from (b); its archive exists but is empty
     (`arkiv search` reads only the index; it opens the archive only to rebuild)."""
-    from indexer.archive import Archive
+    from indexer.store.archive import Archive
 
     (folder / "index").mkdir(parents=True)
     (folder / "index" / "tantivy").symlink_to(index_dir, target_is_directory=True)

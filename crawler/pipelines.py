@@ -15,11 +15,11 @@ from crawler.items import PageItem
 from crawler.processing import Page, PageProcessor, default_workers
 from crawler.run_report import build_report, write_report_file
 from crawler.urls import canonicalize_url
-from indexer.archive import Archive
 from indexer.errors import ArkivError
-from indexer.lock import CrawlLock
-from indexer.sync import sync
-from indexer.warc import WarcRef, WarcStore
+from indexer.search.sync import sync
+from indexer.store.archive import Archive
+from indexer.store.lock import CrawlLock
+from indexer.store.warc import WarcRef, WarcStore
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from crawler.enrich import warm_up as warm_up_enrichment
 from crawler.extract import NotAnArticle, decode_html, extract_article
 from crawler.language import detect_language
 from indexer.article import Article
-from indexer.warc import response_record
+from indexer.store.warc import response_record
 
 T = TypeVar("T")
 R = TypeVar("R")

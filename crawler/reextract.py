@@ -17,9 +17,9 @@ from pathlib import Path
 from crawler.enrich import similar
 from crawler.processing import Page, PageProcessor, Processed, default_workers, process_page
 from crawler.sources import Source
-from indexer.archive import Archive, StoredRecord
 from indexer.errors import ArchiveError
-from indexer.warc import read_response
+from indexer.store.archive import Archive, StoredRecord
+from indexer.store.warc import read_response
 
 PARALLEL_FROM = 200
 """Records from which worker processes pay off: each takes a second or two to start."""

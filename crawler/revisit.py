@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from indexer.archive import FetchState
+from indexer.store.archive import FetchState
 
 # (age of the story, how long to wait between fetches)
 REVISIT_SCHEDULE: tuple[tuple[timedelta, timedelta], ...] = (

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.enrich.gazetteer import get_gazetteer
 from crawler.urls import url_path
 from indexer.errors import ConfigError, QueryError
-from indexer.gazetteer import get_gazetteer
 
 __all__ = [
     "KINDS",

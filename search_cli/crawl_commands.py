@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from indexer.archive import Archive
 from indexer.config import Config
 from indexer.errors import ArchiveError, LockedError
-from indexer.lock import CrawlLock, crawl_alive
+from indexer.store.archive import Archive
+from indexer.store.lock import CrawlLock, crawl_alive
 from search_cli.options import EXIT_ERROR, EXIT_LOCKED, EXIT_PARTIAL, data_option, make_config
 from search_cli.output import counts_line, one_line, print_json, table
 from search_cli.search_filters import resolve_source

@@ -30,11 +30,11 @@ from typing import IO, Any
 
 import click
 
-from indexer.archive import Archive
-from indexer.backends import SearchBackend
 from indexer.config import Config
 from indexer.errors import BackendUnavailable
-from indexer.query import Query
+from indexer.search.backends import SearchBackend
+from indexer.search.query import Query
+from indexer.store.archive import Archive
 from search_cli.export_formats import (
     BINARY_FORMATS,
     FIELDS,
@@ -282,7 +282,7 @@ def _warn_if_index_behind(config: Config, archive: Archive, index_docs: int) -> 
     """In a read-only data folder the index cannot be brought up to date first: say when it
     may lack what the archive has (the export lists what the index finds). The watermark
     is kept under the index's path, so a copied folder has none: then the counts tell."""
-    from indexer.sync import watermark_key
+    from indexer.search.sync import watermark_key
 
     watermark = archive.get_meta(watermark_key(config))
     behind = archive.count_changes_since(int(watermark)) if watermark is not None else 0

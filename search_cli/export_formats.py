@@ -1,6 +1,6 @@
 """Writers for `arkiv export`: CSV (Excel-friendly), JSON Lines and Parquet, streamed.
 
-Rows come straight from the archive's stored values (:meth:`indexer.archive.Archive.
+Rows come straight from the archive's stored values (:meth:`indexer.store.archive.Archive.
 current_rows`), never through :class:`~indexer.article.Article`: :func:`row_converter` turns
 a stored row into the values ``Article.to_dict()`` would give for the chosen fields (the
 same values, so the same bytes), and each writer takes them a batch at a time, as lists in
@@ -173,7 +173,7 @@ class LineMaker:
     isoformat spells them) and a float as Python writes it. Anything else (a list of
     another spelling, a time with a "Z") is parsed and written as the writers would.
 
-    ``columns`` go to :meth:`indexer.archive.Archive.current_rows`; :meth:`lines` turns
+    ``columns`` go to :meth:`indexer.store.archive.Archive.current_rows`; :meth:`lines` turns
     its rows, in order, into the output's bytes.
     """
 
@@ -573,7 +573,7 @@ def parquet_schema(fields: Sequence[str]) -> Any:
 
 def parquet_columns(fields: Sequence[str]) -> list[str]:
     """What :func:`stored_batch` wants of the archive, for
-    :meth:`indexer.archive.Archive.current_rows`: text as its UTF-8 bytes."""
+    :meth:`indexer.store.archive.Archive.current_rows`: text as its UTF-8 bytes."""
     columns = []
     for name in fields:
         x = "{" + STORED_AS.get(name, name) + "}"

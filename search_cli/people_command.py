@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from indexer.archive import PersonMention
-from indexer.gazetteer import get_gazetteer, normalise_name
+from crawler.enrich.gazetteer import get_gazetteer, normalise_name
+from indexer.store.archive import PersonMention
 from search_cli.options import data_option, make_config
 from search_cli.output import one_line, print_json, scrub
 from search_cli.search_filters import check_sources

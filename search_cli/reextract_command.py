@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from indexer.archive import Archive
 from indexer.errors import ArkivError
+from indexer.store.archive import Archive
 from search_cli.crawl_commands import load_source_list, sources_option, take_crawl_lock
 from search_cli.options import data_option, make_config
 from search_cli.output import ProgressLine

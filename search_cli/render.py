@@ -10,7 +10,7 @@ import textwrap
 import click
 
 from indexer.article import Article
-from indexer.query import Query, SearchPage
+from indexer.search.query import Query, SearchPage
 from search_cli.output import one_line, scrub
 
 _MATCH = re.compile(r"<b>(.*?)</b>", re.S)

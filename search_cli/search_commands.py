@@ -11,10 +11,10 @@ from typing import Any
 
 import click
 
-from indexer.archive import Archive
 from indexer.config import Config
 from indexer.errors import BackendUnavailable
-from indexer.query import Query, SearchPage
+from indexer.search.query import Query, SearchPage
+from indexer.store.archive import Archive
 from search_cli.options import backend_option, data_option, make_config
 from search_cli.output import ProgressLine, print_json
 from search_cli.render import Stories, render_article, render_hits, render_versions, version_changes
@@ -41,7 +41,7 @@ def run_sync(config: Config, archive: Archive, rebuild: bool | str = False) -> A
     A local index that cannot be removed or made for the rebuild (a folder of something
     else, a folder left with only hidden files) gets a hint that names the folder: `arkiv`
     has no option to put the index elsewhere."""
-    from indexer.sync import is_local, sync
+    from indexer.search.sync import is_local, sync
 
     line = ProgressLine()
 
@@ -170,7 +170,7 @@ def _search(config: Config, query: Query) -> SearchPage:
     """Search the index. A local one that is missing, of an older version or damaged is
     rebuilt from the archive first, where the data folder can be written; in a read-only
     one that is one line saying so (storage.cannot_rebuild)."""
-    from indexer.sync import is_local
+    from indexer.search.sync import is_local
 
     try:
         with search_index(config) as backend:

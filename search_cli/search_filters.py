@@ -9,11 +9,11 @@ from typing import Any, TypeVar
 
 import click
 
+from crawler.enrich.gazetteer import _unknown as unknown_name  # the --kommun "did you mean"
+from crawler.enrich.gazetteer import get_gazetteer, normalise_name
 from indexer.config import Config
 from indexer.errors import ConfigError, QueryError
-from indexer.gazetteer import _unknown as unknown_name  # the --kommun "did you mean"
-from indexer.gazetteer import get_gazetteer, normalise_name
-from indexer.query import Query
+from indexer.search.query import Query
 
 F = TypeVar("F", bound=Callable[..., Any])
 SOURCE_HINT = (

@@ -22,10 +22,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from indexer.archive import Archive
-from indexer.backends import SearchBackend
 from indexer.config import Config
 from indexer.errors import ArchiveError, BackendUnavailable
+from indexer.search.backends import SearchBackend
+from indexer.store.archive import Archive
 
 _NO_ARCHIVE_HINT = "Run `arkiv crawl` first, or point --data (ARKIV_DATA) at an existing archive."
 _READ_ONLY_HINT = (
@@ -91,8 +91,8 @@ def search_index(config: Config) -> Iterator[SearchBackend]:
     an index in a folder this process cannot write is opened through a view: a temporary
     folder of symbolic links to the index's files, where that lock file can be made. The
     index's own files are only read."""
-    from indexer.backends import open_backend
-    from indexer.sync import open_index
+    from indexer.search.backends import open_backend
+    from indexer.search.sync import open_index
 
     view = None
     folder = config.index_dir

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from indexer.archive import Archive
 from indexer.article import Article
+from indexer.store.archive import Archive
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ wire fields:
 - ``wire``: agency copy (TT, NTB, ...) and fingerprints for grouping copies of one story.
 
 The data (vocabulary, first names, change phrases, municipal terms) lives in ``data/`` and the
-gazetteer in ``indexer/data``; both are read once per process.
+gazetteer in ``crawler/enrich/data``; both are read once per process.
 """
 
 from __future__ import annotations

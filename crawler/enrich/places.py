@@ -1,4 +1,4 @@
-"""Municipalities a story is about, from the gazetteer (``indexer.gazetteer``).
+"""Municipalities a story is about, from the gazetteer (``crawler.enrich.gazetteer``).
 
 Every name, genitive ("Vimmerbys"), official name ("Vimmerby kommun", "Jönköpings kommun"),
 inhabitant or adjective form ("vimmerbybor", "kalmarborna", "gotländska"), major town
@@ -34,8 +34,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from crawler.enrich.gazetteer import Municipality, get_gazetteer
 from crawler.enrich.people import Doc, People
-from indexer.gazetteer import Municipality, get_gazetteer
 
 __all__ = ["lookup", "official_name", "regions_of", "tag_municipalities"]
 

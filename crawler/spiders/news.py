@@ -29,8 +29,8 @@ from crawler.items import PageItem
 from crawler.revisit import conditional_headers, fetch_decision
 from crawler.sources import Source, load_sources
 from crawler.urls import canonicalize_url
-from indexer.archive import Archive, FetchState
 from indexer.errors import ArkivError
+from indexer.store.archive import Archive, FetchState
 
 _NEXT_WORDS = re.compile(r"^(nästa|nästa sida|äldre|äldre artiklar|fler|visa fler|»|›|>)$", re.I)
 _PAGE_PARAMS = frozenset({"page", "sida", "p", "offset", "start"})

@@ -30,15 +30,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from indexer.archive import Archive
 from indexer.article import Article
-from indexer.backends import open_backend
-from indexer.backends.meili_filters import within_typos
-from indexer.backends.meili_settings import analyze, compound_parts
 from indexer.config import ARCHIVE_FILE, Config, load_config
 from indexer.errors import BackendUnavailable, QueryError
-from indexer.query import Query
-from indexer.sync import open_index, watermark_key
+from indexer.search.backends import open_backend
+from indexer.search.backends.meili_filters import within_typos
+from indexer.search.backends.meili_settings import analyze, compound_parts
+from indexer.search.query import Query
+from indexer.search.sync import open_index, watermark_key
+from indexer.store.archive import Archive
 from samplesite.content import load_articles
 from tests.conftest import FORGIVING_QUERIES, Crawl, RunningSite, run_arkiv
 
@@ -671,7 +671,7 @@ def test_facets_match_the_embedded_index_past_the_default_ones(indexed: Indexed)
 @MEILI_ONLY
 def test_a_page_left_unsorted_is_refused(indexed: Indexed) -> None:
     """searchCutoffMs 0 makes the server give up ranking at once (every hit `skipped`)."""
-    from indexer.backends.meili_settings import SEARCH_CUTOFF_MS
+    from indexer.search.backends.meili_settings import SEARCH_CUTOFF_MS
 
     admin = _admin(indexed)
     index = admin.index(indexed.env["ARKIV_MEILI_INDEX"])
@@ -703,7 +703,7 @@ def test_a_page_left_unsorted_is_refused(indexed: Indexed) -> None:
 
 @MEILI_ONLY
 def test_batches_capped_by_bytes_reach_the_server_whole(indexed: Indexed) -> None:
-    from indexer.backends.meili_settings import document
+    from indexer.search.backends.meili_settings import document
 
     live = indexed.live()
     one = max(len(json_bytes(document(a))) for a in live[:5])

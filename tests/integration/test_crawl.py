@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from crawler.extract import decode_html
-from indexer.archive import Archive
-from indexer.warc import WarcRef, read_response
+from indexer.store.archive import Archive
+from indexer.store.warc import WarcRef, read_response
 from samplesite.content import expected_archive, load_articles
 from samplesite.templates.scenarios import special
 from tests.conftest import Crawl, RunningSite, run_arkiv, scrapy_crawl

@@ -22,8 +22,8 @@ import pyarrow
 import pytest
 from click.testing import CliRunner
 
-from indexer.archive import Archive
 from indexer.article import Article, Person
+from indexer.store.archive import Archive
 from search_cli import export_command
 from search_cli.cli import arkiv
 from tests.conftest import run_arkiv

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.archive import Archive
 from indexer.article import Article, Person
+from indexer.store.archive import Archive
 from tests.conftest import ROOT, Crawl, run_arkiv
 
 pytestmark = pytest.mark.integration

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.archive import Archive
-from indexer.warc import WarcRef, read_response
+from indexer.store.archive import Archive
+from indexer.store.warc import WarcRef, read_response
 from samplesite.content import load_articles
 from tests.conftest import (
     FAST_CRAWL,

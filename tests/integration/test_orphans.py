@@ -21,8 +21,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from indexer.archive import Archive
-from indexer.lock import crawl_alive
+from indexer.store.archive import Archive
+from indexer.store.lock import crawl_alive
 from tests.conftest import FAST_CRAWL, ROOT, RunningSite, run_arkiv, start_site, stop_site
 
 pytestmark = pytest.mark.integration

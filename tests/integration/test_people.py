@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from indexer.gazetteer import normalise_name
+from crawler.enrich.gazetteer import normalise_name
 from tests.conftest import Crawl, run_arkiv
 
 pytestmark = pytest.mark.integration

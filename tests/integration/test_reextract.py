@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from indexer.archive import Archive
-from indexer.lock import CrawlLock
-from indexer.warc import WarcRef, read_response
+from indexer.store.archive import Archive
+from indexer.store.lock import CrawlLock
+from indexer.store.warc import WarcRef, read_response
 from tests.conftest import FAST_CRAWL, RunningSite, run_arkiv
 
 pytestmark = pytest.mark.integration

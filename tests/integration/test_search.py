@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from indexer.archive import Archive
+from indexer.store.archive import Archive
 from samplesite.content import load_articles
 from tests.conftest import FORGIVING_QUERIES, ROOT, Crawl, RunningSite, run_arkiv
 

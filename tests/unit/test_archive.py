@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.archive import Archive
 from indexer.article import Article, Person
 from indexer.errors import ArchiveError
-from indexer.warc import WarcRef, WarcStore, read_response
+from indexer.store.archive import Archive
+from indexer.store.warc import WarcRef, WarcStore, read_response
 
 WHEN = datetime(2025, 8, 9, 6, 0, tzinfo=UTC)
 

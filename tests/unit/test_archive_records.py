@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-import indexer.archive as archive_module
-from indexer.archive import SCHEMA_VERSION, Archive
+import indexer.store.archive as archive_module
 from indexer.article import Article, Person
 from indexer.errors import ArchiveError
-from indexer.warc import WarcRef, WarcStore, read_response
+from indexer.store.archive import SCHEMA_VERSION, Archive
+from indexer.store.warc import WarcRef, WarcStore, read_response
 
 WHEN = datetime(2025, 8, 9, 6, 0, tzinfo=UTC)
 LATER = WHEN + timedelta(hours=2)

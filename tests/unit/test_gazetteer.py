@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from indexer.errors import ConfigError, QueryError
-from indexer.gazetteer import (
+from crawler.enrich.gazetteer import (
     Gazetteer,
     Municipality,
     Region,
     get_gazetteer,
     normalise_name,
 )
+from indexer.errors import ConfigError, QueryError
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +163,7 @@ def test_towns_and_forms(gaz: Gazetteer) -> None:
 
 # ---------------------------------------------------------------- localities
 
-LOCALITIES = Path(__file__).resolve().parents[2] / "indexer" / "data" / "localities.csv"
+LOCALITIES = Path(__file__).resolve().parents[2] / "crawler" / "enrich" / "data" / "localities.csv"
 
 
 @pytest.fixture(scope="module")

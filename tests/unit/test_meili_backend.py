@@ -25,18 +25,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from indexer.article import Article
-from indexer.backends.meili_filters import make_snippet, matched_stems, text_query
-from indexer.backends.meili_settings import (
+from indexer.config import load_config
+from indexer.errors import BackendUnavailable, ConfigError, IndexingError, QueryError
+from indexer.search.backends.meili_filters import make_snippet, matched_stems, text_query
+from indexer.search.backends.meili_settings import (
     MAX_VALUES_PER_FACET,
     SEARCH_CUTOFF_MS,
     document,
     index_settings,
     stem_fields,
 )
-from indexer.backends.meilisearch import FACET_SIZE, MeilisearchBackend, degraded
-from indexer.config import load_config
-from indexer.errors import BackendUnavailable, ConfigError, IndexingError, QueryError
-from indexer.query import Query, order_facet
+from indexer.search.backends.meilisearch import FACET_SIZE, MeilisearchBackend, degraded
+from indexer.search.query import Query, order_facet
 from tests.conftest import run_arkiv
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from indexer.backends.meili_filters import (
+from indexer.search.backends.meili_filters import (
     all_of,
     date_filter,
     filter_expression,
@@ -26,7 +26,7 @@ from indexer.backends.meili_filters import (
     text_query,
     values_filter,
 )
-from indexer.query import Query
+from indexer.search.query import Query
 
 # ---------------------------------------------------------------------- a reference decoder
 

@@ -22,9 +22,10 @@ from meilisearch.errors import (
 from meilisearch.models.task import Task
 
 from indexer.article import Article, Person
-from indexer.backends import open_backend
-from indexer.backends.meili_filters import make_snippet, text_query
-from indexer.backends.meili_settings import (
+from indexer.errors import BackendUnavailable, ConfigError, IndexingError, QueryError
+from indexer.search.backends import open_backend
+from indexer.search.backends.meili_filters import make_snippet, text_query
+from indexer.search.backends.meili_settings import (
     DISPLAYED,
     FACET_ATTRIBUTES,
     MAX_TOTAL_HITS,
@@ -42,14 +43,13 @@ from indexer.backends.meili_settings import (
     stop_words,
     synonyms,
 )
-from indexer.backends.meilisearch import (
+from indexer.search.backends.meilisearch import (
     MeilisearchBackend,
     safe_url,
     task_error,
     translate_error,
 )
-from indexer.errors import BackendUnavailable, ConfigError, IndexingError, QueryError
-from indexer.query import FACETS, MAX_LIMIT, MAX_OFFSET
+from indexer.search.query import FACETS, MAX_LIMIT, MAX_OFFSET
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 URL = "http://127.0.0.1:7700"

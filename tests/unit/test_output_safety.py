@@ -14,11 +14,11 @@ from pathlib import Path
 import click
 import pytest
 
-from indexer.archive import SCHEMA_VERSION, Archive
 from indexer.article import Article, Person, clean_article, clean_text
 from indexer.errors import ArchiveError, QueryError
-from indexer.query import Hit, Query, SearchPage
-from indexer.warc import WarcRef
+from indexer.search.query import Hit, Query, SearchPage
+from indexer.store.archive import SCHEMA_VERSION, Archive
+from indexer.store.warc import WarcRef
 from search_cli.export_command import _check_target
 from search_cli.output import one_line, print_json, scrub, table
 from search_cli.render import render_article, render_hits, render_versions

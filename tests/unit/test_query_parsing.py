@@ -1,4 +1,4 @@
-"""The journalist's query language (indexer.textsearch) and the Query value (indexer.query)."""
+"""The journalist's query language (indexer.search.textsearch) and the Query value (indexer.search.query)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from indexer.errors import QueryError
-from indexer.query import DEFAULT_FACETS, FACETS, MAX_LIMIT, Query, order_facet
-from indexer.textsearch import (
+from indexer.search.query import DEFAULT_FACETS, FACETS, MAX_LIMIT, Query, order_facet
+from indexer.search.textsearch import (
     MAX_WORD_CHARS,
     MAX_WORDS,
     SWEDISH_STOP_WORDS,

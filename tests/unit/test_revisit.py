@@ -4,7 +4,7 @@ every crawl, whatever a sitemap or feed says of them."""
 from datetime import UTC, datetime, timedelta
 
 from crawler.revisit import NOT_AN_ARTICLE_REVISIT, conditional_headers, fetch_decision
-from indexer.archive import FetchState
+from indexer.store.archive import FetchState
 
 NOW = datetime(2025, 9, 1, 2, 30, tzinfo=UTC)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.enrich.gazetteer import get_gazetteer
 from crawler.sources import (
     Source,
     default_sources_path,
@@ -13,7 +14,6 @@ from crawler.sources import (
     parse_sources,
 )
 from indexer.errors import ConfigError
-from indexer.gazetteer import get_gazetteer
 
 SOUTHERN_REGIONS = {
     "Skåne län",

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-import indexer.sync as sync_module
-from indexer.archive import Archive
+import indexer.search.sync as sync_module
 from indexer.article import Article
-from indexer.backends.tantivy import TantivyBackend, _compounds, _stems
 from indexer.config import Config
-from indexer.query import Query
-from indexer.sync import sync, watermark_key
-from indexer.textsearch import find_compound_heads
+from indexer.search.backends.tantivy import TantivyBackend, _compounds, _stems
+from indexer.search.query import Query
+from indexer.search.sync import sync, watermark_key
+from indexer.search.textsearch import find_compound_heads
+from indexer.store.archive import Archive
 
 WHEN = datetime(2025, 8, 9, 6, 0, tzinfo=UTC)
 

@@ -10,19 +10,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import indexer.backends.tantivy as tantivy_backend
+import indexer.search.backends.tantivy as tantivy_backend
 from indexer.article import Article, Person
-from indexer.backends import SearchBackend, open_backend
-from indexer.backends.tantivy import (
+from indexer.errors import BackendUnavailable, ConfigError, IndexingError
+from indexer.search.backends import SearchBackend, open_backend
+from indexer.search.backends.tantivy import (
     META_FILE,
     SCHEMA_VERSION,
     TantivyBackend,
     compound_parts,
     typo_distance,
 )
-from indexer.backends.tantivy_completions import CompletionTable
-from indexer.errors import BackendUnavailable, ConfigError, IndexingError
-from indexer.query import FACETS, Hit, Query
+from indexer.search.backends.tantivy_completions import CompletionTable
+from indexer.search.query import FACETS, Hit, Query
 
 TZ = ZoneInfo("Europe/Stockholm")
 

@@ -15,8 +15,9 @@ import pytest
 import tantivy as tv
 
 from indexer.article import Article
-from indexer.backends.tantivy import TantivyBackend
-from indexer.backends.tantivy_damage import (
+from indexer.errors import BackendUnavailable
+from indexer.search.backends.tantivy import TantivyBackend
+from indexer.search.backends.tantivy_damage import (
     RECORD_FILE,
     WRITING_FILE,
     Checker,
@@ -24,8 +25,7 @@ from indexer.backends.tantivy_damage import (
     is_panic,
     verify,
 )
-from indexer.errors import BackendUnavailable
-from indexer.query import Query
+from indexer.search.query import Query
 
 
 def article(n: int) -> Article:

@@ -2,10 +2,10 @@
 
 Cheap to construct (nothing is contacted until first use; the URL is checked at once).
 ``configure()`` creates the index (primary key ``id``) and applies the project's settings
-idempotently (see :mod:`indexer.backends.meili_settings`); ``upsert`` / ``delete`` send
+idempotently (see :mod:`indexer.search.backends.meili_settings`); ``upsert`` / ``delete`` send
 batches (at most ``batch_size`` documents and ``batch_bytes`` of JSON each) and await every
-task. The search path maps a :class:`~indexer.query.Query` to one request (see
-:mod:`indexer.backends.meili_filters`): stemmed ``q``, a filter of quoted values, facets,
+task. The search path maps a :class:`~indexer.search.query.Query` to one request (see
+:mod:`indexer.search.backends.meili_filters`): stemmed ``q``, a filter of quoted values, facets,
 ``sort``, exhaustive ``page`` / ``hitsPerPage`` for an exact total; snippets are made from
 the stored text (``meili_filters.make_snippet``), highlighting the words whose stems the
 server reports it matched (``_matchesPosition`` in the ``*_sv`` fields).
@@ -57,7 +57,15 @@ from meilisearch.index import Index
 from meilisearch.models.task import Task
 
 from indexer.article import Article
-from indexer.backends.meili_filters import (
+from indexer.config import check_meili_url
+from indexer.errors import (
+    BackendError,
+    BackendUnavailable,
+    ConfigError,
+    IndexingError,
+    QueryError,
+)
+from indexer.search.backends.meili_filters import (
     TextQuery,
     all_of,
     filter_expression,
@@ -68,7 +76,7 @@ from indexer.backends.meili_filters import (
     sort_for,
     text_query,
 )
-from indexer.backends.meili_settings import (
+from indexer.search.backends.meili_settings import (
     DISPLAYED,
     FACET_ATTRIBUTES,
     LOCALE,
@@ -81,15 +89,7 @@ from indexer.backends.meili_settings import (
     index_settings,
     settings_changes,
 )
-from indexer.config import check_meili_url
-from indexer.errors import (
-    BackendError,
-    BackendUnavailable,
-    ConfigError,
-    IndexingError,
-    QueryError,
-)
-from indexer.query import Hit, IndexStats, Query, SearchPage, order_facet
+from indexer.search.query import Hit, IndexStats, Query, SearchPage, order_facet
 
 __all__ = [
     "MIN_SERVER_VERSION",

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.archive import Archive, Change
 from indexer.article import Article
-from indexer.backends import SearchBackend, open_backend
 from indexer.config import Config
 from indexer.errors import BackendUnavailable
+from indexer.search.backends import SearchBackend, open_backend
+from indexer.store.archive import Archive, Change
 
 Progress = Callable[[int, int], None]  # (changes done, changes in all)
 

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from indexer.article import Article, Person, article_id, clean_article
 from indexer.errors import ArchiveError
-from indexer.warc import WarcRef
+from indexer.store.warc import WarcRef
 
 SCHEMA_VERSION = 2
 # The columns each schema version added to the tables of the version before: an older
@@ -522,7 +522,7 @@ class Archive:
     def start_run(self, started: datetime | None = None) -> int:
         """Open a crawl run record; returns its id.
 
-        The caller holds the crawl lock (indexer.lock), so no other crawl of this archive is
+        The caller holds the crawl lock (indexer.store.lock), so no other crawl of this archive is
         alive: a run still marked ``running`` died without closing its record (killed, a
         crash, a power cut) and is marked ``killed`` first (see :meth:`mark_dead_runs`).
         """

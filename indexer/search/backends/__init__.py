@@ -4,9 +4,9 @@
 imported lazily so that choosing one never loads the other's client library (the CLI's search
 path must start fast).
 
-Adding a backend (Meilisearch is next): write ``indexer/backends/<name>.py`` with a class that
-satisfies :class:`SearchBackend` and whose constructor takes ``index_dir`` plus keyword
-options, then add one line to ``_BACKENDS`` below.
+Adding a backend: write ``indexer/search/backends/<name>.py`` with a class that satisfies
+:class:`SearchBackend` and whose constructor takes ``index_dir`` plus keyword options, then
+add one line to ``BACKENDS`` below.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from indexer.article import Article
 from indexer.errors import ConfigError
-from indexer.query import Hit, IndexStats, Query, SearchPage
+from indexer.search.query import Hit, IndexStats, Query, SearchPage
 
 __all__ = ["BACKENDS", "SearchBackend", "open_backend"]
 
@@ -71,8 +71,8 @@ class SearchBackend(Protocol):
 
 # name -> (module, class). The module is imported only when that backend is opened.
 BACKENDS: dict[str, tuple[str, str]] = {
-    "tantivy": ("indexer.backends.tantivy", "TantivyBackend"),
-    "meilisearch": ("indexer.backends.meilisearch", "MeilisearchBackend"),
+    "tantivy": ("indexer.search.backends.tantivy", "TantivyBackend"),
+    "meilisearch": ("indexer.search.backends.meilisearch", "MeilisearchBackend"),
 }
 
 

@@ -2,7 +2,7 @@
 
 Pure Python (no server, no client import), so it is tested without Meilisearch.
 
-Filters are built from the structured :class:`~indexer.query.Query`, never from user text:
+Filters are built from the structured :class:`~indexer.search.query.Query`, never from user text:
 attribute names are ours, every value is a double-quoted string with ``\\`` and ``"``
 escaped (:func:`quote`), so a municipality called ``x" OR source = "y`` or ``AND`` stays one
 value. Meilisearch's filter parser reads a quoted value by taking ``\\"`` as a quote that does
@@ -10,7 +10,7 @@ not end it, then unescapes ``\\\\`` and ``\\"`` (and would read other ``\\`` seq
 backslash is escaped); see ``tests/unit/test_meili_filters.py``, which decodes our strings
 with those rules. Within one filter values are alternatives (``IN [...]``); filters are ANDed.
 
-The text goes through :func:`indexer.textsearch.parse_user_query` (the query language of both
+The text goes through :func:`indexer.search.textsearch.parse_user_query` (the query language of both
 backends) and each word is stemmed as the documents' ``*_sv`` fields are, then written in
 Meilisearch's own syntax: ``"a phrase"``, ``-word`` and ``-"a phrase"`` to exclude. The word
 being typed (the parser's prefix word) is written last with nothing after it, which is how
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from indexer.backends.meili_settings import (
+from indexer.search.backends.meili_settings import (
     FILTER_ATTRIBUTES,
     STOCKHOLM,
     analyze,
@@ -42,8 +42,8 @@ from indexer.backends.meili_settings import (
     stem_fields,
     word_key,
 )
-from indexer.query import Query
-from indexer.textsearch import SWEDISH_STOP_WORDS, parse_user_query
+from indexer.search.query import Query
+from indexer.search.textsearch import SWEDISH_STOP_WORDS, parse_user_query
 
 __all__ = [
     "TextQuery",
@@ -161,7 +161,7 @@ def _phrase(stems: Sequence[str]) -> str:
 
 
 def text_query(text: str) -> TextQuery:
-    """Parse ``text`` (see :mod:`indexer.textsearch`) and write it as Meilisearch's ``q``.
+    """Parse ``text`` (see :mod:`indexer.search.textsearch`) and write it as Meilisearch's ``q``.
 
     Every word becomes its stem; a word that analyses into several ("e-post") becomes a
     phrase of them. Stop words become stems too, which the index's stop words (the same

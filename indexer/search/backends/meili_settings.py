@@ -34,8 +34,8 @@ from zoneinfo import ZoneInfo
 import snowballstemmer  # type: ignore[import-untyped, unused-ignore]
 
 from indexer.article import Article
-from indexer.query import MAX_LIMIT, MAX_OFFSET
-from indexer.textsearch import (
+from indexer.search.query import MAX_LIMIT, MAX_OFFSET
+from indexer.search.textsearch import (
     SWEDISH_STOP_WORDS,
     compound_heads,
     find_compound_heads,

@@ -1,11 +1,11 @@
 """The gazetteer: Sweden's 290 municipalities (kommuner) and 21 regions (län), kept as data.
 
-The lists live in ``indexer/data/municipalities.csv`` and ``indexer/data/regions.csv`` (SCB
+The lists live in ``data/municipalities.csv`` and ``data/regions.csv`` beside this module (SCB
 kommunkoder and länskoder). This module loads them once and answers lookups by code or by any
 name a user may type: matching is case-, diacritic-, hyphen- and space-insensitive, so
 "goteborgs stad", "GÖTEBORG", "1480" and "Göteborgs kommun" all find Göteborg.
 
-``indexer/data/localities.csv`` (``locality,kommunkod,ambiguous``) names the localities of each
+``data/localities.csv`` (``locality,kommunkod,ambiguous``) names the localities of each
 municipality (SCB tätorter, and districts of the larger towns: "Kåge" → Skellefteå, "Rinkeby"
 → Stockholm) that are not its own name. They load as extra towns after the ``towns`` column's. A
 locality flagged ``ambiguous`` is also an ordinary word, a first name or surname, a company or a
@@ -202,7 +202,7 @@ class Gazetteer:
 
     @classmethod
     def load(cls) -> Gazetteer:
-        """The shipped gazetteer (``indexer/data/*.csv``), loaded once and cached."""
+        """The shipped gazetteer (``crawler/enrich/data/*.csv``), loaded once and cached."""
         return get_gazetteer()
 
     @classmethod
@@ -366,11 +366,11 @@ def _read_resource(filename: str) -> tuple[str, str]:
         return _read_path(local)
     import importlib.resources
 
-    resource = importlib.resources.files("indexer") / "data" / filename
+    resource = importlib.resources.files("crawler.enrich") / "data" / filename
     try:
         return resource.read_text(encoding="utf-8"), filename
     except FileNotFoundError:
-        raise ConfigError(f"gazetteer file not found: indexer/data/{filename}") from None
+        raise ConfigError(f"gazetteer file not found: crawler/enrich/data/{filename}") from None
 
 
 def _read_path(path: Path) -> tuple[str, str]:

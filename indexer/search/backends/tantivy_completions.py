@@ -1,7 +1,7 @@
 """The frequent stems of a Tantivy index, kept in a small sorted file for search-as-you-type.
 
 The completions of a query's last word are the most frequent stems that start with it (see
-``indexer.backends.tantivy._completions``). Tantivy can only find those by walking every term
+``indexer.search.backends.tantivy._completions``). Tantivy can only find those by walking every term
 with that prefix in every segment, which for a short prefix of a big index is thousands of
 terms (~10 ms for "rik" at 1M articles: synthetic compounds of every word). So every write
 session of the backend ends by writing this table: each stem of the match field in at least

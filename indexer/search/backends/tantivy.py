@@ -118,18 +118,18 @@ from zoneinfo import ZoneInfo
 import tantivy as tv
 
 from indexer.article import Article
-from indexer.backends.tantivy_completions import FILE_NAME as COMPLETIONS_FILE
-from indexer.backends.tantivy_completions import CompletionTable
-from indexer.backends.tantivy_damage import (
+from indexer.errors import BackendUnavailable, IndexingError, QueryError
+from indexer.search.backends.tantivy_completions import FILE_NAME as COMPLETIONS_FILE
+from indexer.search.backends.tantivy_completions import CompletionTable
+from indexer.search.backends.tantivy_damage import (
     RECORD_FILE,
     Checker,
     held_engine_output,
     is_panic,
     panic_text,
 )
-from indexer.errors import BackendUnavailable, IndexingError, QueryError
-from indexer.query import Hit, IndexStats, Query, SearchPage, order_facet
-from indexer.textsearch import (
+from indexer.search.query import Hit, IndexStats, Query, SearchPage, order_facet
+from indexer.search.textsearch import (
     COMPOUND_HEADS,
     SWEDISH_STOP_WORDS,
     CompoundFinder,
