@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,11 +13,12 @@ import click
 from indexer.config import Config
 from indexer.errors import ArchiveError, LockedError
 from indexer.store.archive import Archive
-from indexer.store.lock import CrawlLock, crawl_alive
+from indexer.store.lock import CrawlLock
+from lokalarkiv.params import resolve_source
+from lokalarkiv.status import archive_stats, recent_runs, source_json
+from lokalarkiv.storage import open_archive, require_writable
 from search_cli.options import EXIT_ERROR, EXIT_LOCKED, EXIT_PARTIAL, data_option, make_config
 from search_cli.output import counts_line, one_line, print_json, table
-from search_cli.search_filters import resolve_source
-from search_cli.storage import open_archive, require_writable
 
 if TYPE_CHECKING:
     from crawler.sources import Source
@@ -176,23 +176,7 @@ def sources(
     config = make_config(config_file, data_dir=data_dir, sources_path=sources_path)
     listed = load_source_list(config.sources_path)
     if as_json:
-        print_json(
-            [
-                {
-                    "id": s.id,
-                    "name": s.name,
-                    "kind": s.kind,
-                    "region": s.region,
-                    "municipality": s.municipality,
-                    "domains": list(s.domains),
-                    "sitemaps": list(s.sitemaps),
-                    "feeds": list(s.feeds),
-                    "sections": list(s.sections),
-                    "enabled": s.enabled,
-                }
-                for s in listed
-            ]
-        )
+        print_json([source_json(s) for s in listed])
         return
     rows = [
         (
@@ -225,19 +209,7 @@ def stats(data_dir: Path | None, config_file: Path | None, run_count: int, as_js
       arkiv stats --data ./data
     """
     config = make_config(config_file, data_dir=data_dir)
-    with open_archive(config) as archive:
-        data: dict[str, Any] = {
-            "archive": str(config.archive_path),
-            "totals": archive.totals(),
-            "by_source": dict(archive.counts("source")),
-            "by_language": dict(archive.counts("language")),
-            "by_month": dict(archive.counts("month")),
-            "runs": [
-                {"id": r.id, "started": r.started, "finished": r.finished, "status": r.status,
-                 "report": r.report}
-                for r in archive.runs(limit=run_count)
-            ],
-        }  # fmt: skip
+    data = archive_stats(config, run_count)
     if as_json:
         print_json(data)
         return
@@ -282,12 +254,7 @@ def runs(data_dir: Path | None, config_file: Path | None, limit: int, as_json: b
       arkiv runs --limit 5
     """
     config = make_config(config_file, data_dir=data_dir)
-    with open_archive(config) as archive:
-        recent = archive.runs(limit=limit)
-    if not crawl_alive(config.data_dir):
-        # a run left "running" with no crawl alive was killed; the next crawl records it so
-        # (a reader writes nothing), here it is only shown as what it is
-        recent = [replace(r, status="killed") if r.status == "running" else r for r in recent]
+    recent = recent_runs(config, limit)
     if as_json:
         print_json([{"id": r.id, "status": r.status, **r.report} for r in recent])
         return

@@ -35,6 +35,8 @@ from indexer.errors import BackendUnavailable
 from indexer.search.backends import SearchBackend
 from indexer.search.query import Query
 from indexer.store.archive import Archive
+from lokalarkiv.params import Filters, build_query, check_sources
+from lokalarkiv.storage import cannot_rebuild, data_writable, open_archive, search_index
 from search_cli.export_formats import (
     BINARY_FORMATS,
     FIELDS,
@@ -53,15 +55,7 @@ from search_cli.export_formats import (
 from search_cli.options import backend_option, data_option, make_config
 from search_cli.output import ProgressLine, scrub
 from search_cli.search_commands import run_sync
-from search_cli.search_filters import (
-    FILTER_NAMES,
-    QueryCommand,
-    build_query,
-    check_sources,
-    filter_options,
-    query_words,
-)
-from search_cli.storage import cannot_rebuild, data_writable, open_archive, search_index
+from search_cli.search_filters import QueryCommand, filter_options, query_words
 
 _BATCH = 800  # ids per read of the archive
 _MMAP_BYTES = 1 << 40  # as much as SQLite maps (its build's limit, often 2 GB)
@@ -128,7 +122,7 @@ def export(
     filters["sources"] = check_sources(config, filters["sources"])
     given = {
         "text": query_words(words),
-        "filters": {k: _jsonable(v) for k, v in filters.items() if v not in (None, ())},
+        "filters": Filters.from_mapping(filters).as_dict(),
         "format": fmt,
         "fields": fields,
         "with_body": with_body,
@@ -145,7 +139,7 @@ def export(
     stream = False  # a character device or FIFO, written to directly
     if path is not None:
         path, stream = _check_target(path, force)
-    query = build_query(spec["text"], _filters_from(spec["filters"]), sort="newest", facets=())
+    query = build_query(spec["text"], spec["filters"], sort="newest", facets=())
     started = datetime.now(UTC)
     writable = data_writable(config)
     with open_archive(config, write=writable) as archive:
@@ -659,26 +653,6 @@ def _last_run(archive: Archive) -> dict[str, Any] | None:
 
 def _query_args(query: Query) -> dict[str, Any]:
     return {name: getattr(query, name) for name in query.__dataclass_fields__}
-
-
-def _filters_from(saved: dict[str, Any]) -> dict[str, Any]:
-    """Filter flags as build_query wants them, from their JSON form."""
-    values: dict[str, Any] = dict.fromkeys(FILTER_NAMES, ())
-    values.update(date_from=None, date_to=None)
-    for name, value in saved.items():
-        if name in ("date_from", "date_to"):
-            values[name] = datetime.fromisoformat(value)
-        else:
-            values[name] = tuple(value)
-    return values
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, tuple):
-        return list(value)
-    return value
 
 
 def _json_bytes(data: Any) -> bytes:

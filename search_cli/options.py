@@ -10,9 +10,7 @@ import click
 
 from indexer.config import Config, load_config
 
-EXIT_OK = 0
 EXIT_ERROR = 1  # an expected failure: bad config, unreadable archive, failed crawl, ...
-EXIT_USAGE = 2  # bad flags or arguments (click's own code)
 EXIT_PARTIAL = 3  # a crawl that finished, but some sources failed
 EXIT_LOCKED = 4  # another crawl (or reextract) of the same archive is running
 

@@ -10,12 +10,12 @@ import click
 
 from indexer.errors import ArkivError
 from indexer.store.archive import Archive
+from lokalarkiv.params import resolve_source
+from lokalarkiv.storage import open_archive, require_writable
 from search_cli.crawl_commands import load_source_list, sources_option, take_crawl_lock
 from search_cli.options import data_option, make_config
 from search_cli.output import ProgressLine
 from search_cli.search_commands import run_sync
-from search_cli.search_filters import resolve_source
-from search_cli.storage import open_archive, require_writable
 
 if TYPE_CHECKING:
     from crawler.reextract import ReextractCounts

@@ -11,11 +11,11 @@ import click
 
 from indexer.article import Article
 from indexer.search.query import Query, SearchPage
+from lokalarkiv.articles import paragraphs, same_response, version_changes
+from lokalarkiv.searching import Stories
 from search_cli.output import one_line, scrub
 
 _MATCH = re.compile(r"<b>(.*?)</b>", re.S)
-# article id -> (id of its story's first copy, every copy as (id, source name))
-Stories = dict[str, tuple[str, list[tuple[str, str]]]]
 _WIDTH = 88
 
 
@@ -103,28 +103,6 @@ def render_article(article: Article) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-# What else a version can change (a re-extraction may change only these).
-_METADATA = (
-    "authors", "published", "updated", "language", "section", "municipalities", "regions",
-    "kinds", "people", "paywalled", "wire",
-)  # fmt: skip
-
-
-def version_changes(old: Article, new: Article) -> list[str]:
-    """Which parts changed from one version to the next: the text with word counts, then
-    the metadata fields by name."""
-    changes = []
-    for name in ("title", "lead", "body"):
-        before, after = getattr(old, name).split(), getattr(new, name).split()
-        if before != after:
-            matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-            added = sum(j2 - j1 for op, _, _, j1, j2 in matcher.get_opcodes() if op != "equal")
-            removed = sum(i2 - i1 for op, i1, i2, _, _ in matcher.get_opcodes() if op != "equal")
-            changes.append(f"{name} (+{added}/-{removed} words)")
-    changes += [name for name in _METADATA if getattr(old, name) != getattr(new, name)]
-    return changes
-
-
 def render_versions(versions: list[Article], diffs: bool = False) -> str:
     """The version history; with ``diffs``, a unified diff of each change (made safe
     first: scrub)."""
@@ -133,31 +111,20 @@ def render_versions(versions: list[Article], diffs: bool = False) -> str:
     for i, version in enumerate(versions):
         fetched = version.fetched_at.isoformat(" ", "seconds") if version.fetched_at else "?"
         what = ", ".join(version_changes(versions[i - 1], version)) if i else "first seen"
-        if i and _same_record(versions[i - 1], version):
+        if i and same_response(versions[i - 1], version):
             what += " (re-extracted from the same response)"
         lines.append(f"  v{version.version}  {fetched}  {what}")
         if diffs and i:
             old, new = versions[i - 1], version
             diff = difflib.unified_diff(
-                _paragraphs(old),
-                _paragraphs(new),
+                paragraphs(old),
+                paragraphs(new),
                 f"v{old.version}",
                 f"v{new.version}",
                 lineterm="",
             )
             lines += [f"    {row}" for row in diff]
     return "\n".join(lines)
-
-
-def _same_record(old: Article, new: Article) -> bool:
-    """``new`` was made by `arkiv reextract` from the response ``old`` was extracted from."""
-    where = (new.warc_file, new.warc_offset)
-    return where[0] is not None and where == (old.warc_file, old.warc_offset)
-
-
-def _paragraphs(article: Article) -> list[str]:
-    text = "\n".join([article.title, article.lead, article.body])
-    return [row for row in text.split("\n") if row.strip()]
 
 
 def _bold_matches(row: str, snippet: str) -> str:

@@ -12,69 +12,41 @@ from typing import Any
 import click
 
 from indexer.config import Config
-from indexer.errors import BackendUnavailable
-from indexer.search.query import Query, SearchPage
 from indexer.store.archive import Archive
-from search_cli.options import backend_option, data_option, make_config
-from search_cli.output import ProgressLine, print_json
-from search_cli.render import Stories, render_article, render_hits, render_versions, version_changes
-from search_cli.search_filters import (
-    QueryCommand,
+from lokalarkiv.articles import article_json, article_versions
+from lokalarkiv.params import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    SORTS,
     build_query,
     check_sources,
-    filter_options,
-    query_words,
 )
-from search_cli.storage import (
-    cannot_rebuild,
-    data_writable,
-    open_archive,
-    require_writable,
-    search_index,
-)
+from lokalarkiv.searching import page_json, update_index
+from lokalarkiv.searching import search as search_archive
+from lokalarkiv.storage import open_archive, require_writable
+from search_cli.options import backend_option, data_option, make_config
+from search_cli.output import ProgressLine, print_json
+from search_cli.render import render_article, render_hits, render_versions
+from search_cli.search_filters import QueryCommand, filter_options, query_words
 
 
 def run_sync(config: Config, archive: Archive, rebuild: bool | str = False) -> Any:
-    """The sync, with a progress line on a terminal and a one-line notice on a rebuild
-    (``rebuild``: a string is the reason, for that notice).
-
-    A local index that cannot be removed or made for the rebuild (a folder of something
-    else, a folder left with only hidden files) gets a hint that names the folder: `arkiv`
-    has no option to put the index elsewhere."""
-    from indexer.search.sync import is_local, sync
-
+    """The index brought up to date (lokalarkiv.searching.update_index), with a progress
+    line on a terminal and a one-line notice on a rebuild (``rebuild``: a string is the
+    reason, for that notice)."""
     line = ProgressLine()
 
     def progress(done: int, total: int) -> None:
         line.show(f"indexing: {done}/{total} changes", force=done == total)
 
     try:
-        result = sync(archive, config, rebuild=rebuild, progress=progress)
-    except BackendUnavailable as exc:
-        folder = config.index_dir
-        if not is_local(config) or not _not_an_index(folder):
-            raise
-        raise BackendUnavailable(
-            str(exc),
-            hint=f"The index is built from the archive and lives in {folder}: if nothing of"
-            f" yours is there, remove it (rm -r '{folder}') and run `arkiv index`.",
-        ) from exc
+        result = update_index(config, archive, rebuild=rebuild, progress=progress)
     finally:
         line.done()
     if result.rebuilt:
         click.echo(f"notice: rebuilt the search index from the archive: {result.rebuilt}", err=True)
     return result
-
-
-def _not_an_index(folder: Path) -> bool:
-    """Something is where the local index belongs that a rebuild will not remove (the
-    backend refuses to delete what does not look like an index): a file, or a folder without
-    an index's description files (say, one left with only Tantivy's hidden lock files)."""
-    if not folder.exists():
-        return False
-    if not folder.is_dir():
-        return True
-    return not any((folder / name).exists() for name in ("lokalarkiv-index.json", "meta.json"))
 
 
 @click.command()
@@ -111,12 +83,14 @@ def index(
 @filter_options
 @click.option(
     "--sort",
-    type=click.Choice(["relevance", "newest", "oldest"]),
+    type=click.Choice(SORTS),
     default="relevance",
     show_default=True,
 )
-@click.option("--limit", type=click.IntRange(0, 1000), default=10, show_default=True)
-@click.option("--offset", type=click.IntRange(0, 100_000), default=0, show_default=True)
+@click.option(
+    "--limit", type=click.IntRange(0, MAX_LIMIT), default=DEFAULT_LIMIT, show_default=True
+)
+@click.option("--offset", type=click.IntRange(0, MAX_OFFSET), default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON document (for jq and scripts).")
 @data_option
 @backend_option
@@ -147,80 +121,11 @@ def search(
     config = make_config(config_file, data_dir=data_dir, backend=backend)
     filters["sources"] = check_sources(config, filters["sources"])
     query = build_query(query_words(words), filters, sort=sort, limit=limit, offset=offset)
-    started = time.monotonic()
-    page = _search(config, query)
-    elapsed = time.monotonic() - started
-    stories = _stories(config, page)
+    result = search_archive(config, query, reindex=run_sync)
     if as_json:
-        print_json(page_json(query, page, stories))
+        print_json(page_json(result))
         return
-    click.echo(render_hits(query, page, elapsed, stories))
-
-
-def _stories(config: Config, page: SearchPage) -> Stories:
-    """Which story each hit is a copy of, and where else it was published (wire copy on
-    many papers shows as one story)."""
-    if not page.hits or not config.archive_path.exists():
-        return {}
-    with open_archive(config) as archive:
-        return archive.story_groups([hit.id for hit in page.hits])
-
-
-def _search(config: Config, query: Query) -> SearchPage:
-    """Search the index. A local one that is missing, of an older version or damaged is
-    rebuilt from the archive first, where the data folder can be written; in a read-only
-    one that is one line saying so (storage.cannot_rebuild)."""
-    from indexer.search.sync import is_local
-
-    try:
-        with search_index(config) as backend:
-            return backend.search(query)
-    except BackendUnavailable as exc:
-        if not is_local(config):
-            raise
-        if not data_writable(config):
-            raise cannot_rebuild(config, exc) from exc
-        reason = str(exc)  # missing or damaged: rebuilt, and run_sync's notice says why
-    with open_archive(config, write=True) as archive:
-        run_sync(config, archive, rebuild=reason)
-    with search_index(config) as backend:
-        return backend.search(query)
-
-
-def page_json(query: Query, page: SearchPage, stories: Stories) -> dict[str, Any]:
-    """The `--json` document of a search. Every hit is listed; ``story`` (the id of the
-    story's first copy) groups copies of one story, ``also_in`` names its other copies."""
-    return {
-        "query": query.text,
-        "total": page.total,
-        "offset": query.offset,
-        "limit": query.limit,
-        "hits": [
-            {
-                "id": hit.id,
-                "url": hit.url,
-                "title": hit.title,
-                "source": hit.source,
-                "source_name": hit.source_name,
-                "published": hit.published.isoformat() if hit.published else None,
-                "municipalities": list(hit.municipalities),
-                "regions": list(hit.regions),
-                "kinds": list(hit.kinds),
-                "language": hit.language,
-                "paywalled": hit.paywalled,
-                "snippet": hit.snippet,
-                "score": round(hit.score, 4),
-                "story": stories[hit.id][0] if hit.id in stories else hit.id,
-                "also_in": [
-                    {"id": other, "source_name": name}
-                    for other, name in (stories[hit.id][1] if hit.id in stories else [])
-                    if other != hit.id
-                ],
-            }
-            for hit in page.hits
-        ],
-        "facets": page.facets,
-    }
+    click.echo(render_hits(query, result.page, result.elapsed, result.stories))
 
 
 @click.command()
@@ -246,22 +151,9 @@ def show(
       arkiv show 3f2a9c1b0e4d5a67 --versions
     """
     config = make_config(config_file, data_dir=data_dir)
-    with open_archive(config) as archive:
-        full_id = archive.resolve_id(article_id)
-        versions = archive.versions(full_id)
-    current = versions[-1]
+    versions = article_versions(config, article_id)
     if as_json:
-        record = current.to_dict()
-        record["versions"] = [
-            {
-                "version": v.version,
-                "fetched_at": v.fetched_at.isoformat() if v.fetched_at else None,
-                "content_hash": v.content_hash,
-                "changed": version_changes(versions[i - 1], v) if i else [],
-            }
-            for i, v in enumerate(versions)
-        ]
-        print_json(record)
+        print_json(article_json(versions))
         return
-    click.echo(render_article(current))
+    click.echo(render_article(versions[-1]))
     click.echo(render_versions(versions, diffs=show_versions))

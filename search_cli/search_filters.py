@@ -1,24 +1,16 @@
-"""The query words and filter flags of `arkiv search` (and `arkiv export`), and the Query
-they make."""
+"""The query words and filter flags of `arkiv search` and `arkiv export`: click options made
+from the one definition in :mod:`lokalarkiv.params`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
 
-from crawler.enrich.gazetteer import _unknown as unknown_name  # the --kommun "did you mean"
-from crawler.enrich.gazetteer import get_gazetteer, normalise_name
-from indexer.config import Config
-from indexer.errors import ConfigError, QueryError
-from indexer.search.query import Query
+from lokalarkiv.params import KINDS
 
 F = TypeVar("F", bound=Callable[..., Any])
-SOURCE_HINT = (
-    "Give a source id as `arkiv stats` (archived) or `arkiv sources` (configured) lists it."
-)
 
 
 class QueryCommand(click.Command):
@@ -65,49 +57,7 @@ def query_words(words: Iterable[str]) -> str:
     return " ".join(words)
 
 
-def check_sources(config: Config, sources: Sequence[str]) -> tuple[str, ...]:
-    """The source ids given with --source, as the archive spells them; an unknown one is
-    one line that suggests the nearest, as an unknown --kommun is.
-
-    Known: every source the archive holds articles of and every source in the source list
-    (``--sources``/ARKIV_SOURCES, else the shipped one). Without a local archive (a
-    Meilisearch server searched from elsewhere) there is nothing to check against."""
-    if not sources or not config.archive_path.exists():
-        return tuple(sources)
-    from search_cli.storage import open_archive
-
-    with open_archive(config) as archive:
-        if all(archive.has_source(source) for source in sources):
-            return tuple(sources)
-        known = dict.fromkeys(archive.source_names())
-    known.update(dict.fromkeys(_configured_sources(config)))
-    return tuple(resolve_source(source, known) for source in sources)
-
-
-def resolve_source(value: str, known: Iterable[str]) -> str:
-    """The known source id that ``value`` names (any case, with or without å ä ö).
-
-    Raises:
-        QueryError: none does; the message suggests the nearest ids.
-    """
-    labels = {normalise_name(source): source for source in known}
-    found = labels.get(normalise_name(value))
-    if found is None:
-        raise QueryError(unknown_name("source", value, labels), hint=SOURCE_HINT)
-    return found
-
-
-def _configured_sources(config: Config) -> list[str]:
-    from search_cli.crawl_commands import load_source_list
-
-    try:
-        return [source.id for source in load_source_list(config.sources_path)]
-    except ConfigError:
-        return []  # a broken source list is `arkiv crawl`'s to report, not search's
-
-
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
-FILTER_NAMES = ("sources", "municipalities", "regions", "kinds", "languages", "roles", "people")
 
 
 def filter_options(func: F) -> F:
@@ -123,9 +73,7 @@ def filter_options(func: F) -> F:
             help="Municipality, any case, with or without å ä ö (repeatable).",
         ),
         click.option("--lan", "regions", multiple=True, help="Region (län), e.g. 'Kalmar län'."),
-        click.option(
-            "--kind", "kinds", multiple=True, type=click.Choice(["personnel", "municipal"])
-        ),
+        click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS)),
         click.option("--lang", "languages", multiple=True, help="Language code, e.g. sv."),
         click.option("--role", "roles", multiple=True, help="A role, e.g. kommunchef."),
         click.option("--person", "people", multiple=True, help="A person's name."),
@@ -133,28 +81,3 @@ def filter_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
-
-
-def build_query(text: str, filters: dict[str, Any], **page: Any) -> Query:
-    """A Query from the flags: municipality and region names resolved through the gazetteer
-    (so "jonkoping" means Jönköping, and an unknown name suggests the nearest ones)."""
-    gazetteer = get_gazetteer()
-    municipalities = tuple(gazetteer.municipality(n).name for n in filters["municipalities"])
-    regions = tuple(gazetteer.region(n).name for n in filters["regions"])
-    return Query(
-        text=text,
-        date_from=_day(filters["date_from"]),
-        date_to=_day(filters["date_to"]),
-        sources=filters["sources"],
-        municipalities=municipalities,
-        regions=regions,
-        kinds=filters["kinds"],
-        languages=tuple(lang.lower() for lang in filters["languages"]),
-        roles=filters["roles"],
-        people=filters["people"],
-        **page,
-    )
-
-
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value else None

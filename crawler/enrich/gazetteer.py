@@ -264,7 +264,7 @@ class Gazetteer:
         found = self.find_municipality(code_or_name)
         if found is None:
             raise QueryError(
-                _unknown("municipality", code_or_name, self._municipality_labels),
+                unknown_name("municipality", code_or_name, self._municipality_labels),
                 hint=_MUNICIPALITY_HINT,
             )
         return found
@@ -289,7 +289,7 @@ class Gazetteer:
         found = self.find_region(code_or_name)
         if found is None:
             labels = {key: region.name for key, region in self._region_keys.items()}
-            raise QueryError(_unknown("region", code_or_name, labels), hint=_REGION_HINT)
+            raise QueryError(unknown_name("region", code_or_name, labels), hint=_REGION_HINT)
         return found
 
     def region_of(self, municipality: Municipality | str) -> Region:
@@ -335,7 +335,7 @@ def _region_names(region: Region) -> list[str]:
     return names
 
 
-def _unknown(kind: str, value: str, labels: dict[str, str]) -> str:
+def unknown_name(kind: str, value: str, labels: dict[str, str]) -> str:
     key = normalise_name(value)
     if not key:
         return f"empty {kind} name {value!r}"

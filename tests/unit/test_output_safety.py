@@ -19,11 +19,12 @@ from indexer.errors import ArchiveError, QueryError
 from indexer.search.query import Hit, Query, SearchPage
 from indexer.store.archive import SCHEMA_VERSION, Archive
 from indexer.store.warc import WarcRef
+from lokalarkiv.params import resolve_source
 from search_cli.export_command import _check_target
 from search_cli.output import one_line, print_json, scrub, table
 from search_cli.render import render_article, render_hits, render_versions
 from search_cli.search_commands import search
-from search_cli.search_filters import _words_last, resolve_source
+from search_cli.search_filters import _words_last
 
 WHEN = datetime(2025, 8, 9, 6, 0, tzinfo=UTC)
 ESC_RED, ESC_RESET = "\x1b[31m", "\x1b[0m"
