@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import indexer.store.archive as archive_module
 from indexer.article import Article, Person
 from indexer.errors import ArchiveError
 from indexer.store.archive import SCHEMA_VERSION, Archive
@@ -108,10 +107,7 @@ def test_an_article_without_a_record_is_listed_without_one(archive: Archive) -> 
     assert record.warc is None
 
 
-def test_stored_records_by_source_and_in_batches_while_writing(
-    archive: Archive, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(archive_module, "_RECORDS_PER_QUERY", 3)
+def test_stored_records_by_source_and_in_batches_while_writing(archive: Archive) -> None:
     for n in range(7):
         archive.add_version(make_article(f"https://e.se/{n}"), lambda: REF)
     other = replace(make_article("https://f.se/1"), source="f")
@@ -121,7 +117,7 @@ def test_stored_records_by_source_and_in_batches_while_writing(
             f"https://e.se/p{n}", "not_article", WHEN, reason="r", source="e", warc=REF
         )
     seen = []
-    for record in archive.stored_records(["e"]):
+    for record in archive.stored_records(["e"], per_query=3):
         seen.append(record.url)
         if record.kind == "article":  # writing between batches moves nothing
             stale = replace(make_article(record.url), kinds=[])
