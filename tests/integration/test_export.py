@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from search_cli.export_formats import FIELDS
-from tests.conftest import ROOT, Crawl, run_arkiv
+from tests.helpers import ROOT, Crawl, run_arkiv
 
 pytestmark = pytest.mark.integration
 

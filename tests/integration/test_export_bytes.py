@@ -26,7 +26,7 @@ from indexer.article import Article, Person
 from indexer.store.archive import Archive
 from search_cli import export_command
 from search_cli.cli import arkiv
-from tests.conftest import run_arkiv
+from tests.helpers import run_arkiv
 
 pytestmark = pytest.mark.integration
 

@@ -14,6 +14,7 @@ from indexer.article import Article, Person
 from indexer.errors import ArchiveError
 from indexer.store.archive import SCHEMA_VERSION, Archive
 from indexer.store.warc import WarcRef, WarcStore, read_response
+from tests.helpers import make_v1_archive
 
 WHEN = datetime(2025, 8, 9, 6, 0, tzinfo=UTC)
 LATER = WHEN + timedelta(hours=2)
@@ -219,29 +220,9 @@ def test_a_still_not_article_page_gets_its_new_reason(archive: Archive) -> None:
     assert (record.reason, record.fetched_at) == ("list page (5 date stamps)", WHEN)
 
 
-V1_TABLES = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE articles (
-    id TEXT PRIMARY KEY, canonical_url TEXT NOT NULL UNIQUE, url TEXT NOT NULL,
-    source TEXT NOT NULL, source_name TEXT NOT NULL, version INTEGER NOT NULL,
-    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, gone_at TEXT, etag TEXT,
-    last_modified TEXT, duplicate_of TEXT, seq INTEGER NOT NULL
-);
-CREATE TABLE pages (
-    url TEXT PRIMARY KEY, outcome TEXT NOT NULL, last_fetched TEXT NOT NULL, etag TEXT,
-    last_modified TEXT
-);
-INSERT INTO meta VALUES ('schema_version', '1');
-INSERT INTO pages VALUES ('https://e.se/kontakt', 'not_article', '2025-08-09T06:00:00+00:00',
-                          NULL, NULL);
-"""
-
-
 def test_a_schema_1_archive_is_upgraded_on_open(tmp_path: Path) -> None:
     path = tmp_path / "archive.sqlite3"
-    with sqlite3.connect(path) as db:
-        db.executescript(V1_TABLES)
-    db.close()
+    make_v1_archive(path)
     with Archive(path) as archive:
         assert archive.get_meta("schema_version") == str(SCHEMA_VERSION) == "2"
         state = archive.fetch_state("https://e.se/kontakt")

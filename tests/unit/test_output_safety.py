@@ -24,6 +24,7 @@ from search_cli.output import one_line, print_json, scrub, table
 from search_cli.render import render_article, render_hits, render_versions
 from search_cli.search_commands import search
 from search_cli.search_filters import _words_last, resolve_source
+from tests.helpers import make_v1_archive
 
 WHEN = datetime(2025, 8, 9, 6, 0, tzinfo=UTC)
 ESC_RED, ESC_RESET = "\x1b[31m", "\x1b[0m"
@@ -149,11 +150,7 @@ def test_the_archive_stores_clean_text_and_a_recrawl_is_no_new_version(tmp_path:
 def test_only_an_archive_made_with_the_cleaning_says_it_holds_clean_text(tmp_path: Path) -> None:
     with Archive(tmp_path / "new.sqlite3") as archive:
         assert archive.holds_only_clean_text()
-    from tests.unit.test_archive_records import V1_TABLES
-
-    with sqlite3.connect(tmp_path / "old.sqlite3") as db:
-        db.executescript(V1_TABLES)
-    db.close()
+    make_v1_archive(tmp_path / "old.sqlite3")
     with Archive(tmp_path / "old.sqlite3") as archive:  # migrated, but not cleaned
         assert not archive.holds_only_clean_text()
 
@@ -199,11 +196,7 @@ def test_a_read_only_archive_refuses_every_write(tmp_path: Path) -> None:
 
 def test_a_read_only_open_migrates_nothing(tmp_path: Path) -> None:
     path = tmp_path / "archive.sqlite3"
-    from tests.unit.test_archive_records import V1_TABLES
-
-    with sqlite3.connect(path) as db:
-        db.executescript(V1_TABLES)
-    db.close()
+    make_v1_archive(path)
     with Archive(path, readonly=True) as archive:
         assert archive.get_meta("schema_version") == "1"
         assert archive.source_names() == {}
