@@ -15,6 +15,26 @@ from indexer.store.rows import among, warc_ref
 from indexer.store.warc import WarcRef
 
 RECORDS_PER_QUERY = 500  # rows :meth:`StoredRecords.stored_records` reads at a time
+# The latest record of each article (``{only}``: a source clause), a page at a time by id.
+_ARTICLE_RECORDS = (
+    "SELECT a.id, a.canonical_url, a.source,"
+    " COALESCE(a.latest_fetched, v.fetched_at) AS fetched,"
+    " COALESCE(a.latest_warc_file, v.warc_file) AS warc_file,"
+    " COALESCE(a.latest_warc_offset, v.warc_offset) AS warc_offset,"
+    " COALESCE(a.latest_warc_length, v.warc_length) AS warc_length"
+    " FROM articles a JOIN versions v ON v.article_id = a.id AND v.version = a.version"
+    " WHERE a.id > ? {only} ORDER BY a.id LIMIT ?"
+)
+# A page (``p``) whose response is a record: judged not an article, its response in WARC,
+# and not archived as an article since.
+_PAGE_IS_RECORD = (
+    "outcome = 'not_article' AND warc_file IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.canonical_url = p.url)"
+)
+_PAGE_RECORDS = (
+    "SELECT url, source, last_fetched, reason, warc_file, warc_offset, warc_length"
+    f" FROM pages p WHERE url > ? AND {_PAGE_IS_RECORD} {{only}} ORDER BY url LIMIT ?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,37 +66,11 @@ class StoredRecords(ArchiveConnection):
             raise ValueError(f"per_query must be at least 1, not {per_query}")
         in_articles, params = among("a.source", sources)
         in_pages, _ = among("source", sources)
-        articles = self._paged(
-            "SELECT a.id, a.canonical_url, a.source,"
-            " COALESCE(a.latest_fetched, v.fetched_at) AS fetched,"
-            " COALESCE(a.latest_warc_file, v.warc_file) AS warc_file,"
-            " COALESCE(a.latest_warc_offset, v.warc_offset) AS warc_offset,"
-            " COALESCE(a.latest_warc_length, v.warc_length) AS warc_length"
-            " FROM articles a JOIN versions v ON v.article_id = a.id AND v.version = a.version"
-            f" WHERE a.id > ? {in_articles} ORDER BY a.id LIMIT ?",
-            "id",
-            params,
-            per_query,
-        )
-        for row in articles:
-            fetched = datetime.fromisoformat(row["fetched"])
-            yield StoredRecord(
-                "article", row["canonical_url"], row["source"], fetched, warc_ref(row)
-            )
-        pages = self._paged(
-            "SELECT url, source, last_fetched, reason, warc_file, warc_offset, warc_length"
-            " FROM pages p WHERE url > ? AND outcome = 'not_article' AND warc_file IS NOT NULL"
-            " AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.canonical_url = p.url)"
-            f" {in_pages} ORDER BY url LIMIT ?",
-            "url",
-            params,
-            per_query,
-        )
-        for row in pages:
-            fetched = datetime.fromisoformat(row["last_fetched"])
-            yield StoredRecord(
-                "page", row["url"], row["source"] or "", fetched, warc_ref(row), row["reason"]
-            )
+        articles = _ARTICLE_RECORDS.format(only=in_articles)
+        for row in self._paged(articles, "id", params, per_query):
+            yield _article_record(row)
+        for row in self._paged(_PAGE_RECORDS.format(only=in_pages), "url", params, per_query):
+            yield _page_record(row)
 
     def count_stored_records(self, sources: Collection[str] = ()) -> int:
         """How many records :meth:`stored_records` yields."""
@@ -85,10 +79,7 @@ class StoredRecords(ArchiveConnection):
             f"SELECT COUNT(*) FROM articles WHERE 1 {only}", params
         ).fetchone()[0]
         pages = self._db.execute(
-            "SELECT COUNT(*) FROM pages p WHERE outcome = 'not_article' AND warc_file IS NOT NULL"
-            " AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.canonical_url = p.url)"
-            f" {only}",
-            params,
+            f"SELECT COUNT(*) FROM pages p WHERE {_PAGE_IS_RECORD} {only}", params
         ).fetchone()[0]
         return int(articles) + int(pages)
 
@@ -104,3 +95,15 @@ class StoredRecords(ArchiveConnection):
             if len(rows) < per_query:
                 return
             after = rows[-1][key]
+
+
+def _article_record(row: sqlite3.Row) -> StoredRecord:
+    fetched = datetime.fromisoformat(row["fetched"])
+    return StoredRecord("article", row["canonical_url"], row["source"], fetched, warc_ref(row))
+
+
+def _page_record(row: sqlite3.Row) -> StoredRecord:
+    fetched = datetime.fromisoformat(row["last_fetched"])
+    return StoredRecord(
+        "page", row["url"], row["source"] or "", fetched, warc_ref(row), row["reason"]
+    )
