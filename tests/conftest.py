@@ -1,4 +1,5 @@
-"""Shared fixtures: the sample news site on 127.0.0.1 (a subprocess) and crawls of it.
+"""Shared fixtures: an empty archive, the sample news site on 127.0.0.1 (a subprocess) and
+crawls of it.
 
 The helpers they build on live in ``tests/helpers.py``; test modules import them from there.
 """
@@ -7,9 +8,11 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from indexer.store.archive import Archive
 from tests.helpers import (
     FAST_CRAWL,
     FORGIVING_QUERIES,
@@ -44,6 +47,13 @@ __all__ = [
     "start_site",
     "stop_site",
 ]
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[Archive]:
+    """A new, empty archive (writable), closed after the test."""
+    with Archive(tmp_path / "archive.sqlite3") as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")

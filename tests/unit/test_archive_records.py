@@ -3,7 +3,6 @@ reason and WARC record, the latest record of each article, re-extraction's versi
 schema migration that brings an older archive along."""
 
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,12 +40,6 @@ def make_article(url: str = "https://e.se/a", fetched_at: datetime = WHEN) -> Ar
         fetched_at=fetched_at,
         fingerprint=12345,
     )
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    with Archive(tmp_path / "archive.sqlite3") as opened:
-        yield opened
 
 
 def test_a_not_article_page_keeps_its_reason_and_record(archive: Archive) -> None:
