@@ -241,7 +241,7 @@ def _main_text(tree: HtmlElement, url: str) -> str:
     a page's menus (the one it got badly wrong there), the full cascade runs after all.
     """
     text = _trafilatura_text(tree, url, fast=True)
-    return _trafilatura_text(tree, url, fast=False) if _reads_like_menus(text) else text
+    return _trafilatura_text(tree, url, fast=False) if reads_like_menus(text) else text
 
 
 def _trafilatura_text(tree: HtmlElement, url: str, *, fast: bool) -> str:
@@ -251,7 +251,7 @@ def _trafilatura_text(tree: HtmlElement, url: str, *, fast: bool) -> str:
     return (getattr(doc, "text", None) or "").strip()
 
 
-def _reads_like_menus(text: str) -> bool:
+def reads_like_menus(text: str) -> bool:
     """Many lines, most of them a link's few words: navigation, not a story."""
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) < MIN_MENU_LINES:

@@ -57,9 +57,11 @@ from search_cli.output import ProgressLine, scrub
 from search_cli.search_commands import run_sync
 from search_cli.search_filters import QueryCommand, filter_options, query_words
 
-_BATCH = 800  # ids per read of the archive
+# BATCH_IDS and HELPER_ROWS are public so that a test can make the helper-process path run
+# on a small archive (tests/integration/test_export_bytes.py).
+BATCH_IDS = 800  # ids per read of the archive
 _MMAP_BYTES = 1 << 40  # as much as SQLite maps (its build's limit, often 2 GB)
-_HELPER_ROWS = 20_000  # a CSV or JSON Lines export this large gets a helper process
+HELPER_ROWS = 20_000  # a CSV or JSON Lines export this large gets a helper process
 
 
 @click.command(cls=QueryCommand)
@@ -138,7 +140,7 @@ def export(
     path = None if target == "-" else Path(target)
     stream = False  # a character device or FIFO, written to directly
     if path is not None:
-        path, stream = _check_target(path, force)
+        path, stream = check_target(path, force)
     query = build_query(spec["text"], spec["filters"], sort="newest", facets=())
     started = datetime.now(UTC)
     writable = data_writable(config)
@@ -236,7 +238,7 @@ def _field_list(fields: str | None, with_body: bool) -> list[str]:
     return [f for f in dict.fromkeys(chosen) if with_body or f != "body"]
 
 
-def _check_target(path: Path, force: bool) -> tuple[Path, bool]:
+def check_target(path: Path, force: bool) -> tuple[Path, bool]:
     """Where to write and how: (the path, False) for a regular file, new or replaced (with
     --force) by a temporary file renamed into place; a symbolic link to one is followed, so
     the file it points at is replaced, not the link. (the path, True) for a character device
@@ -429,7 +431,7 @@ def _write_from(
         if lines is not None:
             helper = (
                 _Helper(config, fmt, fields, delimiter)
-                if total >= _HELPER_ROWS and sys.platform.startswith("linux")  # safe to fork
+                if total >= HELPER_ROWS and sys.platform.startswith("linux")  # safe to fork
                 else None
             )
             try:
@@ -543,7 +545,7 @@ class _Background:
 
 
 def _ordered_ids(backend: SearchBackend, query: Query) -> Iterator[list[str]]:
-    """The ids of every match in export order, in batches of about ``_BATCH``: newest
+    """The ids of every match in export order, in batches of about ``BATCH_IDS``: newest
     first, and articles published at the same instant by id. Dates and ids come from the
     index's fast fields where the backend has them (no stored document read), else from
     its hits."""
@@ -561,7 +563,7 @@ def _ordered_ids(backend: SearchBackend, query: Query) -> Iterator[list[str]]:
             group.sort()
             batch.extend(group)
             group = []
-            if len(batch) >= _BATCH:
+            if len(batch) >= BATCH_IDS:
                 yield batch
                 batch = []
         published = when
