@@ -3,11 +3,13 @@
 ``enrich(article)`` fills an extracted ``Article``'s municipalities, regions, kinds, people and
 wire fields:
 
+- ``doc``: the story as one text of sentences and words, with its narration marked; every
+  step below reads it;
 - ``places``: the municipalities the story is about (gazetteer names, genitives, towns,
   inhabitant forms; ambiguous names only in context) and their län;
 - ``roles``: titles in the text, normalised (kommunchefen -> kommunchef, t.f. -> acting);
-- ``people``: person names, tied to their roles; surnames, first names and "han"/"hon" refer
-  back to one person;
+- ``people``: person names (``names``), tied to their roles (``links``, by the copula and
+  apposition ``patterns``); surnames, first names and "han"/"hon" refer back to one person;
 - ``changes``: appointed, acting, leaving, resigned, retired, dismissed or new_job per person,
   with the new role and organisation where the story says both;
 - ``kinds``: personnel and/or municipal;
