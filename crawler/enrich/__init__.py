@@ -13,7 +13,9 @@ wire fields:
 - ``changes``: appointed, acting, leaving, resigned, retired, dismissed or new_job per person,
   with the new role and organisation where the story says both;
 - ``kinds``: personnel and/or municipal;
-- ``wire``: agency copy (TT, NTB, ...) and fingerprints for grouping copies of one story.
+- ``wire``: agency copy (TT, NTB, ...) and fingerprints for grouping copies of one story;
+- ``gazetteer``: Sweden's municipalities and regions with lookups by code or name (its CSV
+  files read by ``gazetteer_files``).
 
 The data (vocabulary, first names, change phrases, municipal terms) lives in ``data/`` and the
 gazetteer in ``crawler/enrich/data``; both are read once per process.
