@@ -234,16 +234,15 @@ def _mentions(doc: Doc, people: People, home: str = "") -> list[_Hit]:
     for k in doc.caps:
         if k < skip_to or k in person_toks:
             continue
-        found = _place_name_at(doc, k, t, names)
-        if found is None:
+        name = _place_name_at(doc, k, t, names)
+        if name is None:
             continue
-        muni, kind, last, dateline = found
-        skip_to = last + 1
-        verdict = _verdict(doc, k, last, muni, kind, dateline)
+        skip_to = name.last + 1
+        verdict = _verdict(doc, name)
         if verdict == "pending":
-            pending.append(_Hit(k, last, muni, _weight(doc, k), False))
+            pending.append(_Hit(k, name.last, name.muni, _weight(doc, k), False))
         elif verdict is not None:
-            hits.append(_Hit(k, last, muni, _weight(doc, k), verdict == "kommun"))
+            hits.append(_Hit(k, name.last, name.muni, _weight(doc, k), verdict == "kommun"))
     known = {h.muni.name for h in hits} | {home}
     listed = {h.tok for h in hits} | {h.last for h in hits}
     hits += [h for h in pending if h.muni.name in known or _listed_with(doc, h, listed)]
@@ -261,11 +260,19 @@ def _person_words(people: People) -> tuple[set[int], set[str]]:
     return person_toks, names
 
 
-def _place_name_at(
-    doc: Doc, k: int, t: _Tables, names: set[str]
-) -> tuple[Municipality, str, int, bool] | None:
-    """The municipality a place name from token ``k`` stands for: (municipality, kind, its last
-    token, whether it is a dateline), or None."""
+@dataclass(frozen=True, slots=True)
+class _PlaceName:
+    """A place name in the text and the municipality it stands for."""
+
+    tok: int  # its first token
+    last: int  # its last token
+    muni: Municipality
+    kind: str  # name, genitive, town, vague town, vague town genitive
+    dateline: bool  # a place in capitals opening a paragraph
+
+
+def _place_name_at(doc: Doc, k: int, t: _Tables, names: set[str]) -> _PlaceName | None:
+    """The place name from token ``k`` (not one of ``names``, the people's), or None."""
     words = doc.words
     w = words[k]
     dateline = _dateline_place(doc, k) if w.isupper() and len(w) > 2 else None
@@ -275,18 +282,17 @@ def _place_name_at(
     for rest, muni, kind in t.multi.get(w, ()):
         end = k + len(rest)
         if end < len(words) and tuple(words[k + 1 : end + 1]) == rest:
-            return muni, kind, end, dateline is not None
+            return _PlaceName(k, end, muni, kind, dateline is not None)
     found = t.single.get(w)
-    return (*found, k, dateline is not None) if found is not None else None
+    return _PlaceName(k, k, *found, dateline is not None) if found is not None else None
 
 
-def _verdict(
-    doc: Doc, k: int, last: int, muni: Municipality, kind: str, dateline: bool
-) -> str | None:
-    """How the name from token ``k`` to ``last`` counts: "kommun" (with "kommun" or a municipal
-    body after it, or a dateline), "plain", "pending" (ambiguous without context) or None (a
-    region, a dateline's agency place, a list of regions)."""
+def _verdict(doc: Doc, name: _PlaceName) -> str | None:
+    """How the name counts: "kommun" (with "kommun" or a municipal body after it, or a
+    dateline), "plain", "pending" (ambiguous without context) or None (a region, a dateline's
+    agency place, a list of regions)."""
     lower, sent, n = doc.lower, doc.tok_sent, len(doc.lower)
+    k, last, muni, kind = name.tok, name.last, name.muni, name.kind
     nxt = lower[last + 1] if last + 1 < n and sent[last + 1] == sent[k] else ""
     prev = lower[k - 1] if k > 0 and sent[k - 1] == sent[k] else ""
     if (
@@ -301,7 +307,7 @@ def _verdict(
     kommun = nxt in _KOMMUN_AFTER or (
         kind in ("genitive", "name") and nxt.startswith(_BODY_PREFIXES)
     )
-    if dateline:
+    if name.dateline:
         kommun = True  # the dateline says where the story is
     elif (muni.ambiguous and kind in ("name", "genitive")) or kind.startswith("vague"):
         sentence_start = k == 0 or sent[k - 1] != sent[k] or _after_quote_dash(doc, k)
