@@ -208,7 +208,7 @@ def page_json(query: Query, page: SearchPage, stories: Stories) -> dict[str, Any
                 "kinds": list(hit.kinds),
                 "language": hit.language,
                 "paywalled": hit.paywalled,
-                "snippet": hit.snippet,
+                "snippet": hit.snippet.html(),
                 "score": round(hit.score, 4),
                 "story": stories[hit.id][0] if hit.id in stories else hit.id,
                 "also_in": [

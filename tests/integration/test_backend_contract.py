@@ -34,8 +34,8 @@ from indexer.article import Article
 from indexer.config import ARCHIVE_FILE, Config, load_config
 from indexer.errors import BackendUnavailable, QueryError
 from indexer.search.backends import open_backend
-from indexer.search.backends.meili_filters import within_typos
-from indexer.search.backends.meili_settings import analyze, compound_parts
+from indexer.search.backends.meilisearch.filters import within_typos
+from indexer.search.backends.meilisearch.settings import analyze, compound_parts
 from indexer.search.query import Query
 from indexer.search.sync import open_index, watermark_key
 from indexer.store.archive import Archive
@@ -389,7 +389,7 @@ def test_export_iterates_every_match(indexed: Indexed) -> None:
         kommun = [h.id for h in backend.iter_matches(Query(text="kommun ", limit=1))]
         assert len(kommun) == len(set(kommun))
         assert set(kommun) == set(indexed.ids("kommun "))
-        assert all(h.snippet == "" for h in backend.iter_matches(Query(text="storm")))
+        assert all(h.snippet.html() == "" for h in backend.iter_matches(Query(text="storm")))
     finally:
         backend.close()
 
@@ -671,7 +671,7 @@ def test_facets_match_the_embedded_index_past_the_default_ones(indexed: Indexed)
 @MEILI_ONLY
 def test_a_page_left_unsorted_is_refused(indexed: Indexed) -> None:
     """searchCutoffMs 0 makes the server give up ranking at once (every hit `skipped`)."""
-    from indexer.search.backends.meili_settings import SEARCH_CUTOFF_MS
+    from indexer.search.backends.meilisearch.settings import SEARCH_CUTOFF_MS
 
     admin = _admin(indexed)
     index = admin.index(indexed.env["ARKIV_MEILI_INDEX"])
@@ -703,7 +703,7 @@ def test_a_page_left_unsorted_is_refused(indexed: Indexed) -> None:
 
 @MEILI_ONLY
 def test_batches_capped_by_bytes_reach_the_server_whole(indexed: Indexed) -> None:
-    from indexer.search.backends.meili_settings import document
+    from indexer.search.backends.meilisearch.settings import document
 
     live = indexed.live()
     one = max(len(json_bytes(document(a))) for a in live[:5])

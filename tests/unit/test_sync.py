@@ -11,7 +11,8 @@ import pytest
 import indexer.search.sync as sync_module
 from indexer.article import Article
 from indexer.config import Config
-from indexer.search.backends.tantivy import TantivyBackend, _compounds, _stems
+from indexer.search.backends.tantivy import TantivyBackend
+from indexer.search.backends.tantivy.schema import compounds, stems
 from indexer.search.query import Query
 from indexer.search.sync import sync, watermark_key
 from indexer.search.textsearch import find_compound_heads
@@ -116,8 +117,8 @@ def test_rebuild_gives_the_same_index_as_incremental_syncs(
     ],
 )
 def test_the_cached_compound_finder_equals_stemming_every_word(text: str) -> None:
-    finder = _compounds()
-    expected = find_compound_heads(_stems(text), finder.heads)
+    finder = compounds()
+    expected = find_compound_heads(stems(text), finder.heads)
     assert expected  # the cases do hold compounds
     assert finder.in_text(text) == expected
     assert finder.in_text(text) == expected  # and from the cache

@@ -2,12 +2,12 @@
 
 Cheap to construct (nothing is contacted until first use; the URL is checked at once).
 ``configure()`` creates the index (primary key ``id``) and applies the project's settings
-idempotently (see :mod:`indexer.search.backends.meili_settings`); ``upsert`` / ``delete`` send
+idempotently (see :mod:`.settings`); ``upsert`` / ``delete`` send
 batches (at most ``batch_size`` documents and ``batch_bytes`` of JSON each) and await every
 task. The search path maps a :class:`~indexer.search.query.Query` to one request (see
-:mod:`indexer.search.backends.meili_filters`): stemmed ``q``, a filter of quoted values, facets,
+:mod:`.filters`): stemmed ``q``, a filter of quoted values, facets,
 ``sort``, exhaustive ``page`` / ``hitsPerPage`` for an exact total; snippets are made from
-the stored text (``meili_filters.make_snippet``), highlighting the words whose stems the
+the stored text (``filters.make_snippet``), highlighting the words whose stems the
 server reports it matched (``_matchesPosition`` in the ``*_sv`` fields).
 
 A page whose order the server did not finish (its ``searchCutoffMs`` ran out: the hits past
@@ -36,36 +36,28 @@ Errors, translated at this edge (never the API key, which no message contains):
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, ClassVar, cast
 
 import meilisearch
-import requests
-from meilisearch.errors import (
-    MeilisearchApiError,
-    MeilisearchCommunicationError,
-    MeilisearchError,
-    MeilisearchTimeoutError,
-)
+from meilisearch.errors import MeilisearchApiError
 from meilisearch.index import Index
 from meilisearch.models.task import Task
 
 from indexer.article import Article
-from indexer.config import check_meili_url
-from indexer.errors import (
-    BackendError,
-    BackendUnavailable,
-    ConfigError,
-    IndexingError,
-    QueryError,
+from indexer.config import Config, check_meili_url
+from indexer.errors import BackendUnavailable, ConfigError, IndexingError, QueryError
+from indexer.search.backends.meilisearch.errors import (
+    AUTH_CODES,
+    WRITE_KEY_HINT,
+    Translate,
+    safe_url,
+    task_error,
 )
-from indexer.search.backends.meili_filters import (
+from indexer.search.backends.meilisearch.filters import (
     TextQuery,
     all_of,
     filter_expression,
@@ -76,7 +68,8 @@ from indexer.search.backends.meili_filters import (
     sort_for,
     text_query,
 )
-from indexer.search.backends.meili_settings import (
+from indexer.search.backends.meilisearch.hits import degraded, encode, hit, int_or_none, top
+from indexer.search.backends.meilisearch.settings import (
     DISPLAYED,
     FACET_ATTRIBUTES,
     LOCALE,
@@ -84,22 +77,14 @@ from indexer.search.backends.meili_settings import (
     MAX_VALUES_PER_FACET,
     SCHEMA_VERSION,
     SEARCH_CUTOFF_MS,
-    STOCKHOLM,
     document,
     index_settings,
     settings_changes,
 )
-from indexer.search.query import Hit, IndexStats, Query, SearchPage, order_facet
+from indexer.search.keyset import Keyset
+from indexer.search.query import Hit, IndexStats, Query, SearchPage
 
-__all__ = [
-    "MIN_SERVER_VERSION",
-    "MeilisearchBackend",
-    "degraded",
-    "safe_url",
-    "server_message",
-    "task_error",
-    "translate_error",
-]
+__all__ = ["BATCH_BYTES", "FACET_SIZE", "ITER_PAGE", "MIN_SERVER_VERSION", "MeilisearchBackend"]
 
 MIN_SERVER_VERSION = (1, 10)  # localizedAttributes (1.10), negative keywords (1.8)
 ITER_PAGE = 1000
@@ -115,23 +100,6 @@ _RETRIEVE = tuple(name for name in DISPLAYED if name not in _TEXTS)
 _HIT_FIELDS = DISPLAYED
 """What a page of hits reads back (the ``*_sv`` stems are displayed only so that the server
 reports its matches in them)."""
-_AUTH_CODES = frozenset({"invalid_api_key", "missing_authorization_header"})
-_SERVER_HINT = (
-    "Check that the server is running and MEILI_URL (or meili_url in arkiv.toml) points at "
-    "it; the archive is unchanged and `arkiv index` catches up from where it stopped."
-)
-_KEY_HINT = (
-    "Set MEILI_MASTER_KEY (or an API key with the needed actions) in the environment; a "
-    "search-only key can search and export but not run `arkiv index`."
-)
-_WRITE_KEY_HINT = (
-    "Index with the master key or an admin key (docs/MEILISEARCH.md lists the actions); "
-    "a search-only key is for `arkiv search` and `arkiv export`."
-)
-_CLIENT_HINT = re.compile(
-    r"\.?\s*Hint: It might not be working because you're not up to date.*$",
-    re.S,
-)
 _DEGRADED_RETRIES = 1
 
 
@@ -198,6 +166,21 @@ class MeilisearchBackend:
         self._client: meilisearch.Client | None = None
         self._read_only = False  # the key searches but may not write (found by configure)
 
+    is_local: ClassVar[bool] = False
+
+    @classmethod
+    def options(cls, config: Config) -> dict[str, Any]:
+        """The server, key and index uid from the configuration."""
+        return {
+            "url": config.meili_url,
+            "api_key": config.meili_key,
+            "index_uid": config.meili_index,
+        }
+
+    @classmethod
+    def index_location(cls, config: Config) -> str:
+        return f"{config.meili_url}/{config.meili_index}"
+
     def __repr__(self) -> str:  # no key in any repr
         return f"MeilisearchBackend(url={self.location!r}, index_uid={self.index_uid!r})"
 
@@ -233,7 +216,7 @@ class MeilisearchBackend:
                 self._check_version(client)
                 info = client.get_raw_index(self.index_uid) if exists else None
             except MeilisearchApiError as exc:
-                if not exists or stale is None or exc.code not in _AUTH_CODES:
+                if not exists or stale is None or exc.code not in AUTH_CODES:
                     raise
                 self._read_only = True  # it searched, so the key is good: for searching only
             else:
@@ -313,7 +296,7 @@ class MeilisearchBackend:
                 if article.gone:
                     gone.append(article.id)
                     continue
-                encoded = _encode(document(article))
+                encoded = encode(document(article))
                 if batch and (
                     len(batch) >= self.batch_size or size + 1 + len(encoded) > self.batch_bytes
                 ):
@@ -357,6 +340,31 @@ class MeilisearchBackend:
         text = text_query(query.text)
         base = self._params(query, text)
         facets = [FACET_ATTRIBUTES[name] for name in query.facets]
+        with self._errors("searching"):
+            index = self._connect().index(self.index_uid)
+            counted, rows = self._page(query, text, base, facets)
+            total = int(counted.get("totalHits", 0))
+            if total >= MAX_TOTAL_HITS:  # Meilisearch caps totals there; facets are exact
+                total = self._exact_total(index, text, base)
+        scored = text.has_text and query.sort == "relevance"
+        hits = [
+            hit(row, scored=scored, snippet=make_snippet(row, text, matched_stems(row)))
+            for row in rows
+        ]
+        distribution: Mapping[str, Mapping[str, int]] = counted.get("facetDistribution") or {}
+        facet_counts = {
+            name: top(distribution.get(FACET_ATTRIBUTES[name]) or {}, self.facet_size)
+            for name in query.facets
+        }
+        return SearchPage(total=total, hits=hits, facets=facet_counts)
+
+    def _page(
+        self, query: Query, text: TextQuery, base: dict[str, Any], facets: list[str]
+    ) -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
+        """The answer that counts (total, facets) and the page's rows: one request when the
+        offset is on the page grid, else a multi-search of a count and a page."""
+        client = self._connect()
+        index = client.index(self.index_uid)
         hits_params: dict[str, Any] = {
             **base,
             "attributesToRetrieve": list(_HIT_FIELDS),
@@ -364,75 +372,46 @@ class MeilisearchBackend:
             "showRankingScoreDetails": True,  # the only sign of a page left unsorted
             "showMatchesPosition": text.has_text,  # what the server matched, for snippets
         }
-        client = self._connect()
-        with self._errors("searching"):
-            index = client.index(self.index_uid)
-            if query.limit and query.offset % query.limit == 0:
+        if not query.limit:
+            return index.search(text.q, {**base, "facets": facets, "hitsPerPage": 0}), []
+        if query.offset % query.limit == 0:
 
-                def one() -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
-                    result = index.search(
-                        text.q,
-                        {
-                            **hits_params,
-                            "facets": facets,
-                            "page": query.offset // query.limit + 1,
-                            "hitsPerPage": query.limit,
-                        },
-                    )
-                    return result, list(result.get("hits", []))
+            def one() -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
+                result = index.search(
+                    text.q,
+                    {
+                        **hits_params,
+                        "facets": facets,
+                        "page": query.offset // query.limit + 1,
+                        "hitsPerPage": query.limit,
+                    },
+                )
+                return result, list(result.get("hits", []))
 
-                counted, rows = self._sorted(one, "searching")
-            elif not query.limit:
-                counted = index.search(text.q, {**base, "facets": facets, "hitsPerPage": 0})
-                rows = []
-            else:  # an offset off the page grid: count in one query, fetch in another
+            return self._sorted(one, "searching")
 
-                def two() -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
-                    both = client.multi_search(
-                        [
-                            {
-                                "indexUid": self.index_uid,
-                                "q": text.q,
-                                **base,
-                                "facets": facets,
-                                "hitsPerPage": 0,
-                            },
-                            {
-                                "indexUid": self.index_uid,
-                                "q": text.q,
-                                **hits_params,
-                                "offset": query.offset,
-                                "limit": query.limit,
-                            },
-                        ]
-                    )["results"]
-                    return both[0], list(both[1].get("hits", []))
+        def two() -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
+            count = {"indexUid": self.index_uid, "q": text.q, **base, "facets": facets}
+            rows = {"indexUid": self.index_uid, "q": text.q, **hits_params}
+            both = client.multi_search(
+                [
+                    {**count, "hitsPerPage": 0},
+                    {**rows, "offset": query.offset, "limit": query.limit},
+                ]
+            )["results"]
+            return both[0], list(both[1].get("hits", []))
 
-                counted, rows = self._sorted(two, "searching")
-            total = int(counted.get("totalHits", 0))
-            if total >= MAX_TOTAL_HITS:  # Meilisearch caps totals there; facets are exact
-                total = self._exact_total(index, text, base)
-        scored = text.has_text and query.sort == "relevance"
-        hits = [
-            _hit(row, scored=scored, snippet=make_snippet(row, text, matched_stems(row)))
-            for row in rows
-        ]
-        distribution: Mapping[str, Mapping[str, int]] = counted.get("facetDistribution") or {}
-        facet_counts = {
-            name: _top(distribution.get(FACET_ATTRIBUTES[name]) or {}, self.facet_size)
-            for name in query.facets
-        }
-        return SearchPage(total=total, hits=hits, facets=facet_counts)
+        return self._sorted(two, "searching")
 
     def iter_matches(self, query: Query) -> Iterator[Hit]:
         """Every match in date order (newest first, or oldest first for ``sort="oldest"``;
         relevance also yields newest first, undated articles last), without snippets.
 
-        Keyset paging on (``published_ts``, ``id_key``): each request is the first page of
-        what comes after the last hit, so memory stays at one page and no offset limit
-        applies, whatever the number of matches. Dated articles first, then undated ones.
-        A page the server left partly unsorted is asked for again, then refused (QueryError):
-        the keyset would skip or repeat articles.
+        Keyset paging on (``published_ts``, ``id_key``) (:mod:`indexer.search.keyset`): each
+        request is the first page of what comes after the last hit, so memory stays at one
+        page and no offset limit applies, whatever the number of matches. Dated articles
+        first, then undated ones. A page the server left partly unsorted is asked for again,
+        then refused (QueryError): the keyset would skip or repeat articles.
         """
         text = text_query(query.text)
         base = self._params(query, text)
@@ -441,20 +420,23 @@ class MeilisearchBackend:
         index = self._connect().index(self.index_uid)
         for dated in (True, False):
             exists = "published_ts EXISTS" if dated else "published_ts NOT EXISTS"
-            sort = [f"published_ts:{direction}", f"id_key:{direction}"]
-            bound: tuple[int | None, int] | None = None
-            at_bound: set[str] = set()
-            while True:
-                keyset = keyset_filter(*bound, ascending=ascending) if bound else None
-                want = self.iter_page_size + len(at_bound)
+            keyset: Keyset[Mapping[str, Any], tuple[int | None, int], str] = Keyset(
+                self.iter_page_size, key=_export_key, ident=lambda row: str(row.get("id"))
+            )
+            while not keyset.done:
+                bound = keyset.bound
                 params = {
                     **base,
-                    "filter": all_of(base.get("filter"), exists, keyset),
-                    "sort": sort,
+                    "filter": all_of(
+                        base.get("filter"),
+                        exists,
+                        keyset_filter(*bound, ascending=ascending) if bound else None,
+                    ),
+                    "sort": [f"published_ts:{direction}", f"id_key:{direction}"],
                     "attributesToRetrieve": list(_RETRIEVE),
                     "showRankingScoreDetails": True,
                     "offset": 0,
-                    "limit": min(want, MAX_TOTAL_HITS),
+                    "limit": min(keyset.want, MAX_TOTAL_HITS),
                 }
 
                 def page_of(params: dict[str, Any] = params) -> tuple[None, list[Any]]:
@@ -462,22 +444,8 @@ class MeilisearchBackend:
 
                 with self._errors("reading every match"):
                     _, rows = self._sorted(page_of, "reading every match")
-                page = [row for row in rows if str(row.get("id")) not in at_bound]
-                for row in page:
-                    yield _hit(row, scored=False)
-                if not page or len(rows) < want:
-                    break
-                last = page[-1]
-                key = (_int_or_none(last.get("published_ts")), int(last.get("id_key") or 0))
-                same = {
-                    str(row.get("id"))
-                    for row in page
-                    if (_int_or_none(row.get("published_ts")), int(row.get("id_key") or 0)) == key
-                }
-                if key == bound:
-                    at_bound |= same
-                else:
-                    bound, at_bound = key, same
+                for row in keyset.take(rows):
+                    yield hit(row, scored=False)
 
     def stats(self) -> IndexStats:
         """Documents in the index, counted by a search (so a search-only key is enough);
@@ -572,7 +540,7 @@ class MeilisearchBackend:
             raise BackendUnavailable(
                 f"the API key for Meilisearch at {self.location} may search the index "
                 f"{self.index_uid!r} but not change it, so it cannot be used for {doing}",
-                hint=_WRITE_KEY_HINT,
+                hint=WRITE_KEY_HINT,
             )
 
     def _await(self, task_uid: int, what: str, *, missing_ok: bool = False) -> Task:
@@ -605,198 +573,16 @@ class MeilisearchBackend:
             raise task_error(task, what)
         return task
 
-    def _errors(self, doing: str, *, write: bool = False) -> _Translate:
-        return _Translate(self, doing, write)
-
-
-def _encode(doc: Mapping[str, Any]) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _top(values: Mapping[str, Any], size: int) -> dict[str, int]:
-    """The ``size`` most frequent values (ties by value), as the Tantivy backend shows them.
-
-    The server counts up to ``maxValuesPerFacet`` values (most frequent first), far more than
-    are shown, so the values shown are exact: only a tie on one count running from the last
-    shown value past the server's last could choose other values of that count.
-    """
-    ordered = order_facet((str(value), int(count)) for value, count in values.items())
-    return dict(list(ordered.items())[:size])
-
-
-def degraded(hits: Iterable[Mapping[str, Any]]) -> bool:
-    """Whether the server stopped ranking before these hits were sorted: it gives each hit
-    it appended unsorted a ``skipped`` rule in ``_rankingScoreDetails`` (the response has
-    no other sign of it; its internal ``degraded`` flag is not serialised)."""
-    return any("skipped" in (hit.get("_rankingScoreDetails") or {}) for hit in hits)
-
-
-class _Translate:
-    """Context manager: a client exception inside becomes our BackendError."""
-
-    def __init__(self, backend: MeilisearchBackend, doing: str, write: bool) -> None:
-        self.backend = backend
-        self.doing = doing
-        self.write = write
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
-        if isinstance(exc, MeilisearchError):
-            raise translate_error(
-                exc,
-                url=self.backend.location,
-                index_uid=self.backend.index_uid,
-                doing=self.doing,
-                write=self.write,
-                timeout_s=self.backend._http_timeout_s,
-            ) from exc
-        if isinstance(exc, requests.exceptions.RequestException):  # MissingSchema, InvalidURL
-            raise BackendUnavailable(
-                f"cannot reach Meilisearch at {self.backend.location}: {_reason(str(exc))}",
-                hint=_SERVER_HINT,
-            ) from exc
-
-
-# ---------------------------------------------------------------------- errors
-
-
-def safe_url(url: str) -> str:
-    """``url`` without a user or password in it."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<invalid URL>"
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-
-
-_REASONS = (
-    re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)"),
-    re.compile(r"(Name or service not known|nodename nor servname provided|Connection refused)"),
-    re.compile(r"(Invalid URL [^\s,]+, no scheme/protocol supplied)"),
-)
-
-
-def _reason(message: str) -> str:
-    """The human part of a requests/urllib3 connection error ("Connection refused")."""
-    for pattern in _REASONS:
-        match = pattern.search(message)
-        if match:
-            return match.group(1).strip().rstrip(".")
-    first = " ".join(message.split())
-    return first[:160] or "no answer"
-
-
-def translate_error(
-    exc: MeilisearchError,
-    *,
-    url: str,
-    index_uid: str,
-    doing: str,
-    write: bool = False,
-    timeout_s: float | None = None,
-) -> BackendError:
-    """Our exception for one of the client's (see the module docstring for the table).
-
-    Args:
-        exc: what the ``meilisearch`` client raised.
-        url: the server, for the message (credentials already removed).
-        index_uid: the index, for the message.
-        doing: what we were doing ("searching", "writing documents").
-        write: a write operation (other API errors become IndexingError, else
-            BackendUnavailable).
-        timeout_s: the HTTP timeout, for the message of a request that got no answer.
-    """
-    if isinstance(exc, MeilisearchCommunicationError):
-        return BackendUnavailable(
-            f"cannot reach Meilisearch at {url}: {_reason(str(exc.message))}", hint=_SERVER_HINT
+    def _errors(self, doing: str, *, write: bool = False) -> Translate:
+        return Translate(
+            url=self.location,
+            index_uid=self.index_uid,
+            doing=doing,
+            write=write,
+            timeout_s=self._http_timeout_s,
         )
-    if isinstance(exc, MeilisearchTimeoutError):
-        within = f"within {timeout_s:g} s " if timeout_s else "in time "
-        return BackendUnavailable(
-            f"Meilisearch at {url} did not answer {within}while {doing}",
-            hint="The server is overloaded or the network slow; try again. "
-            + ("A write already sent goes on on the server; " if write else "")
-            + "the archive is unchanged.",
-        )
-    if isinstance(exc, MeilisearchApiError):
-        code = str(exc.code or f"HTTP {exc.status_code}")
-        message = server_message(str(exc.message))
-        if exc.code in _AUTH_CODES:
-            problem = (
-                "needs an API key (none was given)"
-                if exc.code == "missing_authorization_header"
-                else "refused the API key (invalid, or not allowed to do this)"
-            )
-            return BackendUnavailable(
-                f"Meilisearch at {url} {problem} while {doing}: {code}", hint=_KEY_HINT
-            )
-        if exc.code == "index_not_found":
-            return BackendUnavailable(
-                f"there is no index {index_uid!r} on the Meilisearch server at {url}",
-                hint="Build it from the archive: `arkiv index --backend meilisearch` "
-                "(ARKIV_MEILI_INDEX or meili_index names the index).",
-            )
-        if code.startswith("invalid_search") or code.startswith("invalid_multi_search"):
-            return QueryError(f"Meilisearch refused the search: {code}: {message}")
-        cls = IndexingError if write else BackendUnavailable
-        hint = None
-        if exc.code == "payload_too_large":
-            hint = (
-                "The server's payload limit (--http-payload-size-limit, 100 MB by default) is "
-                "below one batch: raise it, or lower the backend's batch_bytes."
-            )
-        return cls(f"Meilisearch at {url} failed while {doing}: {code}: {message}", hint=hint)
-    return BackendUnavailable(f"Meilisearch at {url} failed while {doing}: {exc}")
 
 
-def task_error(task: Task, what: str) -> IndexingError:
-    """The IndexingError for a task that did not succeed, with Meilisearch's code and message."""
-    error = task.error or {}
-    code = error.get("code") or task.status
-    message = server_message(str(error.get("message") or f"the task ended as {task.status}"))
-    return IndexingError(f"Meilisearch task {task.uid} ({what}) failed: {code}: {message}")
-
-
-def server_message(text: str) -> str:
-    """The server's message on one line, without the hint the client appends to some of its
-    errors ("you're not up to date with the Meilisearch version ...", which is not so)."""
-    return " ".join(_CLIENT_HINT.sub("", text).split()) or "no message"
-
-
-# ---------------------------------------------------------------------- hits & snippets
-
-
-def _int_or_none(value: Any) -> int | None:
-    return None if value is None else int(value)
-
-
-def _hit(row: Mapping[str, Any], *, scored: bool, snippet: str = "") -> Hit:
-    published: datetime | None = None
-    raw = row.get("published")
-    if isinstance(raw, str) and raw:
-        try:
-            published = datetime.fromisoformat(raw).astimezone(STOCKHOLM)
-        except ValueError:
-            published = None
-    return Hit(
-        id=str(row.get("id") or ""),
-        url=str(row.get("url") or ""),
-        title=str(row.get("title") or ""),
-        source=str(row.get("source") or ""),
-        source_name=str(row.get("source_name") or ""),
-        published=published,
-        municipalities=tuple(str(v) for v in row.get("municipalities") or ()),
-        regions=tuple(str(v) for v in row.get("regions") or ()),
-        kinds=tuple(str(v) for v in row.get("kinds") or ()),
-        language=str(row["language"]) if row.get("language") else None,
-        snippet=snippet,
-        score=float(row.get("_rankingScore") or 0.0) if scored else 0.0,
-        paywalled=bool(row.get("paywalled")),
-    )
+def _export_key(row: Mapping[str, Any]) -> tuple[int | None, int]:
+    """A row's place in export order: (``published_ts``, ``id_key``)."""
+    return int_or_none(row.get("published_ts")), int(row.get("id_key") or 0)
