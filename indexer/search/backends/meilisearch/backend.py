@@ -19,43 +19,28 @@ A search-only key (the ``search`` action on the index) is enough to read: counti
 documents (``stats``) is a search, and ``configure()`` on such a key checks what it can (the
 documents' schema) and leaves the settings be; a write with it is refused in one line.
 
-Errors, translated at this edge (never the API key, which no message contains):
-
-* server down, wrong URL            -> BackendUnavailable "cannot reach Meilisearch at URL: ..."
-* a URL that is no URL              -> ConfigError naming MEILI_URL, at construction
-* ``invalid_api_key`` / missing key -> BackendUnavailable naming the problem
-* ``index_not_found``               -> BackendUnavailable "run `arkiv index`"
-* a search the server refuses       -> QueryError with Meilisearch's code and message
-* a page the server left unsorted   -> QueryError naming ``searchCutoffMs``
-* a task that failed                -> IndexingError with the task's error code and message
-* no HTTP answer in time            -> BackendUnavailable "did not answer within N s"
-* a task still running at timeout   -> IndexingError "... still running after N s; run
-  `arkiv index` again" (the archive's watermark did not move, so the next sync resends)
+Errors are translated at this edge (see :mod:`.errors`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import re
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
 import meilisearch
 from meilisearch.errors import MeilisearchApiError
-from meilisearch.index import Index
 from meilisearch.models.task import Task
 
 from indexer.article import Article
 from indexer.config import Config, check_meili_url
-from indexer.errors import BackendUnavailable, ConfigError, IndexingError, QueryError
+from indexer.errors import BackendUnavailable, ConfigError
 from indexer.search.backends.meilisearch.errors import (
     AUTH_CODES,
     WRITE_KEY_HINT,
     Translate,
     safe_url,
-    task_error,
 )
 from indexer.search.backends.meilisearch.filters import (
     TextQuery,
@@ -68,7 +53,22 @@ from indexer.search.backends.meilisearch.filters import (
     sort_for,
     text_query,
 )
-from indexer.search.backends.meilisearch.hits import degraded, encode, hit, int_or_none, top
+from indexer.search.backends.meilisearch.hits import (
+    batches,
+    encode,
+    fully_ranked,
+    hit,
+    int_or_none,
+    top,
+)
+from indexer.search.backends.meilisearch.server import (
+    MIN_SERVER_VERSION,
+    apply_settings,
+    await_task,
+    check_version,
+    count_documents,
+    exact_total,
+)
 from indexer.search.backends.meilisearch.settings import (
     DISPLAYED,
     FACET_ATTRIBUTES,
@@ -76,17 +76,13 @@ from indexer.search.backends.meilisearch.settings import (
     MAX_TOTAL_HITS,
     MAX_VALUES_PER_FACET,
     SCHEMA_VERSION,
-    SEARCH_CUTOFF_MS,
     document,
-    index_settings,
-    settings_changes,
 )
 from indexer.search.keyset import Keyset
 from indexer.search.query import Hit, IndexStats, Query, SearchPage
 
 __all__ = ["BATCH_BYTES", "FACET_SIZE", "ITER_PAGE", "MIN_SERVER_VERSION", "MeilisearchBackend"]
 
-MIN_SERVER_VERSION = (1, 10)  # localizedAttributes (1.10), negative keywords (1.8)
 ITER_PAGE = 1000
 BATCH_BYTES = 30_000_000
 """Largest write request: well under the server's default payload limit (100 MB,
@@ -100,7 +96,6 @@ _RETRIEVE = tuple(name for name in DISPLAYED if name not in _TEXTS)
 _HIT_FIELDS = DISPLAYED
 """What a page of hits reads back (the ``*_sv`` stems are displayed only so that the server
 reports its matches in them)."""
-_DEGRADED_RETRIES = 1
 
 
 class MeilisearchBackend:
@@ -213,7 +208,7 @@ class MeilisearchBackend:
                 else:
                     raise
             try:
-                self._check_version(client)
+                check_version(client, self.location)
                 info = client.get_raw_index(self.index_uid) if exists else None
             except MeilisearchApiError as exc:
                 if not exists or stale is None or exc.code not in AUTH_CODES:
@@ -221,7 +216,13 @@ class MeilisearchBackend:
                 self._read_only = True  # it searched, so the key is good: for searching only
             else:
                 self._read_only = False
-                self._apply_settings(client, info)
+                apply_settings(
+                    client,
+                    self.index_uid,
+                    info,
+                    location=self.location,
+                    timeout_s=self.task_timeout_s,
+                )
                 if stale is None:
                     stale = self._count(f"schema != {SCHEMA_VERSION}")
         if stale:
@@ -230,22 +231,6 @@ class MeilisearchBackend:
                 f"of another Lokalarkiv schema (this version writes schema {SCHEMA_VERSION})",
                 hint="Rebuild it from the archive: `arkiv index --backend meilisearch --rebuild`.",
             )
-
-    def _apply_settings(self, client: meilisearch.Client, info: Mapping[str, Any] | None) -> None:
-        if info is None:
-            task = client.create_index(self.index_uid, {"primaryKey": "id"})
-            self._await(task.task_uid, f"creating the index {self.index_uid!r}")
-        elif info.get("primaryKey") not in (None, "id"):
-            raise BackendUnavailable(
-                f"the Meilisearch index {self.index_uid!r} at {self.location} has primary "
-                f"key {info.get('primaryKey')!r}, not 'id': it is not a Lokalarkiv index",
-                hint="Choose another index with ARKIV_MEILI_INDEX (or meili_index).",
-            )
-        index = client.index(self.index_uid)
-        changes = settings_changes(index.get_settings(), index_settings())
-        if changes:
-            task = index.update_settings(changes)
-            self._await(task.task_uid, f"updating settings ({', '.join(sorted(changes))})")
 
     def destroy(self) -> None:
         """Delete the index on the server (for a rebuild); a missing index is fine."""
@@ -277,36 +262,27 @@ class MeilisearchBackend:
         """
         del new
         written = 0
-        batch: list[bytes] = []
-        size = 2  # the brackets of the JSON array
         gone: list[str] = []
         index = self._connect().index(self.index_uid)
+
+        def encoded() -> Iterator[bytes]:
+            nonlocal written
+            for article in articles:
+                if article.gone:
+                    gone.append(article.id)
+                    continue
+                written += 1
+                yield encode(document(article))
+
         with self._errors("writing documents", write=True):
             pending: list[tuple[int, str]] = []
-
-            def send() -> None:
+            for batch in batches(encoded(), self.batch_size, self.batch_bytes):
                 self._check_writable("writing documents")
                 body = b"[" + b",".join(batch) + b"]"
                 task = index.add_documents_raw(
                     body, primary_key="id", content_type="application/json"
                 )
                 pending.append((task.task_uid, f"adding {len(batch)} documents"))
-
-            for article in articles:
-                if article.gone:
-                    gone.append(article.id)
-                    continue
-                encoded = encode(document(article))
-                if batch and (
-                    len(batch) >= self.batch_size or size + 1 + len(encoded) > self.batch_bytes
-                ):
-                    send()
-                    batch, size = [], 2
-                batch.append(encoded)
-                size += len(encoded) + (1 if len(batch) > 1 else 0)
-                written += 1
-            if batch:
-                send()
             for start in range(0, len(gone), self.batch_size):
                 batch_ids = gone[start : start + self.batch_size]
                 self._check_writable("deleting documents")
@@ -345,7 +321,7 @@ class MeilisearchBackend:
             counted, rows = self._page(query, text, base, facets)
             total = int(counted.get("totalHits", 0))
             if total >= MAX_TOTAL_HITS:  # Meilisearch caps totals there; facets are exact
-                total = self._exact_total(index, text, base)
+                total = exact_total(index, text.q, base)
         scored = text.has_text and query.sort == "relevance"
         hits = [
             hit(row, scored=scored, snippet=make_snippet(row, text, matched_stems(row)))
@@ -388,7 +364,7 @@ class MeilisearchBackend:
                 )
                 return result, list(result.get("hits", []))
 
-            return self._sorted(one, "searching")
+            return fully_ranked(one, doing="searching", location=self.location)
 
         def two() -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
             count = {"indexUid": self.index_uid, "q": text.q, **base, "facets": facets}
@@ -401,7 +377,7 @@ class MeilisearchBackend:
             )["results"]
             return both[0], list(both[1].get("hits", []))
 
-        return self._sorted(two, "searching")
+        return fully_ranked(two, doing="searching", location=self.location)
 
     def iter_matches(self, query: Query) -> Iterator[Hit]:
         """Every match in date order (newest first, or oldest first for ``sort="oldest"``;
@@ -443,7 +419,9 @@ class MeilisearchBackend:
                     return None, list(index.search(text.q, params).get("hits", []))
 
                 with self._errors("reading every match"):
-                    _, rows = self._sorted(page_of, "reading every match")
+                    _, rows = fully_ranked(
+                        page_of, doing="reading every match", location=self.location
+                    )
                 for row in keyset.take(rows):
                     yield hit(row, scored=False)
 
@@ -489,51 +467,7 @@ class MeilisearchBackend:
         return params
 
     def _count(self, condition: str | None) -> int:
-        """Documents matching ``condition`` (all: None), exactly, past ``maxTotalHits`` too."""
-        index = self._connect().index(self.index_uid)
-        params: dict[str, Any] = {"hitsPerPage": 0, "page": 1}
-        if condition:
-            params["filter"] = condition
-        total = int(index.search("", params).get("totalHits", 0))
-        if total >= MAX_TOTAL_HITS:
-            return self._exact_total(index, TextQuery(q=""), params)
-        return total
-
-    def _exact_total(self, index: Index, text: TextQuery, base: Mapping[str, Any]) -> int:
-        """Count past ``maxTotalHits``: every document has ``schema``, and facet counts are
-        computed over every match."""
-        result = index.search(text.q, {**base, "facets": ["schema"], "hitsPerPage": 0})
-        counts = (result.get("facetDistribution") or {}).get("schema") or {}
-        return sum(int(count) for count in counts.values()) or int(result.get("totalHits", 0))
-
-    def _sorted(
-        self, ask: Callable[[], tuple[Any, list[Any]]], doing: str
-    ) -> tuple[Any, list[Any]]:
-        """``ask()`` until its hits come back fully ranked (once more at most), else a
-        QueryError: the server ran out of ``searchCutoffMs`` and appended the rest unsorted."""
-        for attempt in range(_DEGRADED_RETRIES + 1):
-            answer = ask()
-            if not degraded(answer[1]):
-                return answer
-            if attempt < _DEGRADED_RETRIES:
-                time.sleep(0.2)
-        raise QueryError(
-            f"Meilisearch at {self.location} ran out of time ranking the hits while {doing} "
-            f"(searchCutoffMs {SEARCH_CUTOFF_MS} ms): some would be out of order",
-            hint="Try again when the server is less busy, or narrow the search (filters, "
-            "--from/--to); an export would otherwise skip or repeat articles.",
-        )
-
-    def _check_version(self, client: meilisearch.Client) -> None:
-        version = str(client.get_version().get("pkgVersion", ""))
-        numbers = tuple(int(n) for n in re.findall(r"\d+", version)[:2])
-        if len(numbers) == 2 and numbers < MIN_SERVER_VERSION:
-            needed = ".".join(map(str, MIN_SERVER_VERSION))
-            raise BackendUnavailable(
-                f"Meilisearch {version} at {self.location} is too old; Lokalarkiv needs "
-                f"{needed} or newer",
-                hint="Upgrade the server (docs/MEILISEARCH.md says how).",
-            )
+        return count_documents(self._connect().index(self.index_uid), condition)
 
     def _check_writable(self, doing: str) -> None:
         if self._read_only:
@@ -544,34 +478,9 @@ class MeilisearchBackend:
             )
 
     def _await(self, task_uid: int, what: str, *, missing_ok: bool = False) -> Task:
-        """Wait for one task; a failed one raises IndexingError with Meilisearch's error.
-
-        Polls ``GET /tasks/{uid}`` itself (rather than the client's ``wait_for_task``, which
-        raises the same MeilisearchTimeoutError for an HTTP request that timed out and for
-        a task still running): a request without an answer is the server's timeout
-        (BackendUnavailable, through ``_Translate``), our own deadline the task's.
-        """
-        client = self._connect()
-        deadline = time.monotonic() + self.task_timeout_s
-        interval = 0.05
-        while True:
-            task = client.get_task(task_uid)
-            if task.status not in ("enqueued", "processing"):
-                break
-            if time.monotonic() >= deadline:
-                raise IndexingError(
-                    f"Meilisearch task {task_uid} ({what}) is still {task.status} after "
-                    f"{self.task_timeout_s:g} s; run `arkiv index` again",
-                    hint="The server goes on with it; `arkiv index` resends what is not confirmed.",
-                )
-            time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
-            interval = min(interval * 1.5, 1.0)
-        if task.status != "succeeded":
-            error = task.error or {}
-            if missing_ok and error.get("code") == "index_not_found":
-                return task
-            raise task_error(task, what)
-        return task
+        return await_task(
+            self._connect(), task_uid, what, timeout_s=self.task_timeout_s, missing_ok=missing_ok
+        )
 
     def _errors(self, doing: str, *, write: bool = False) -> Translate:
         return Translate(

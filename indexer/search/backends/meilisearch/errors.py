@@ -1,6 +1,17 @@
 """The Meilisearch client's exceptions as ours, translated at this edge.
 
-Never the API key: no message contains it (:func:`safe_url` removes credentials from URLs).
+Errors, translated at this edge (never the API key, which no message contains):
+
+* server down, wrong URL            -> BackendUnavailable "cannot reach Meilisearch at URL: ..."
+* a URL that is no URL              -> ConfigError naming MEILI_URL, at construction
+* ``invalid_api_key`` / missing key -> BackendUnavailable naming the problem
+* ``index_not_found``               -> BackendUnavailable "run `arkiv index`"
+* a search the server refuses       -> QueryError with Meilisearch's code and message
+* a page the server left unsorted   -> QueryError naming ``searchCutoffMs``
+* a task that failed                -> IndexingError with the task's error code and message
+* no HTTP answer in time            -> BackendUnavailable "did not answer within N s"
+* a task still running at timeout   -> IndexingError "... still running after N s; run
+  `arkiv index` again" (the archive's watermark did not move, so the next sync resends)
 """
 
 from __future__ import annotations

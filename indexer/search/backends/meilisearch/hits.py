@@ -3,19 +3,58 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from indexer.search.backends.meilisearch.settings import STOCKHOLM
+from indexer.errors import QueryError
+from indexer.search.backends.meilisearch.settings import SEARCH_CUTOFF_MS, STOCKHOLM
 from indexer.search.query import Hit, Snippet, order_facet
 
-__all__ = ["degraded", "encode", "hit", "int_or_none", "top"]
+__all__ = ["batches", "degraded", "encode", "fully_ranked", "hit", "int_or_none", "top"]
+
+Answer = TypeVar("Answer")
+_DEGRADED_RETRIES = 1
 
 
 def encode(doc: Mapping[str, Any]) -> bytes:
     """One document as compact UTF-8 JSON, for a write request."""
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def batches(encoded: Iterable[bytes], size: int, max_bytes: int) -> Iterator[list[bytes]]:
+    """The encoded documents in batches of at most ``size`` documents and ``max_bytes`` bytes
+    as a JSON array (a single larger document goes alone), each as soon as it is full."""
+    batch: list[bytes] = []
+    total = 2  # the brackets of the JSON array
+    for doc in encoded:
+        if batch and (len(batch) >= size or total + 1 + len(doc) > max_bytes):
+            yield batch
+            batch, total = [], 2
+        batch.append(doc)
+        total += len(doc) + (1 if len(batch) > 1 else 0)
+    if batch:
+        yield batch
+
+
+def fully_ranked(
+    ask: Callable[[], tuple[Answer, list[Any]]], *, doing: str, location: str
+) -> tuple[Answer, list[Any]]:
+    """``ask()`` until its hits come back fully ranked (once more at most), else a
+    QueryError: the server ran out of ``searchCutoffMs`` and appended the rest unsorted."""
+    for attempt in range(_DEGRADED_RETRIES + 1):
+        answer = ask()
+        if not degraded(answer[1]):
+            return answer
+        if attempt < _DEGRADED_RETRIES:
+            time.sleep(0.2)
+    raise QueryError(
+        f"Meilisearch at {location} ran out of time ranking the hits while {doing} "
+        f"(searchCutoffMs {SEARCH_CUTOFF_MS} ms): some would be out of order",
+        hint="Try again when the server is less busy, or narrow the search (filters, "
+        "--from/--to); an export would otherwise skip or repeat articles.",
+    )
 
 
 def top(values: Mapping[str, Any], size: int) -> dict[str, int]:

@@ -19,13 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import json
 import os
-import shutil
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -33,6 +30,7 @@ import tantivy as tv
 
 from indexer.article import Article
 from indexer.errors import BackendUnavailable, IndexingError
+from indexer.search.backends.tantivy import folder as folder_files
 from indexer.search.backends.tantivy import paging
 from indexer.search.backends.tantivy.completions import CompletionTable, StoredTable
 from indexer.search.backends.tantivy.damage import (
@@ -43,14 +41,13 @@ from indexer.search.backends.tantivy.damage import (
 )
 from indexer.search.backends.tantivy.documents import document, hit, id_from_key
 from indexer.search.backends.tantivy.facets import count_facets
+from indexer.search.backends.tantivy.folder import REBUILD_HINT
 from indexer.search.backends.tantivy.plan import Plan
 from indexer.search.backends.tantivy.ranking import count, page_of
 from indexer.search.backends.tantivy.schema import (
     MATCH_FIELD,
-    META_FILE,
     SCHEMA_VERSION,
     register_analyzers,
-    schema,
 )
 from indexer.search.backends.tantivy.snippets import PageSnippets
 from indexer.search.query import Hit, IndexStats, Query, SearchPage
@@ -58,9 +55,7 @@ from indexer.search.query import Hit, IndexStats, Query, SearchPage
 if TYPE_CHECKING:
     from indexer.config import Config
 
-__all__ = ["REBUILD_HINT", "TantivyBackend"]
-
-REBUILD_HINT = "Rebuild it from the archive: `arkiv index --rebuild`."
+__all__ = ["TantivyBackend"]
 
 
 class TantivyBackend:
@@ -112,50 +107,16 @@ class TantivyBackend:
             if folder.is_dir() and any(folder.iterdir()):
                 self._open()
                 return
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                index = tv.Index(schema(), path=str(folder), reuse=False)
-                register_analyzers(index)
-                meta = {
-                    "schema_version": SCHEMA_VERSION,
-                    "backend": "tantivy",
-                    "tantivy": getattr(tv, "__version__", "?"),
-                    "created": datetime.now(UTC).isoformat(timespec="seconds"),
-                }
-                tmp = folder / (META_FILE + ".tmp")
-                tmp.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-                tmp.replace(folder / META_FILE)
-            except (OSError, ValueError) as exc:
-                raise BackendUnavailable(
-                    f"cannot create a search index in {folder}: {exc}"
-                ) from exc
+            index = folder_files.create(folder)
             self._index = index
             self._checker = Checker(folder)  # every file in it is this backend's own
 
     def destroy(self) -> None:
-        """Close and remove the index folder, for a rebuild.
-
-        Refuses (``BackendUnavailable``) to remove a non-empty folder that does not look like
-        an index (no ``lokalarkiv-index.json`` and no Tantivy ``meta.json``), so a mistyped
-        ``--index`` path never deletes someone's files.
-        """
+        """Close and remove the index folder, for a rebuild; a folder that does not look like
+        an index is refused (see :func:`.folder.remove`)."""
         with self._lock:
             self._discard()
-            folder = self.index_dir
-            if not folder.exists():
-                return
-            if not folder.is_dir():
-                raise BackendUnavailable(f"{folder} is not a folder; not removing it")
-            looks_like_index = (folder / META_FILE).exists() or (folder / "meta.json").exists()
-            if not looks_like_index and any(folder.iterdir()):
-                raise BackendUnavailable(
-                    f"{folder} does not look like a search index; not removing it",
-                    hint="Point --index at the index folder, or remove it yourself.",
-                )
-            try:
-                shutil.rmtree(folder)
-            except OSError as exc:
-                raise BackendUnavailable(f"cannot remove the index at {folder}: {exc}") from exc
+            folder_files.remove(self.index_dir)
 
     def close(self) -> None:
         """After writing: wait for background merges and write the completion table. Then
@@ -436,7 +397,7 @@ class TantivyBackend:
                     f"there is no search index at {folder}",
                     hint="Build it from the archive: `arkiv index`.",
                 )
-            _check_meta(folder)
+            folder_files.check_meta(folder)
             checker = Checker(folder)
             problem = checker.check()
             if problem:
@@ -511,26 +472,3 @@ class TantivyBackend:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="facets")
             return self._pool
-
-
-def _check_meta(folder: Path) -> None:
-    """Refuse (``BackendUnavailable``) a folder whose ``META_FILE`` is missing, unreadable or
-    of another schema version."""
-    try:
-        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BackendUnavailable(
-            f"{folder} has no {META_FILE}: not a Lokalarkiv index, or its build was interrupted",
-            hint=REBUILD_HINT,
-        ) from None
-    except (OSError, ValueError) as exc:
-        raise BackendUnavailable(
-            f"the index description {folder / META_FILE} is damaged: {exc}", hint=REBUILD_HINT
-        ) from exc
-    version = meta.get("schema_version") if isinstance(meta, dict) else None
-    if version != SCHEMA_VERSION:
-        raise BackendUnavailable(
-            f"the index at {folder} has schema version {version!r}; this version of "
-            f"Lokalarkiv needs {SCHEMA_VERSION}",
-            hint=REBUILD_HINT,
-        )
