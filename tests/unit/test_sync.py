@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from indexer.config import Config
 from indexer.search.backends.tantivy import TantivyBackend
 from indexer.search.backends.tantivy.schema import compounds, stems
 from indexer.search.query import Query
-from indexer.search.sync import sync, watermark_key
+from indexer.search.sync import is_local, sync, watermark_key
 from indexer.search.textsearch import find_compound_heads
 from indexer.store.archive import Archive
 
@@ -122,3 +122,31 @@ def test_the_cached_compound_finder_equals_stemming_every_word(text: str) -> Non
     assert expected  # the cases do hold compounds
     assert finder.in_text(text) == expected
     assert finder.in_text(text) == expected  # and from the cache
+
+
+def test_watermark_keys_and_locality_come_from_the_backends(tmp_path: Path) -> None:
+    local = Config(data_dir=tmp_path / "data")
+    assert watermark_key(local) == f"index_watermark:tantivy:{local.index_dir}"
+    assert is_local(local)
+    server = Config(
+        data_dir=tmp_path / "data",
+        backend="meilisearch",
+        meili_url="http://127.0.0.1:7700",
+        meili_index="arkiv",
+    )
+    assert watermark_key(server) == "index_watermark:meilisearch:http://127.0.0.1:7700/arkiv"
+    assert not is_local(server)
+
+
+def test_a_backend_that_leaves_articles_unread_is_refused(
+    archive: Archive, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive.add_version(article(1))
+
+    class Lazy(TantivyBackend):
+        def upsert(self, articles: Iterable[Article], *, new: bool = False) -> int:
+            return 0  # reads nothing: the sync would lose the batch's removals and seq
+
+    monkeypatch.setattr(sync_module, "open_index", lambda config: Lazy(config.index_dir))
+    with pytest.raises(RuntimeError, match="left articles unread"):
+        sync(archive, config)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from indexer.article import Article, Person
+from indexer.article import Article, Person, article_id
 from indexer.errors import BackendUnavailable, ConfigError, IndexingError
 from indexer.search.backends import SearchBackend, open_backend
 from indexer.search.backends.tantivy import (
@@ -773,19 +773,43 @@ def test_iter_matches_oldest_and_filtered(many: TantivyBackend) -> None:
     assert all(hit.published is None for hit in hits[len(dated) :])
 
 
+def _sharing_sort_keys(pairs: int) -> list[Article]:
+    """``pairs`` pairs of articles whose sort keys are equal: each pair's ids agree in the
+    24 bits the keys keep, and its two articles were published in the same second (or are
+    both undated). The ids are found by trying article keys."""
+    first: dict[str, str] = {}
+    found: list[tuple[str, str]] = []
+    n = 0
+    while len(found) < pairs:
+        key = f"tie{n}"
+        n += 1
+        bits = article_id(f"https://www.example.se/nyheter/{key}")[:6]
+        if bits in first:
+            found.append((first.pop(bits), key))
+        else:
+            first[bits] = key
+    when = datetime(2024, 6, 1, 12, 0, tzinfo=TZ)
+    return [
+        make(key, title=f"Notis {key}", published=None if i % 3 == 0 else when)
+        for i, pair in enumerate(found)
+        for key in pair
+    ]
+
+
 def test_iter_matches_pages_through_equal_keys(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(paging, "ITER_PAGE", 7)
-    # Every third article shares its sort key with two others: keyset paging must still
-    # yield each exactly once.
-    monkeypatch.setattr(documents, "order_keys", lambda a: (int(a.title.split()[1]) // 3,) * 2)
+    # Every article shares its sort key with one other, and pages of 7 split pairs: keyset
+    # paging must still yield each exactly once.
+    articles = _sharing_sort_keys(30)
+    assert len({documents.order_keys(a) for a in articles}) == len(articles) // 2
     with TantivyBackend(tmp_path / "index") as backend:
         backend.configure()
-        backend.upsert(_many(100))
+        backend.upsert(articles)
         for sort in ("newest", "oldest", "relevance"):
             ids = [hit.id for hit in backend.iter_matches(Query(sort=sort))]
-            assert sorted(ids) == sorted(a.id for a in _many(100)), sort
+            assert sorted(ids) == sorted(a.id for a in articles), sort
 
 
 def test_iter_matches_of_nothing(many: TantivyBackend) -> None:
