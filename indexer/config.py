@@ -11,8 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from indexer.errors import ConfigError
+from indexer.search.backends import BACKENDS as SEARCH_BACKENDS
 
-BACKENDS = ("tantivy", "meilisearch")
+BACKENDS = tuple(SEARCH_BACKENDS)  # the registry's names, in its order
 ARCHIVE_FILE = "archive.sqlite3"
 
 # arkiv.toml key -> Config field; environment variable -> Config field

@@ -35,6 +35,7 @@ from crawler.enrich.gazetteer_files import (
     split_list,
 )
 from indexer.errors import ConfigError, QueryError
+from indexer.search.textsearch import strip_diacritics
 
 __all__ = [
     "Gazetteer",
@@ -69,9 +70,6 @@ _MUNICIPALITY_HINT = (
     "Give a municipality (kommun) by name or 4-digit kommunkod, e.g. Vimmerby or 0884."
 )
 _REGION_HINT = "Give a region (län) by name or 2-digit länskod, e.g. 'Kalmar län', Kalmar or 08."
-# Common letters with diacritics and the base letter NFKD leaves of them: a fast path for
-# normalise_name, which runs on every name and locality when the gazetteer loads.
-_FOLD = str.maketrans("åäöéèêëáàâãüúùûíìîïóòôõçñý", "aaoeeeeaaaauuuuiiiioooocny")
 
 
 def normalise_name(s: str) -> str:
@@ -81,11 +79,7 @@ def normalise_name(s: str) -> str:
     other characters (spaces, hyphens, dots, apostrophes) into one space, trimmed.
     ``normalise_name("Upplands-Väsby") == normalise_name(" upplands  vasby ") == "upplands vasby"``.
     """
-    folded = s.casefold().translate(_FOLD)
-    if not folded.isascii():
-        decomposed = unicodedata.normalize("NFKD", folded)
-        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", folded).strip()
+    return _NON_WORD.sub(" ", strip_diacritics(s.casefold())).strip()
 
 
 def _exact_key(s: str) -> str:

@@ -16,7 +16,7 @@ import pytest
 
 from indexer.article import Article, Person, clean_article, clean_text
 from indexer.errors import ArchiveError, QueryError
-from indexer.search.query import Hit, Query, SearchPage
+from indexer.search.query import Hit, Query, SearchPage, Snippet
 from indexer.store.archive import SCHEMA_VERSION, Archive
 from indexer.store.warc import WarcRef
 from lokalarkiv.params import resolve_source
@@ -267,7 +267,7 @@ def test_rendered_hits_article_and_versions_hold_only_our_own_escapes() -> None:
         published=WHEN,
         municipalities=(f"Vimmerby{ESC_RESET}",),
         kinds=("municipal",),
-        snippet=f"… <b>budgeten</b>{ESC_TITLE} och \x9b2J <b>röstade\x07</b> …",
+        snippet=Snippet(("… ", "budgeten", f"{ESC_TITLE} och \x9b2J ", "röstade\x07", " …")),
     )
     page = SearchPage(total=1, hits=[hit], facets={"source": {f"e{ESC_TITLE}": 1}})
     stories = {hit.id: (hit.id, [(hit.id, f"E{ESC_RED}"), ("b" * 16, f"F\x1b[2J{ESC_TITLE}")])}
