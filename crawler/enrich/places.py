@@ -34,6 +34,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from crawler.enrich.agencies import AGENCY_ALTERNATIVES
 from crawler.enrich.gazetteer import Municipality, get_gazetteer
 from crawler.enrich.people import Doc, People
 
@@ -57,7 +58,7 @@ _BODY_PREFIXES = (
 )
 _LIST_MIN = 3  # a list of this many municipalities names each as a municipality
 _NEIGHBOURS = ("grannkommunerna", "grannkommuner", "grannkommunen")
-_DATELINE = re.compile(r"\s*\((?:TT|NTB|AFP|Reuters|AP|Ritzau|FNB|DPA)\)")
+_DATELINE = re.compile(rf"\s*\((?:{AGENCY_ALTERNATIVES})\)")
 _PLACE_PREPOSITIONS = frozenset(
     {"i", "från", "till", "utanför", "nära", "mot", "kring", "runt", "via", "vid", "söder",
      "norr", "öster", "väster", "inom", "hela"}
