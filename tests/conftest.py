@@ -14,39 +14,14 @@ import pytest
 
 from indexer.store.archive import Archive
 from tests.helpers import (
-    FAST_CRAWL,
-    FORGIVING_QUERIES,
     HOSTILE_CRAWL,
-    ROOT,
     SLOW_PAGE_SECONDS,
     Crawl,
     RunningSite,
-    crawl,
     do_crawl,
-    run_arkiv,
-    scrapy_crawl,
     start_site,
     stop_site,
 )
-
-# Still importable from here for the modules that import them from tests.conftest and are
-# not moved yet: integration/test_backend_contract, test_crawl, test_hostile_crawl,
-# test_nightly, test_orphans, test_reextract, test_search; unit/test_meili_backend.
-__all__ = [
-    "FAST_CRAWL",
-    "FORGIVING_QUERIES",
-    "HOSTILE_CRAWL",
-    "ROOT",
-    "SLOW_PAGE_SECONDS",
-    "Crawl",
-    "RunningSite",
-    "crawl",
-    "do_crawl",
-    "run_arkiv",
-    "scrapy_crawl",
-    "start_site",
-    "stop_site",
-]
 
 
 @pytest.fixture

@@ -207,7 +207,7 @@ class Transaction:
         self._db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: object) -> None:  # fmt: skip
+                 _tb: object) -> None:  # fmt: skip
         if exc_type is None:
             self._db.execute("COMMIT")
             return

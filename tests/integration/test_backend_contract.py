@@ -42,7 +42,7 @@ from indexer.search.query import Query
 from indexer.search.sync import open_index, watermark_key
 from indexer.store.archive import Archive
 from samplesite.content import load_articles
-from tests.conftest import FORGIVING_QUERIES, Crawl, RunningSite, run_arkiv
+from tests.helpers import FORGIVING_QUERIES, Crawl, RunningSite, run_arkiv
 
 pytestmark = pytest.mark.integration
 

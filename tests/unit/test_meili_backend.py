@@ -37,7 +37,7 @@ from indexer.search.backends.meilisearch.settings import (
     stem_fields,
 )
 from indexer.search.query import Query, order_facet
-from tests.conftest import run_arkiv
+from tests.helpers import run_arkiv
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 UID = "lokalarkiv"

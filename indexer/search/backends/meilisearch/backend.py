@@ -246,7 +246,7 @@ class MeilisearchBackend:
     def __enter__(self) -> MeilisearchBackend:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, *_exc_info: object) -> None:
         self.close()
 
     # ------------------------------------------------------------------ writing

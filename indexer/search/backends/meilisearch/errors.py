@@ -17,7 +17,6 @@ Errors, translated at this edge (never the API key, which no message contains):
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from meilisearch.errors import (
@@ -28,6 +27,7 @@ from meilisearch.errors import (
 )
 from meilisearch.models.task import Task
 
+from indexer.config import url_without_credentials
 from indexer.errors import BackendError, BackendUnavailable, IndexingError, QueryError
 
 __all__ = [
@@ -75,7 +75,7 @@ class Translate:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+    def __exit__(self, exc_type: object, exc: BaseException | None, _tb: object) -> None:
         if isinstance(exc, MeilisearchError):
             raise translate_error(
                 exc,
@@ -94,16 +94,7 @@ class Translate:
 
 def safe_url(url: str) -> str:
     """``url`` without a user or password in it."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<invalid URL>"
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return url_without_credentials(url)
 
 
 _REASONS = (

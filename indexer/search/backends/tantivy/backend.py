@@ -185,7 +185,7 @@ class TantivyBackend:
     def __enter__(self) -> TantivyBackend:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, *_exc_info: object) -> None:
         self.close()
 
     # ------------------------------------------------------------------ writing
