@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 from indexer.article import Article, Person
 from indexer.store.archive import Archive
-from search_cli import export_command
+from lokalarkiv import export_pipeline
 from search_cli.cli import arkiv
 from tests.conftest import run_arkiv
 
@@ -164,8 +164,8 @@ def test_a_helper_process_gives_the_same_bytes(
     data: Path, tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every other batch shaped by a helper process, batches of two rows: still in order."""
-    monkeypatch.setattr(export_command, "_HELPER_ROWS", 0)
-    monkeypatch.setattr(export_command, "_BATCH", 2)
+    monkeypatch.setattr(export_pipeline, "HELPER_ROWS", 0)
+    monkeypatch.setattr(export_pipeline, "BATCH", 2)
     out = tmp_path / f"out.{name}"
     result = CliRunner().invoke(
         arkiv, ["export", "", "--data", str(data), *RUNS[name], "-o", str(out)]

@@ -20,7 +20,7 @@ from indexer.search.query import Hit, Query, SearchPage
 from indexer.store.archive import SCHEMA_VERSION, Archive
 from indexer.store.warc import WarcRef
 from lokalarkiv.params import resolve_source
-from search_cli.export_command import _check_target
+from search_cli.export_command import check_target
 from search_cli.output import one_line, print_json, scrub, table
 from search_cli.render import render_article, render_hits, render_versions
 from search_cli.search_commands import search
@@ -330,24 +330,24 @@ def test_an_unknown_source_suggests_the_nearest_like_an_unknown_kommun() -> None
 
 
 def test_export_targets_devices_and_fifos_are_written_to_never_replaced(tmp_path: Path) -> None:
-    assert _check_target(tmp_path / "new.csv", force=False) == (tmp_path / "new.csv", False)
+    assert check_target(tmp_path / "new.csv", force=False) == (tmp_path / "new.csv", False)
     (tmp_path / "old.csv").write_text("x")
     with pytest.raises(click.UsageError, match="exists; use --force"):
-        _check_target(tmp_path / "old.csv", force=False)
-    assert _check_target(tmp_path / "old.csv", force=True) == (tmp_path / "old.csv", False)
+        check_target(tmp_path / "old.csv", force=False)
+    assert check_target(tmp_path / "old.csv", force=True) == (tmp_path / "old.csv", False)
     with pytest.raises(click.UsageError, match="is a folder"):
-        _check_target(tmp_path, force=True)
-    assert _check_target(Path("/dev/null"), force=False) == (Path("/dev/null"), True)
-    assert _check_target(Path("/dev/full"), force=True) == (Path("/dev/full"), True)
+        check_target(tmp_path, force=True)
+    assert check_target(Path("/dev/null"), force=False) == (Path("/dev/null"), True)
+    assert check_target(Path("/dev/full"), force=True) == (Path("/dev/full"), True)
     os.mkfifo(tmp_path / "fifo")
-    assert _check_target(tmp_path / "fifo", force=False) == (tmp_path / "fifo", True)
+    assert check_target(tmp_path / "fifo", force=False) == (tmp_path / "fifo", True)
     (tmp_path / "to-device").symlink_to("/dev/null")
-    assert _check_target(tmp_path / "to-device", force=True) == (tmp_path / "to-device", True)
+    assert check_target(tmp_path / "to-device", force=True) == (tmp_path / "to-device", True)
     (tmp_path / "to-file").symlink_to(tmp_path / "old.csv")  # the file is replaced, not the link
-    assert _check_target(tmp_path / "to-file", force=True) == (tmp_path / "old.csv", False)
+    assert check_target(tmp_path / "to-file", force=True) == (tmp_path / "old.csv", False)
     (tmp_path / "dangling").symlink_to(tmp_path / "nowhere.csv")
     with pytest.raises(click.UsageError, match="does not exist"):
-        _check_target(tmp_path / "dangling", force=True)
+        check_target(tmp_path / "dangling", force=True)
 
 
 def test_export_refuses_a_block_device_or_socket(tmp_path: Path) -> None:
@@ -356,10 +356,10 @@ def test_export_refuses_a_block_device_or_socket(tmp_path: Path) -> None:
     with socket.socket(socket.AF_UNIX) as sock:  # only stat()ed: nothing is written to it
         sock.bind(str(tmp_path / "sock"))
         with pytest.raises(click.UsageError, match="not a regular file"):
-            _check_target(tmp_path / "sock", force=True)
+            check_target(tmp_path / "sock", force=True)
     blocks = (
         [p for p in Path("/dev").iterdir() if p.is_block_device()] if Path("/dev").is_dir() else []
     )
     if blocks:
         with pytest.raises(click.UsageError, match="is a block device"):
-            _check_target(blocks[0], force=True)
+            check_target(blocks[0], force=True)
