@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from search_cli.export_formats import FIELDS
+from lokalarkiv.exporting import FIELDS
 from tests.helpers import ROOT, Crawl, run_arkiv
 
 pytestmark = pytest.mark.integration
