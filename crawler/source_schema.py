@@ -52,20 +52,9 @@ DEFAULT_KEYS = (
     "language",
     "enabled",
 )
-SOURCE_KEYS = (
-    "id",
-    "name",
-    "kind",
-    "region",
-    "municipality",
-    "domains",
-    *ENTRY_POINT_KEYS,
-    "section_depth",
-    "article_patterns",
-    "ignore_patterns",
-    "language",
-    "enabled",
-)
+# A source's keys in the order the documentation lists them: its identity, then what
+# [defaults] may set, with the entry points after the domains.
+SOURCE_KEYS = ("id", "name", *DEFAULT_KEYS[:4], *ENTRY_POINT_KEYS, *DEFAULT_KEYS[4:])
 REQUIRED_KEYS = ("id", "name", "kind", "region", "domains")
 TOP_LEVEL_KEYS = ("defaults", "source")
 MAX_SECTION_DEPTH = 3
