@@ -29,7 +29,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from crawler.enrich.gazetteer import Municipality, get_gazetteer
+from crawler.gazetteer import Municipality, get_gazetteer
 from indexer.article import Article, Person
 
 __all__ = ["QUERY_KINDS", "QUERY_MIX", "SOURCES", "generate_corpus", "vocabulary_size"]

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
-from crawler.enrich.gazetteer import get_gazetteer
+from crawler.gazetteer import get_gazetteer
 from indexer.errors import QueryError
 
 __all__ = [

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from crawler.enrich.gazetteer import get_gazetteer, normalise_name, unknown_name
+from crawler.gazetteer import get_gazetteer, normalise_name, unknown_name
 from indexer.config import Config
 from indexer.errors import ConfigError, QueryError
 from indexer.search.query import Query

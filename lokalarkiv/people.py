@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from crawler.enrich.gazetteer import get_gazetteer, normalise_name
+from crawler.gazetteer import get_gazetteer, normalise_name
 from indexer.config import Config
 from indexer.store.archive import PersonMention
 from lokalarkiv.params import check_sources

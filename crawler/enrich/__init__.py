@@ -16,11 +16,12 @@ wire fields:
   organisation where the story says both;
 - ``kinds``: personnel and/or municipal;
 - ``wire``: agency copy (TT, NTB, ...) and fingerprints for grouping copies of one story;
-- ``gazetteer``: Sweden's municipalities and regions with lookups by code or name (its CSV
-  files read by ``gazetteer_files``).
+- places use the gazetteer (``crawler.gazetteer``: Sweden's municipalities and regions with
+  lookups by code or name), which lives beside this room because the source list and the
+  search filters use it too, without loading the enrichment.
 
-The data (vocabulary, first names, change phrases, municipal terms) lives in ``data/`` and the
-gazetteer in ``crawler/enrich/data``; both are read once per process.
+The data (vocabulary, first names, change phrases, municipal terms) lives in ``data/``, read
+once per process.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Municipalities a story is about, from the gazetteer (``crawler.enrich.gazetteer``).
+"""Municipalities a story is about, from the gazetteer (``crawler.gazetteer``).
 
 Every name, genitive ("Vimmerbys"), official name ("Vimmerby kommun", "Jönköpings kommun"),
 inhabitant or adjective form ("vimmerbybor", "kalmarborna", "gotländska"), major town
@@ -35,8 +35,8 @@ import re
 from dataclasses import dataclass
 
 from crawler.enrich.agencies import AGENCY_ALTERNATIVES
-from crawler.enrich.gazetteer import Municipality, get_gazetteer
 from crawler.enrich.people import Doc, People
+from crawler.gazetteer import Municipality, get_gazetteer
 
 __all__ = ["lookup", "official_name", "regions_of", "tag_municipalities"]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from crawler.enrich.gazetteer import normalise_name
+from crawler.gazetteer import normalise_name
 from tests.helpers import Crawl, run_arkiv
 
 pytestmark = pytest.mark.integration

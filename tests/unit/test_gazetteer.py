@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.enrich.gazetteer import (
+from crawler.gazetteer import (
     Gazetteer,
     Municipality,
     Region,
@@ -163,7 +163,9 @@ def test_towns_and_forms(gaz: Gazetteer) -> None:
 
 # ---------------------------------------------------------------- localities
 
-LOCALITIES = Path(__file__).resolve().parents[2] / "crawler" / "enrich" / "data" / "localities.csv"
+LOCALITIES = (
+    Path(__file__).resolve().parents[2] / "crawler" / "gazetteer" / "data" / "localities.csv"
+)
 
 
 @pytest.fixture(scope="module")

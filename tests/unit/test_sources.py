@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.enrich.gazetteer import get_gazetteer
+from crawler.gazetteer import get_gazetteer
 from crawler.sources import (
     Source,
     default_sources_path,

@@ -149,7 +149,7 @@ _SURNAME_ENDINGS = (
 
 @functools.cache
 def _is_place(word: str) -> bool:
-    from crawler.enrich.gazetteer import get_gazetteer
+    from crawler.gazetteer import get_gazetteer
 
     return get_gazetteer().find_municipality(word) is not None and word[0].isupper()
 

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from crawler.enrich.gazetteer_files import (
+from crawler.gazetteer.files import (
     read_localities,
     read_path,
     read_resource,
@@ -391,7 +391,7 @@ def _add_localities(
     """The municipalities with the localities of ``localities.csv`` appended to their towns.
 
     Raises:
-        ConfigError: see :func:`~crawler.enrich.gazetteer_files.read_localities`.
+        ConfigError: see :func:`~crawler.gazetteer.files.read_localities`.
     """
     taken: dict[str, str] = {}  # casefolded name -> what it already is
     for muni in municipalities:

@@ -1,5 +1,5 @@
 """Reading the gazetteer's CSV files: the shipped package data or given paths, rows checked
-against their header, and the localities file with its rules (see ``crawler.enrich.gazetteer``).
+against their header, and the localities file with its rules (see ``crawler.gazetteer``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def read_resource(filename: str) -> tuple[str, str]:
         return read_path(local)
     import importlib.resources
 
-    resource = importlib.resources.files("crawler.enrich") / "data" / filename
+    resource = importlib.resources.files("crawler.gazetteer") / "data" / filename
     try:
         return resource.read_text(encoding="utf-8"), filename
     except FileNotFoundError:
