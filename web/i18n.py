@@ -23,6 +23,7 @@ _SV = {
     "Search the archive": "Sök i arkivet",
     "Search words": "Sökord",
     "Filters": "Filter",
+    "Active filters": "Valda filter",
     "Apply filters": "Använd filter",
     "From": "Från",
     "To": "Till",
