@@ -20,7 +20,6 @@ from lokalarkiv.articles import article_json, version_changes
 from lokalarkiv.params import MAX_LIMIT, MAX_OFFSET, Filters, build_query, check_sources
 from lokalarkiv.people import mention_json
 from lokalarkiv.searching import SearchResult, page_json, search, story_groups
-from lokalarkiv.storage import search_index
 from web import exports
 from web.app import render, route, state
 from web.pages_article import chosen, versions_of, word_diff
@@ -36,7 +35,8 @@ def api_search(request: Request) -> Response:
     """/api/search: the document `arkiv search --json` prints for the same query."""
     config = state(request).config
     query = search_query(config, request.query_params, facets=None)
-    return JSONResponse(page_json(search(config, query)))
+    with state(request).searchers.backend() as backend:
+        return JSONResponse(page_json(search(config, query, backend=backend)))
 
 
 def api_article(request: Request) -> Response:
@@ -86,7 +86,7 @@ def counting(text: str, filters: Filters, **page: Any) -> Query:
 def api_count(request: Request) -> Response:
     """/api/count: how many articles match."""
     text, filters = base_filters(request)
-    with search_index(state(request).config) as backend:
+    with state(request).searchers.backend() as backend:
         total = backend.search(counting(text, filters)).total
     return JSONResponse({"query": text, "filters": filters.as_dict(), "total": total})
 
@@ -117,7 +117,7 @@ def api_count_by_period(request: Request) -> Response:
     if by not in PERIODS:
         raise QueryError(f"by must be one of {', '.join(PERIODS)}, not {by[:20]!r}")
     text, filters = base_filters(request)
-    with search_index(state(request).config) as backend:
+    with state(request).searchers.backend() as backend:
         total = backend.search(counting(text, filters)).total
         ends = [
             backend.search(counting(text, filters, sort=s, limit=1)).hits
@@ -161,7 +161,7 @@ def api_sample(request: Request) -> Response:
     seed = whole_number(request.query_params, "seed", random.randrange(1 << 30), 1 << 62)
     text, filters = base_filters(request)
     started = time.monotonic()
-    with search_index(config) as backend:
+    with state(request).searchers.backend() as backend:
         total = backend.search(counting(text, filters)).total
         reachable = min(total, MAX_OFFSET + 1)
         offsets = sorted(random.Random(seed).sample(range(reachable), min(n, reachable)))

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from indexer.errors import ArchiveError, ArkivError, QueryError
 from web.i18n import LANGUAGES, format_number, format_when, translator
 from web.markup import snippet_markup
 from web.params import link
+from web.searchers import Searchers
 from web.security import Access, Authenticator, BodyTooLarge, Csrf, Guard
 
 HERE = Path(__file__).resolve().parent
@@ -39,6 +42,7 @@ class WebState:
     config: Config
     templates: Jinja2Templates
     csrf: Csrf
+    searchers: Searchers
 
 
 def state(request: Request) -> WebState:
@@ -160,8 +164,18 @@ def create_app(
         *api.routes,
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
+    web = WebState(config, make_templates(), Csrf(secret), Searchers(config))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            web.searchers.close()
+
     app = Starlette(
         routes=routes,
+        lifespan=lifespan,
         middleware=[Middleware(Guard, auth=Authenticator(access or Access()))],
         exception_handlers={
             QueryError: _query_error,
@@ -172,7 +186,7 @@ def create_app(
             Exception: _server_error,
         },
     )
-    app.state.web = WebState(config, make_templates(), Csrf(secret))
+    app.state.web = web
     return app
 
 

@@ -13,7 +13,6 @@ from indexer.errors import QueryError
 from indexer.store.archive import PersonMention, RunInfo
 from lokalarkiv.people import PeopleFilter, change_text, timeline
 from lokalarkiv.status import archive_stats, recent_runs
-from lokalarkiv.storage import search_index
 from web import exports
 from web.app import LANG_COOKIE, render, route, state
 from web.i18n import LANGUAGES
@@ -90,7 +89,7 @@ def status_data(request: Request) -> dict[str, Any]:
     stats = archive_stats(config, run_count=1)
     runs = recent_runs(config, limit=20)
     try:
-        with search_index(config) as backend:
+        with state(request).searchers.backend() as backend:
             index = backend.stats()
         index_info: dict[str, Any] = {
             "backend": config.backend,

@@ -109,7 +109,8 @@ def search_page(request: Request) -> Response:
     }
     try:
         query = search_query(config, request.query_params)
-        result = search(config, query)
+        with state(request).searchers.backend() as backend:
+            result = search(config, query, backend=backend)
     except QueryError as exc:
         context["error"] = (str(exc), exc.hint)
         return render(request, "search.html", context, status=400)

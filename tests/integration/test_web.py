@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -20,10 +21,11 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from indexer.store.archive import Archive
 from indexer.store.warc import WarcRef, read_response
 from samplesite.templates.hostile import SCRIPT_PATH, SCRIPT_TEXT
 from tests.conftest import ROOT, Crawl, run_arkiv
-from tests.integration.test_hostile_cli import BOLD, assert_safe, run_on_terminal
+from tests.integration.test_hostile_cli import BOLD, article, assert_safe, run_on_terminal
 from tests.web_server import Served, free_port, serving
 from web.security import ARCHIVED_CSP
 
@@ -240,6 +242,25 @@ def test_people_and_status_pages(web: Served, second_crawl: Crawl) -> None:
     assert status["index"]["documents"] == status["totals"]["articles"]
     assert {row["source"] for row in status["sources"]} >= {"vimmerby-nyheter"}
     assert "Senaste körning" in get(web, "/status").text
+
+
+def test_an_index_rebuilt_while_serving_is_searched(first_crawl: Crawl, tmp_path: Path) -> None:
+    """The app keeps indexes open between requests; a rebuild (new files under the index
+    folder) must not leave it searching the old, deleted ones."""
+    data = tmp_path / "data"
+    shutil.copytree(first_crawl.data, data)
+    with serving(data) as served:
+        before = get(served, "/api/count", params={"q": "stormen"}).json()["total"]
+        assert get(served, "/api/count", params={"q": "stormen"}).json()["total"] == before
+        with Archive(data / "archive.sqlite3") as archive:
+            archive.add_version(article("https://e-tidningen.se/ny", "e-tidningen", "Stormen",
+                                        "Stormen drog in över kusten i natt."))  # fmt: skip
+        indexed = run_arkiv("index", "--rebuild", "--data", str(data))
+        assert indexed.returncode == 0, indexed.stderr
+        assert get(served, "/api/count", params={"q": "stormen"}).json()["total"] == before + 1
+        page = get(served, "/", params={"q": "stormen"}).text
+        assert 'href="/article/' in page
+        assert "drog in över kusten" in page
 
 
 def test_forms_that_change_state_need_a_csrf_token(web: Served) -> None:
