@@ -371,3 +371,13 @@ def test_export_bytes_are_arkiv_exports(web: Served, second_crawl: Crawl, tmp_pa
         assert served.status_code == 200
         assert served.content == out.read_bytes(), fmt
         assert quote(fmt) in served.headers["content-disposition"]
+        if fmt == "csv":
+            made = json.loads(Path(f"{out}.manifest.json").read_text(encoding="utf-8"))
+            twin = get(web, "/export/manifest?q=kommun&kommun=Vimmerby&format=csv").json()
+            assert (
+                twin == get(web, "/api/export/manifest?q=kommun&kommun=Vimmerby&format=csv").json()
+            )
+            for key in ("query", "filters", "format", "fields", "with_body", "rows", "order"):
+                assert twin[key] == made[key], key
+            assert twin["file"]["sha256"] == made["file"]["sha256"]
+            assert twin["file"]["bytes"] == made["file"]["bytes"] == len(served.content)
