@@ -38,7 +38,11 @@ def serve(
     from web.security import hash_password as make_hash
 
     if hash_password:
-        secret = sys.stdin.readline().rstrip("\r\n")
+        if sys.stdin.isatty():
+            secret = click.prompt("Password or token", hide_input=True, confirmation_prompt=True,
+                                  err=True)  # fmt: skip
+        else:
+            secret = sys.stdin.readline().rstrip("\r\n")
         if not secret:
             raise click.ClickException("nothing on standard input to hash")
         click.echo(make_hash(secret))
@@ -55,8 +59,8 @@ def serve(
 
     from web.app import create_app
 
-    secret = config.web.get("secret")
-    app = create_app(config, access, secret if isinstance(secret, str) else None)
+    key = config.web.get("secret")
+    app = create_app(config, access, key if isinstance(key, str) else None)
     click.echo(f"serving {config.data_dir} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     uvicorn.run(
         app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=True

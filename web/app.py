@@ -21,7 +21,7 @@ from starlette.templating import Jinja2Templates
 
 from indexer.config import Config
 from indexer.errors import ArchiveError, ArkivError, QueryError
-from web.i18n import LANGUAGES, format_number, format_when, translator
+from web.i18n import LANGUAGES, format_number, format_when, in_words, translator
 from web.markup import snippet_markup
 from web.params import link
 from web.searchers import Searchers
@@ -78,6 +78,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "here": lambda **changes: link(request.url.path, pairs, **changes),
         "nav": lambda path, **params: nav(request, path, **params),
         "snippet": snippet_markup,
+        "words": lambda text: in_words(text, lang),
         "csrf_token": state(request).csrf.token,
         "path": request.url.path,
         "other_lang": "en" if lang == "sv" else "sv",
@@ -186,6 +187,7 @@ def create_app(
             Exception: _server_error,
         },
     )
+    app.router.redirect_slashes = False  # a redirect built from the Host header: none
     app.state.web = web
     return app
 

@@ -3,6 +3,7 @@ Swedish or English reader writes them: "9 augusti 2025 kl 06.00", "9 August 2025
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -126,6 +127,30 @@ _SV = {
     "What changed": "Vad som ändrats",
     "Dates": "Datum",
 }
+
+
+# What lokalarkiv names in words: a person's change and the parts of an article a version
+# changed (lokalarkiv.people.CHANGE_WORDS, lokalarkiv.articles.version_changes).
+_SV_WORDS = {
+    "appointed": "utsedd", "acting": "tillförordnad", "leaving": "lämnar", "resigned": "avgår",
+    "retired": "går i pension", "dismissed": "avskedad", "new job": "nytt jobb",
+    "title": "rubrik", "lead": "ingress", "body": "brödtext", "words": "ord",
+    "authors": "skribenter", "published": "publicerad", "updated": "uppdaterad",
+    "language": "språk", "section": "avdelning", "municipalities": "kommuner",
+    "regions": "län", "kinds": "typ", "people": "personer", "paywalled": "betalvägg",
+    "wire": "nyhetsbyrå",
+}  # fmt: skip
+_WORD = re.compile(r"[a-z]+(?: [a-z]+)?")
+
+
+def in_words(text: str, lang: str) -> str:
+    """A change as lokalarkiv words it ("new job → kommunchef", "body (+3/-1 words)") in
+    the page's language; names and roles, which are not ours, are left as they are."""
+    if lang != "sv":
+        return text
+    head, arrow, rest = text.partition(" → ")
+    head = _WORD.sub(lambda m: _SV_WORDS.get(m.group(0), m.group(0)), head)
+    return f"{head}{arrow}{rest}"
 
 
 def translator(lang: str) -> Callable[..., str]:

@@ -19,7 +19,7 @@ from indexer.errors import ConfigError
 from web import security
 from web.api import periods
 from web.app import create_app
-from web.i18n import format_number, format_when
+from web.i18n import format_number, format_when, in_words
 from web.markup import snippet_markup
 from web.pages_more import safe_next
 from web.security import (
@@ -135,6 +135,14 @@ def test_dates_and_numbers_as_readers_write_them() -> None:
     assert format_number(12345, "en") == "12,345"
 
 
+def test_lokalarkivs_words_in_swedish() -> None:
+    assert in_words("new job → ledningsbefäl (Jönköpings kommun)", "sv") == (
+        "nytt jobb → ledningsbefäl (Jönköpings kommun)"
+    )
+    assert in_words("body (+3/-1 words)", "sv") == "brödtext (+3/-1 ord)"
+    assert in_words("body (+3/-1 words)", "en") == "body (+3/-1 words)"
+
+
 def test_the_web_table_in_arkiv_toml(tmp_path: Path) -> None:
     stored = hash_password("t")
     path = tmp_path / "arkiv.toml"
@@ -171,6 +179,9 @@ def test_the_middleware_over_an_empty_folder(tmp_path: Path) -> None:
     assert api.json()["error"].startswith("no archive at")
     assert call(open_app, "POST", "/settings", content=b"a" * 20_000).status_code == 413
     assert call(open_app, "POST", "/settings", content=b"lang=en").status_code == 403
+    slash = call(open_app, "GET", "/people/", headers={"host": "evil.example"})
+    assert slash.status_code == 404  # no redirect, let alone one to the Host sent
+    assert "location" not in slash.headers
     closed = create_app(Config(data_dir=tmp_path), Access((stored,)))
     assert call(closed, "GET", "/static/style.css").status_code == 401
     allowed = call(closed, "GET", "/static/style.css", headers={"Authorization": "Bearer pass"})
