@@ -87,8 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     from indexer.errors import ArkivError
-    from indexer.search.backends.meili_settings import document
     from indexer.search.backends.meilisearch import MeilisearchBackend
+    from indexer.search.backends.meilisearch.settings import document
 
     generate_corpus, query_mix, query_kinds = _corpus_and_mix()
     queries = [Query(text=text, **kwargs) for text, kwargs in query_mix]
@@ -167,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _server_processing_ms(backend: Any, queries: Sequence[Query]) -> list[float]:
     """The server's own processingTimeMs for each query (one request each, no snippets)."""
-    from indexer.search.backends.meili_filters import filter_expression, text_query
+    from indexer.search.backends.meilisearch.filters import filter_expression, text_query
 
     index = backend._connect().index(backend.index_uid)
     times = []

@@ -5,13 +5,13 @@ On one synthetic Swedish-like corpus (``bench._corpus.generate_corpus``, ``--doc
 
 1. Prepare (untimed): generate the articles once and write them to a scratch file (pickled
    ``Article`` records); a helper process turns each into the exact field values our backend
-   indexes (``_document(article).to_dict()``) and writes those to a second file. Both indexing
+   indexes (``document(article).to_dict()``) and writes those to a second file. Both indexing
    runs below then read their input from a file instead of generating it, so neither pays for
    the generator (which is slower than indexing) and the generator's time cannot hide work
    the writer threads do in the background.
 2. Indexing, each in a fresh process, alternating order over ``--rounds``:
-     (a) bare: a Tantivy index with our schema and analyzers (the backend's own ``_schema()``
-         and ``_register_analyzers()``), ``writer.add_document(Document.from_dict(values))``
+     (a) bare: a Tantivy index with our schema and analyzers (the backend's own ``schema()``
+         and ``register_analyzers()``), ``writer.add_document(Document.from_dict(values))``
          for every prepared document, one commit at the end, then ``wait_merging_threads``;
      (b) ours: what ``indexer.search.sync`` does when it builds into an empty index (``arkiv index
          --rebuild``, a first sync): the articles streamed into
@@ -70,7 +70,9 @@ import tantivy as tv
 
 from bench._corpus import QUERY_KINDS, QUERY_MIX, generate_corpus, vocabulary_size
 from indexer.article import Article
-from indexer.search.backends.tantivy import TantivyBackend, _document, _register_analyzers, _schema
+from indexer.search.backends.tantivy import TantivyBackend
+from indexer.search.backends.tantivy.documents import document
+from indexer.search.backends.tantivy.schema import register_analyzers, schema
 from indexer.search.query import Query
 from indexer.search.sync import FRESH_BATCH_SIZE
 
@@ -193,7 +195,7 @@ def _fields_worker(conn: Any, fields_path: str) -> None:
                 break
             for data in batch:
                 article: Article = pickle.loads(data)
-                values = _document(article).to_dict()
+                values = document(article).to_dict()
                 joined = "\n".join((article.title, article.lead, article.body))
                 if values.get("fold") == [joined]:  # rebuilt by the reader: halves the file
                     del values["fold"]
@@ -270,10 +272,10 @@ def _segments(path: Path) -> int:
 
 def phase_bare(workdir: Path, index_dir: Path, commit_every: int, limit_s: float) -> dict:
     """(a) The bare writer: prepared values -> Document.from_dict -> add_document."""
-    schema = _schema()
+    fields = schema()
     index_dir.mkdir(parents=True)
-    index = tv.Index(schema, path=str(index_dir), reuse=False)
-    _register_analyzers(index)
+    index = tv.Index(fields, path=str(index_dir), reuse=False)
+    register_analyzers(index)
     writer = index.writer(WRITER_HEAP, 0)
     done = commits = 0
     commit_s = 0.0
@@ -282,7 +284,7 @@ def phase_bare(workdir: Path, index_dir: Path, commit_every: int, limit_s: float
         for values in read_pickles(workdir / "fields.pkl"):
             if "fold" not in values:
                 values["fold"] = ["\n".join((*values["title"], *values["lead"], *values["body"]))]
-            writer.add_document(tv.Document.from_dict(values, schema))
+            writer.add_document(tv.Document.from_dict(values, fields))
             done += 1
             if commit_every and done % commit_every == 0:
                 t = time.perf_counter()
@@ -373,7 +375,7 @@ def phase_read(workdir: Path) -> dict:
 
 
 def phase_build(workdir: Path, sample: int) -> dict:
-    """Reference: our document building (``_document``) alone, on the first ``sample``."""
+    """Reference: our document building (``document``) alone, on the first ``sample``."""
     articles = []
     for article in read_pickles(workdir / "articles.pkl"):
         articles.append(article)
@@ -381,7 +383,7 @@ def phase_build(workdir: Path, sample: int) -> dict:
             break
     started = time.perf_counter()
     for article in articles:
-        _document(article)
+        document(article)
     return {"docs": len(articles), "seconds": time.perf_counter() - started}
 
 
@@ -487,18 +489,26 @@ def phase_search(index_dir: Path, passes: int) -> dict:
 def _engine_only(backend: TantivyBackend, queries: list[Query], passes: int) -> list[float]:
     """Reference: the same queries through the engine alone: our query plan, then
     the ranking with its count and the recency factor, as ``search()`` runs it, but no
-    stored documents, snippets or facets (private internals; empty if they changed)."""
+    stored documents, snippets or facets (the backend's modules; empty if they changed)."""
     try:
-        from indexer.search.backends.tantivy import _Plan
+        from indexer.search.backends.tantivy.plan import Plan
+        from indexer.search.backends.tantivy.ranking import page_of
 
-        index = backend._open()
+        fields = schema()
         samples: list[float] = []
         for _ in range(passes):
             for query in queries:
                 t = time.perf_counter()
-                searcher = index.searcher()
-                plan = _Plan.build(index.schema, query, searcher, backend._completion_table())
-                backend._run(searcher, plan, limit=query.limit, offset=query.offset)
+                searcher = backend.searcher()
+                plan = Plan.build(fields, query, searcher, backend.completion_table())
+                page_of(
+                    searcher,
+                    plan.query,
+                    plan.sort,
+                    scored=plan.scored,
+                    limit=query.limit,
+                    offset=query.offset,
+                )
                 samples.append((time.perf_counter() - t) * 1000)
         return samples
     except (ImportError, AttributeError, TypeError) as exc:
@@ -910,7 +920,7 @@ def markdown(report: dict, command: str) -> str:
     if "build" in report:
         build = report["build"]
         lines.append(
-            f"| ref: our `_document()` alone (no writer), first {fmt_int(build['docs'])} docs "
+            f"| ref: our `document()` alone (no writer), first {fmt_int(build['docs'])} docs "
             f"| {fmt_int(build['docs'])} | {build['seconds']:.1f} | {fmt_int(rate(build))} "
             f"| {rate(build) / bare_rate:.2f} | | |"
         )

@@ -7,6 +7,8 @@ from typing import Any
 
 from scrapy.dupefilters import RFPDupeFilter
 
+from crawler.context import crawl_context
+
 logger = logging.getLogger(__name__)
 
 
@@ -41,11 +43,9 @@ class RedirectLoopDupeFilter(RFPDupeFilter):
         if not loop or frozenset(loop) in self.loops_reported:
             return
         self.loops_reported.add(frozenset(loop))
-        stats = spider.crawler.stats
-        stats.inc_value("arkiv/errors/redirect_loop")
         source = request.cb_kwargs.get("source")
-        if source is not None:
-            stats.inc_value(f"arkiv/source/{source.id}/errors/redirect_loop")
+        recorder = crawl_context(spider.crawler).recorder
+        recorder.error(source.id if source is not None else None, "redirect_loop")
         hops = " -> ".join([*loop, loop[0]])
         logger.warning("fetch failed: %s: redirect_loop (%s)", loop[0], hops)
 

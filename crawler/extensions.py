@@ -11,12 +11,16 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.context import crawl_context
+from crawler.recorder import RunRecorder
+
 
 class CrawlProgress:
     """Rewrites one stderr line each second while the crawl runs (ARKIV_PROGRESS and a tty)."""
 
-    def __init__(self, stats: Any, interval: float = 1.0) -> None:
-        self.stats = stats
+    def __init__(self, stats: Any, recorder: RunRecorder, interval: float = 1.0) -> None:
+        self.stats = stats  # Scrapy's, for its request count
+        self.recorder = recorder
         self.interval = interval
         self._loop: task.LoopingCall | None = None
         self._started = time.monotonic()
@@ -25,7 +29,7 @@ class CrawlProgress:
     def from_crawler(cls, crawler: Any) -> CrawlProgress:
         if not crawler.settings.getbool("ARKIV_PROGRESS") or not sys.stderr.isatty():
             raise NotConfigured
-        extension = cls(crawler.stats)
+        extension = cls(crawler.stats, crawl_context(crawler).recorder)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
@@ -42,16 +46,17 @@ class CrawlProgress:
         sys.stderr.write("\n")
 
     def show(self) -> None:
-        get = self.stats.get_value
-        fetched = get("arkiv/fetched", 0)
+        counts = self.recorder.totals
+        fetched = counts.fetched
         elapsed = max(time.monotonic() - self._started, 1e-6)
-        errors = sum(v for k, v in self.stats.get_stats().items() if k.startswith("arkiv/errors/"))
+        errors = sum(counts.errors.values())
+        articles = counts.articles
         line = (
-            f"\rcrawling: {get('downloader/request_count', 0)} requests · {fetched} articles"
-            f" fetched ({fetched / elapsed:.1f}/s) · new {get('arkiv/articles/new', 0)}"
-            f" · updated {get('arkiv/articles/updated', 0)}"
-            f" · unchanged {get('arkiv/articles/unchanged', 0)}"
-            f" · skipped {get('arkiv/skipped/not_article', 0)} · errors {errors} "
+            f"\rcrawling: {self.stats.get_value('downloader/request_count', 0)} requests"
+            f" · {fetched} articles fetched ({fetched / elapsed:.1f}/s)"
+            f" · new {articles.get('new', 0)} · updated {articles.get('updated', 0)}"
+            f" · unchanged {articles.get('unchanged', 0)}"
+            f" · skipped {counts.skipped.get('not_article', 0)} · errors {errors} "
         )
         sys.stderr.write(line)
         sys.stderr.flush()

@@ -16,6 +16,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from crawler.context import crawl_context
 from crawler.fetch_errors import RobotsUnreachable, classify_exception
 
 logger = logging.getLogger(__name__)
@@ -105,7 +106,8 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
     def _block(self, netloc: str, kind: str, reason: str) -> None:
         """Complete disallow for the host, for the rest of this run."""
         self._unreachable[netloc] = (kind, f"robots.txt of {netloc} unreachable ({reason})")
-        self._stats.inc_value("robotstxt/unreachable")
+        self._stats.inc_value("robotstxt/unreachable")  # for Scrapy's log
+        crawl_context(self.crawler).recorder.robots_unreachable()  # for the run report
         logger.warning(
             "robots.txt of %s unreachable (%s): nothing is fetched from that host this run"
             " (RFC 9309: complete disallow until robots.txt answers)",

@@ -12,6 +12,8 @@ from typing import Any
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from crawler.enrich.agencies import AGENCIES
+
 ARTICLE_TYPES = frozenset(
     {
         "NewsArticle",
@@ -59,7 +61,7 @@ _PAYWALL_PHRASES = (
 _BYLINE_PREFIX = re.compile(r"^\s*(?:text|av|skriven av|reporter|publicerad av)\s*:?\s*", re.I)
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\boch\b|\band\b|\|)\s*")
 _NAME = re.compile(r"^[A-ZÅÄÖÉÜ][\w'’.-]+(?:\s+(?:af|von|de|van|der)?\s*[A-ZÅÄÖÉÜ][\w'’.-]+){0,3}$")
-_AGENCIES = frozenset({"TT", "NTB", "Reuters", "AFP", "AP", "Omni", "Ritzau", "DPA"})
+_AGENCIES = frozenset(AGENCIES)
 
 
 @dataclass(slots=True)

@@ -89,7 +89,7 @@ def reextract(
     total = archive.count_stored_records(only)
     if workers is None:
         workers = default_workers() if total >= PARALLEL_FROM else 0
-    tell: Event = event or (lambda kind, url, detail: None)
+    tell: Event = event or (lambda *_: None)
     jobs = _jobs(archive, warc_dir, {s.id: s for s in sources}, only, tell)
     processor = PageProcessor(workers)
     try:

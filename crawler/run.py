@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.context import crawl_context
 from indexer.config import Config
 
 
@@ -41,5 +42,4 @@ def run_crawl(settings: Settings) -> int | None:
     crawler = process.create_crawler("news")
     process.crawl(crawler)
     process.start()
-    run_id = crawler.stats.get_value("arkiv/run_id") if crawler.stats else None
-    return int(run_id) if run_id is not None else None
+    return crawl_context(crawler).run_id

@@ -52,8 +52,7 @@ LOG_LEVEL = "INFO"
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 300,
-    "crawler.pipelines.ArchivePipeline": 500,
-    "crawler.pipelines.IndexPipeline": 800,
+    "crawler.pipelines.ArchivePipeline": 500,  # also updates the index at the end
 }
 DOWNLOADER_MIDDLEWARES = {
     # Scrapy's robots.txt middleware, with RFC 9309's rules for a robots.txt that answers 5xx

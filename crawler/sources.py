@@ -1,10 +1,11 @@
 """The source list: which sites to crawl, where to start and which links are articles.
 
 The schema is documented in ``docs/SOURCES.md``. :func:`load_sources` reads a ``sources.toml``
-(the shipped ``crawler/sources.toml`` by default) and checks it strictly: every problem (bad
-TOML, a missing or misspelt key, a wrong type, an invalid regex, an entry point outside the
-source's domains, an unknown region or municipality) raises :class:`ConfigError` with one line
-naming the file, the line and the problem.
+(the shipped ``crawler/sources.toml`` by default) and checks it strictly against the pydantic
+models of ``crawler.source_schema``: every problem (bad TOML, a missing or misspelt key, a
+wrong type, an invalid regex, an entry point outside the source's domains, an unknown region
+or municipality) raises :class:`ConfigError` with one line naming the file, the line
+(found by ``crawler.source_lines``) and the problem.
 
 No Scrapy here: the spider, the CLI (``arkiv sources``) and tests all use these plain objects.
 """
@@ -14,15 +15,31 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.enrich.gazetteer import get_gazetteer
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from crawler.source_lines import LineFinder, toml_problem
+from crawler.source_schema import (
+    DEFAULT_KEYS,
+    ENTRY_POINT_KEYS,
+    KINDS,
+    REQUIRED_KEYS,
+    SOURCE_KEYS,
+    TOP_LEVEL_KEYS,
+    Defaults,
+    RuleError,
+    SourceEntry,
+    SourceFile,
+    compile_pattern,
+    parse_domain,
+)
 from crawler.urls import url_path
-from indexer.errors import ConfigError, QueryError
+from indexer.errors import ConfigError
 
 __all__ = [
     "KINDS",
@@ -32,35 +49,7 @@ __all__ = [
     "parse_sources",
 ]
 
-KINDS = ("newspaper", "municipality", "broadcaster")
-ENTRY_POINT_KEYS = ("sitemaps", "feeds", "sections")
-SOURCE_KEYS = (
-    "id",
-    "name",
-    "kind",
-    "region",
-    "municipality",
-    "domains",
-    "sitemaps",
-    "feeds",
-    "sections",
-    "section_depth",
-    "article_patterns",
-    "ignore_patterns",
-    "language",
-    "enabled",
-)
-# [defaults] may set any source key except the identity and the entry points.
-DEFAULT_KEYS = tuple(k for k in SOURCE_KEYS if k not in ("id", "name", *ENTRY_POINT_KEYS))
-REQUIRED_KEYS = ("id", "name", "kind", "region", "domains")
-TOP_LEVEL_KEYS = ("defaults", "source")
-MAX_SECTION_DEPTH = 3
-
-_ID = re.compile(r"^[a-z0-9-]+$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
-_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$|\s*\(at end of document\)$")
 
 
 def default_sources_path() -> Path:
@@ -73,7 +62,7 @@ class Source:
     """One site to crawl, as configured in ``sources.toml`` (lists are tuples).
 
     Construct it through :func:`load_sources`, which validates everything; the regexes are
-    compiled once here and are available as :attr:`article_regexes` / :attr:`ignore_regexes`.
+    compiled once here (the article patterns are available as :attr:`article_regexes`).
     """
 
     id: str
@@ -102,34 +91,22 @@ class Source:
         """
         object.__setattr__(self, "_article_res", self._compile("article_patterns"))
         object.__setattr__(self, "_ignore_res", self._compile("ignore_patterns"))
-        hosts = []
-        for entry in self.domains:
-            parsed = _parse_domain(entry)
-            if isinstance(parsed, str):
-                raise ConfigError(f"source {self.id!r}: {parsed}")
-            hosts.append(parsed)
-        object.__setattr__(self, "_hosts", tuple(hosts))
+        try:
+            hosts = tuple(parse_domain(entry) for entry in self.domains)
+        except ValueError as exc:
+            raise ConfigError(f"source {self.id!r}: {exc}") from None
+        object.__setattr__(self, "_hosts", hosts)
 
     def _compile(self, key: str) -> tuple[re.Pattern[str], ...]:
-        compiled = []
-        for pattern in getattr(self, key):
-            try:
-                compiled.append(re.compile(pattern))
-            except re.error as exc:
-                raise ConfigError(
-                    f"source {self.id!r}: invalid regex in {key}: {pattern!r}: {exc}"
-                ) from None
-        return tuple(compiled)
+        try:
+            return tuple(compile_pattern(key, pattern) for pattern in getattr(self, key))
+        except ValueError as exc:
+            raise ConfigError(f"source {self.id!r}: {exc}") from None
 
     @property
     def article_regexes(self) -> tuple[re.Pattern[str], ...]:
         """The compiled ``article_patterns``."""
         return self._article_res
-
-    @property
-    def ignore_regexes(self) -> tuple[re.Pattern[str], ...]:
-        """The compiled ``ignore_patterns``."""
-        return self._ignore_res
 
     @property
     def entry_points(self) -> tuple[str, ...]:
@@ -222,25 +199,9 @@ def parse_sources(text: str, filename: str = "sources.toml") -> list[Source]:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        message, line = _toml_error(exc)
-        if line is None and "at end of document" in str(exc):
-            line = max(1, len(text.splitlines()))
+        message, line = toml_problem(exc, text)
         raise ConfigError(_where(filename, line) + f"invalid TOML: {message}") from None
     return _Loader(text, filename).load(document)
-
-
-def _toml_error(exc: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
-    message = str(exc)
-    line: int | None = getattr(exc, "lineno", None)  # Python 3.14+
-    found = _TOML_POSITION.search(message)
-    if found:
-        if line is None and found.group(1):
-            line = int(found.group(1))
-        message = message[: found.start()]
-    short = getattr(exc, "msg", None)  # Python 3.14+
-    if isinstance(short, str):
-        message = short
-    return message, line
 
 
 def _where(filename: str, line: int | None) -> str:
@@ -252,113 +213,48 @@ def _did_you_mean(value: str, options: tuple[str, ...]) -> str:
     return f"; did you mean {close[0]}?" if close else f" (known keys: {', '.join(options)})"
 
 
-def _parse_domain(entry: str) -> tuple[str, int | None] | str:
-    """``(host, port)`` for a domains entry, or a problem description."""
-    value = entry.strip().lower()
-    if not value or "://" in value or any(ch in value for ch in "/?#@ "):
-        return f"domains entry {entry!r} must be a host name such as 'example.se', not a URL"
-    try:
-        parts = urlsplit("//" + value)
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        return f"domains entry {entry!r} has an invalid port"
-    if not host:
-        return f"domains entry {entry!r} is not a host name"
-    host = host.rstrip(".")
-    if ":" not in host and not _HOST.match(host):
-        return f"domains entry {entry!r} is not a host name"
-    if port is None and value.rstrip(".") != host and not value.startswith("["):
-        return f"domains entry {entry!r} has an invalid port"
-    return host, port
+def _first(errors: list[ErrorDetails], order: list[str]) -> tuple[str, ErrorDetails] | None:
+    """The error of the key that comes first in ``order`` (how the file gives the keys)."""
+    by_key = {str(error["loc"][0]): error for error in reversed(errors) if error["loc"]}
+    key = next((k for k in order if k in by_key), None)
+    return (key, by_key[key]) if key is not None else None
 
 
-class _Lines:
-    """Finds the line of a table or key in the source text (1-based), for error messages."""
-
-    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\- ]+?)\s*\]\]?\s*(?:#.*)?$")
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.headers: list[tuple[int, str, bool]] = []  # (index, name, is array of tables)
-        for index, line in enumerate(self.lines):
-            match = self._HEADER.match(line)
-            if match:
-                self.headers.append((index, match.group(2), match.group(1) == "[["))
-
-    def _block(self, name: str, array: bool, occurrence: int) -> tuple[int, int] | None:
-        seen = 0
-        for position, (index, header, is_array) in enumerate(self.headers):
-            if header == name and is_array == array:
-                if seen == occurrence:
-                    end = (
-                        self.headers[position + 1][0]
-                        if position + 1 < len(self.headers)
-                        else len(self.lines)
-                    )
-                    return index, end
-                seen += 1
-        return None
-
-    def _key_in(self, start: int, end: int, key: str) -> int | None:
-        quoted = re.escape(key)
-        pattern = re.compile(rf"""^\s*(?:{quoted}|"{quoted}"|'{quoted}')\s*=""")
-        for index in range(start, end):
-            if pattern.match(self.lines[index]):
-                return index + 1
-        return None
-
-    def source(self, number: int, key: str | None = None) -> int | None:
-        """The line of ``key`` in the ``number``-th ``[[source]]`` (else of its header)."""
-        block = self._block("source", True, number)
-        if block is None:
-            return None
-        if key is not None:
-            found = self._key_in(block[0] + 1, block[1], key)
-            if found is not None:
-                return found
-        return block[0] + 1
-
-    def defaults(self, key: str | None = None) -> int | None:
-        """The line of ``key`` in ``[defaults]`` (else of its header)."""
-        block = self._block("defaults", False, 0)
-        if block is None:
-            return None
-        if key is not None:
-            found = self._key_in(block[0] + 1, block[1], key)
-            if found is not None:
-                return found
-        return block[0] + 1
-
-    def top_level(self, key: str) -> int | None:
-        """The line where a top-level key or table is introduced."""
-        for index, name, _array in self.headers:
-            if name == key or name.startswith(key + "."):
-                return index + 1
-        first_header = self.headers[0][0] if self.headers else len(self.lines)
-        return self._key_in(0, first_header, key)
+def _problem(error: ErrorDetails) -> str:
+    """What a user reads for a pydantic error: the text of the check's ValueError."""
+    cause = (error.get("ctx") or {}).get("error")
+    return str(cause) if cause is not None else error["msg"]
 
 
 class _Loader:
+    """One file's validation: picks, of the problems pydantic finds, the one to report."""
+
     def __init__(self, text: str, filename: str) -> None:
         self.filename = filename
-        self.lines = _Lines(text)
-        self.gazetteer = get_gazetteer()
+        self.lines = LineFinder(text)
 
     def fail(self, line: int | None, problem: str) -> ConfigError:
         return ConfigError(_where(self.filename, line) + problem)
 
     def load(self, document: dict[str, Any]) -> list[Source]:
+        problems: dict[str, str] = {}
+        try:
+            SourceFile.model_validate(document)
+        except ValidationError as exc:
+            problems = {str(e["loc"][0]): e["type"] for e in reversed(exc.errors()) if e["loc"]}
         for key in document:
-            if key not in TOP_LEVEL_KEYS:
+            if problems.get(key) == "extra_forbidden":
                 raise self.fail(
                     self.lines.top_level(key),
                     f"unknown top-level key {key!r}{_did_you_mean(key, TOP_LEVEL_KEYS)}",
                 )
+        if "defaults" in problems:
+            raise self.fail(self.lines.top_level("defaults"), "[defaults] must be a table")
         defaults = self.check_defaults(document.get("defaults", {}))
         tables = document.get("source")
         if tables is None:
             raise self.fail(None, "no sources defined (add a [[source]] table)")
-        if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        if "source" in problems:
             raise self.fail(self.lines.top_level("source"), "'source' must be [[source]] tables")
         if not tables:
             raise self.fail(None, "no sources defined (add a [[source]] table)")
@@ -376,200 +272,71 @@ class _Loader:
             sources.append(source)
         return sources
 
-    # ------------------------------------------------------------------ [defaults]
-
-    def check_defaults(self, table: object) -> dict[str, Any]:
-        if not isinstance(table, dict):
-            raise self.fail(self.lines.top_level("defaults"), "[defaults] must be a table")
-        checked: dict[str, Any] = {}
-        for key, value in table.items():
-            line = self.lines.defaults(key)
-            if key in ("id", "name", *ENTRY_POINT_KEYS):
-                raise self.fail(line, f"[defaults] cannot set {key!r}; set it in each [[source]]")
-            if key not in DEFAULT_KEYS:
-                raise self.fail(
-                    line, f"[defaults]: unknown key {key!r}{_did_you_mean(key, DEFAULT_KEYS)}"
-                )
-            checker = _CHECKS.get(key)
-            if checker is not None:
-                problem = checker(self, value)
-                if isinstance(problem, _Problem):
-                    raise self.fail(line, f"[defaults]: {problem.text}")
-                value = problem
-            checked[key] = value
-        return checked
-
-    # ------------------------------------------------------------------ [[source]]
+    def check_defaults(self, table: dict[str, Any]) -> dict[str, Any]:
+        """``[defaults]``, checked; the first problem in the table's order is reported."""
+        try:
+            return Defaults.model_validate(table).model_dump(exclude_unset=True)
+        except ValidationError as exc:
+            found = _first(exc.errors(), list(table))
+            if found is None:  # every error names a key of the table
+                raise
+            key, error = found
+        line = self.lines.defaults(key)
+        if key in ("id", "name", *ENTRY_POINT_KEYS):
+            raise self.fail(line, f"[defaults] cannot set {key!r}; set it in each [[source]]")
+        if error["type"] == "extra_forbidden":
+            problem = f"unknown key {key!r}{_did_you_mean(key, DEFAULT_KEYS)}"
+            raise self.fail(line, f"[defaults]: {problem}")
+        raise self.fail(line, f"[defaults]: {_problem(error)}")
 
     def check_source(self, number: int, table: dict[str, Any], defaults: dict[str, Any]) -> Source:
+        """One ``[[source]]`` over the defaults, checked; its problem, if any, reported in
+        this order: an unknown key, a wrong value, a missing key, a rule across keys."""
         raw_id = table.get("id")
-        label = (
-            f"source {raw_id!r}" if isinstance(raw_id, str) and raw_id else f"source #{number + 1}"
-        )
-
-        def line_of(key: str | None) -> int | None:
-            if key is not None and key not in table and key in defaults:
-                return self.lines.defaults(key)
-            if key is None or key not in table:
-                return self.lines.source(number, "id" if "id" in table else None)
-            return self.lines.source(number, key)
+        named = isinstance(raw_id, str) and raw_id
+        label = f"source {raw_id!r}" if named else f"source #{number + 1}"
 
         def fail(key: str | None, problem: str) -> ConfigError:
-            return self.fail(line_of(key), f"{label}: {problem}")
+            if key is not None and key not in table and key in defaults:
+                line = self.lines.defaults(key)
+            elif key is None or key not in table:
+                line = self.lines.source(number, "id" if "id" in table else None)
+            else:
+                line = self.lines.source(number, key)
+            return self.fail(line, f"{label}: {problem}")
 
-        for key in table:
-            if key not in SOURCE_KEYS:
-                raise fail(key, f"unknown key {key!r}{_did_you_mean(key, SOURCE_KEYS)}")
         merged = {**defaults, **table}
-        values: dict[str, Any] = {}
-        for key, value in merged.items():
-            checker = _CHECKS[key]
-            result = checker(self, value)
-            if isinstance(result, _Problem):
-                raise fail(key, result.text)
-            values[key] = result
-        for key in REQUIRED_KEYS:
-            if key not in merged:
-                raise fail(None, f"missing required key {key!r}")
-
-        # Cross-field rules.
-        if not any(values.get(key) for key in ENTRY_POINT_KEYS):
-            raise fail(None, "needs at least one entry point in sitemaps, feeds or sections")
-        municipality = values.get("municipality", "")
-        if municipality:
-            home = self.gazetteer.municipality(municipality)
-            region_name = self.gazetteer.region_of(home).name
-            if region_name != values["region"]:
-                raise fail(
-                    "municipality",
-                    f"municipality {municipality!r} is in {region_name}, not {values['region']}",
-                )
         try:
-            source = Source(**values)
-        except ConfigError as exc:  # pragma: no cover - the checks above catch these first
-            raise fail(None, str(exc)) from None
+            entry = SourceEntry.model_validate(merged)
+        except ValidationError as exc:
+            key, problem = _source_problem(exc.errors(), list(table), list(merged))
+            raise fail(key, problem) from None
+        source = Source(**entry.model_dump())
         for key in ENTRY_POINT_KEYS:
-            for url in values.get(key, ()):
+            for url in getattr(source, key):
                 if not source.allows(url):
-                    raise fail(
-                        key,
-                        f"{key} entry {url!r} is outside domains [{', '.join(source.domains)}]",
-                    )
+                    domains = ", ".join(source.domains)
+                    raise fail(key, f"{key} entry {url!r} is outside domains [{domains}]")
         return source
 
-    # ------------------------------------------------------------------ field checks
 
-    def check_id(self, value: object) -> str | _Problem:
-        if not isinstance(value, str) or not _ID.match(value):
-            return _Problem(f"id must be lowercase letters, digits and '-', not {value!r}")
-        return value
-
-    def check_name(self, value: object) -> str | _Problem:
-        if not isinstance(value, str) or not value.strip():
-            return _Problem("name must be a non-empty string")
-        return value.strip()
-
-    def check_kind(self, value: object) -> str | _Problem:
-        if value not in KINDS:
-            return _Problem(f"kind must be one of {', '.join(KINDS)}, not {value!r}")
-        return str(value)
-
-    def check_region(self, value: object) -> str | _Problem:
-        if not isinstance(value, str):
-            return _Problem(f"region must be a string such as 'Kalmar län', not {value!r}")
-        try:
-            return self.gazetteer.region(value).name
-        except QueryError as exc:
-            return _Problem(str(exc))
-
-    def check_municipality(self, value: object) -> str | _Problem:
-        if not isinstance(value, str):
-            return _Problem(f"municipality must be a string such as 'Vimmerby', not {value!r}")
-        if not value.strip():
-            return ""
-        try:
-            return self.gazetteer.municipality(value).name
-        except QueryError as exc:
-            return _Problem(str(exc))
-
-    def check_domains(self, value: object) -> tuple[str, ...] | _Problem:
-        items = _string_list(value, "domains", '["example.se"]')
-        if isinstance(items, _Problem):
-            return items
-        if not items:
-            return _Problem("domains must name at least one host")
-        result = []
-        for entry in items:
-            parsed = _parse_domain(entry)
-            if isinstance(parsed, str):
-                return _Problem(parsed)
-            result.append(entry.strip().lower().rstrip("."))
-        return tuple(result)
-
-    def check_urls(self, key: str, value: object) -> tuple[str, ...] | _Problem:
-        items = _string_list(value, key, '["https://example.se/sitemap.xml"]')
-        if isinstance(items, _Problem):
-            return items
-        for url in items:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                return _Problem(f"{key} entry {url!r} must be an absolute http(s) URL")
-        return tuple(url.strip() for url in items)
-
-    def check_section_depth(self, value: object) -> int | _Problem:
-        if isinstance(value, bool) or not isinstance(value, int):
-            return _Problem(f"section_depth must be a whole number 0-3, not {value!r}")
-        if not 0 <= value <= MAX_SECTION_DEPTH:
-            return _Problem(f"section_depth must be between 0 and 3, not {value}")
-        return value
-
-    def check_patterns(self, key: str, value: object) -> tuple[str, ...] | _Problem:
-        items = _string_list(value, key, "['^/nyheter/']")
-        if isinstance(items, _Problem):
-            return items
-        for pattern in items:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                return _Problem(f"invalid regex in {key}: {pattern!r}: {exc}")
-        return tuple(items)
-
-    def check_language(self, value: object) -> str | _Problem:
-        if not isinstance(value, str) or not _LANGUAGE.match(value):
-            return _Problem(f"language must be a language code such as 'sv', not {value!r}")
-        return value
-
-    def check_enabled(self, value: object) -> bool | _Problem:
-        if not isinstance(value, bool):
-            return _Problem(f"enabled must be true or false, not {value!r}")
-        return value
-
-
-@dataclass(frozen=True)
-class _Problem:
-    text: str
-
-
-def _string_list(value: object, key: str, example: str) -> list[str] | _Problem:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        return _Problem(f"{key} must be a list of non-empty strings, e.g. {example}")
-    return list(value)
-
-
-_Check = Callable[[_Loader, object], object]
-_CHECKS: Mapping[str, _Check] = {
-    "id": _Loader.check_id,
-    "name": _Loader.check_name,
-    "kind": _Loader.check_kind,
-    "region": _Loader.check_region,
-    "municipality": _Loader.check_municipality,
-    "domains": _Loader.check_domains,
-    "sitemaps": lambda loader, v: loader.check_urls("sitemaps", v),
-    "feeds": lambda loader, v: loader.check_urls("feeds", v),
-    "sections": lambda loader, v: loader.check_urls("sections", v),
-    "section_depth": _Loader.check_section_depth,
-    "article_patterns": lambda loader, v: loader.check_patterns("article_patterns", v),
-    "ignore_patterns": lambda loader, v: loader.check_patterns("ignore_patterns", v),
-    "language": _Loader.check_language,
-    "enabled": _Loader.check_enabled,
-}
+def _source_problem(
+    errors: list[ErrorDetails], table_keys: list[str], merged_keys: list[str]
+) -> tuple[str | None, str]:
+    """(key whose line to report, problem) for a [[source]] that failed validation."""
+    unknown = [e for e in errors if e["type"] == "extra_forbidden"]
+    found = _first(unknown, table_keys)
+    if found is not None:
+        key = found[0]
+        return key, f"unknown key {key!r}{_did_you_mean(key, SOURCE_KEYS)}"
+    values = [e for e in errors if e["type"] not in ("extra_forbidden", "missing")]
+    found = _first(values, merged_keys)
+    if found is not None:
+        return found[0], _problem(found[1])
+    missing = {str(e["loc"][0]) for e in errors if e["type"] == "missing"}
+    required = next((k for k in REQUIRED_KEYS if k in missing), None)
+    if required is not None:
+        return None, f"missing required key {required!r}"
+    rule = next(e for e in errors if not e["loc"])
+    cause = (rule.get("ctx") or {}).get("error")
+    return (cause.key if isinstance(cause, RuleError) else None), _problem(rule)

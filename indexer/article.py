@@ -11,7 +11,6 @@ from typing import Any
 
 KINDS = ("personnel", "municipal")
 CHANGES = ("appointed", "acting", "leaving", "resigned", "retired", "dismissed", "new_job")
-DATE_SOURCES = ("jsonld", "meta", "time", "text", "htmldate", "url", "none")
 
 
 # ---------------------------------------------------------------- control characters
@@ -122,7 +121,7 @@ class Article:
     authors: list[str] = field(default_factory=list)
     published: datetime | None = None
     updated: datetime | None = None
-    date_source: str = "none"
+    date_source: str = "none"  # jsonld, meta, time, text, htmldate, url or none
     language: str | None = None
     language_score: float = 0.0
     section: str | None = None

@@ -11,8 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from indexer.errors import ConfigError
+from indexer.search.backends import BACKENDS as SEARCH_BACKENDS
 
-BACKENDS = ("tantivy", "meilisearch")
+BACKENDS = tuple(SEARCH_BACKENDS)  # the registry's names, in its order
 ARCHIVE_FILE = "archive.sqlite3"
 
 # arkiv.toml key -> Config field; environment variable -> Config field
@@ -146,7 +147,7 @@ def check_meili_url(url: str, *, setting: str = MEILI_URL_SETTING) -> str:
         if example.startswith("http://http/"):
             example = "http://" + example[len("http://http/") :]
     raise ConfigError(
-        f"{setting} is not a usable Meilisearch URL: {_shown(text)!r} {problem}",
+        f"{setting} is not a usable Meilisearch URL: {url_without_credentials(text)!r} {problem}",
         hint=f"Write it with its scheme and host, e.g. {example}.",
     )
 
@@ -173,8 +174,9 @@ def _meili_url_problem(url: str) -> str | None:
     return None
 
 
-def _shown(url: str) -> str:
-    """``url`` without a user or password, for messages."""
+def url_without_credentials(url: str) -> str:
+    """``url`` without a user or password, for messages and logs (a URL that cannot be
+    parsed loses whatever comes before its last "@")."""
     try:
         parts = urlsplit(url)
         if parts.username is None and parts.password is None:

@@ -2,7 +2,6 @@
 
     ArkivError
     ├── ConfigError          a config or sources file is wrong (path, line, problem)
-    ├── SourceError          a source cannot be crawled as configured
     ├── ArchiveError         the SQLite archive or a WARC file cannot be opened or written
     ├── LockedError          another run holds the archive's lock
     └── BackendError         the search index failed
@@ -28,10 +27,6 @@ class ArkivError(Exception):
 
 class ConfigError(ArkivError):
     default_hint = "Fix the file named above and run the command again."
-
-
-class SourceError(ArkivError):
-    default_hint = "Check the source's entry in sources.toml (`arkiv sources` lists them)."
 
 
 class ArchiveError(ArkivError):

@@ -149,7 +149,7 @@ def page_json(result: SearchResult) -> dict[str, Any]:
                 "kinds": list(hit.kinds),
                 "language": hit.language,
                 "paywalled": hit.paywalled,
-                "snippet": hit.snippet,
+                "snippet": hit.snippet.html(),
                 "score": round(hit.score, 4),
                 "story": stories[hit.id][0] if hit.id in stories else hit.id,
                 "also_in": [

@@ -92,11 +92,11 @@ def search_index(config: Config) -> Iterator[SearchBackend]:
     folder of symbolic links to the index's files, where that lock file can be made. The
     index's own files are only read."""
     from indexer.search.backends import open_backend
-    from indexer.search.sync import open_index
+    from indexer.search.sync import is_local, open_index
 
     view = None
     folder = config.index_dir
-    if config.backend == "tantivy" and folder.is_dir() and not is_writable(folder):
+    if is_local(config) and folder.is_dir() and not is_writable(folder):
         view = _readonly_view(folder)
         backend = open_backend(config.backend, index_dir=view)
     else:

@@ -19,7 +19,7 @@ def serve(args: argparse.Namespace) -> int:
     """Start the sites, print one JSON line with their addresses, serve until SIGTERM/SIGINT."""
     stop = threading.Event()
 
-    def on_signal(signum: int, frame: FrameType | None) -> None:
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
     signal.signal(signal.SIGTERM, on_signal)

@@ -113,7 +113,7 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
+    def handle_error(self, request: Any, _client_address: Any) -> None:
         """Stay quiet when a client goes away mid-response (crawlers abort big pages)."""
 
 
@@ -188,7 +188,7 @@ class SampleSite:
         return self.start()
 
     def __exit__(
-        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+        self, _et: type[BaseException] | None, _ev: BaseException | None, _tb: TracebackType | None
     ) -> None:
         self.stop()
 

@@ -138,6 +138,12 @@ def crawl(
         )
     finally:
         lock.release()
+    _report_run(config, run_id, started)
+
+
+def _report_run(config: Config, run_id: int | None, started: float) -> None:
+    """The run's one-line summary, a line per failed source, and the exit code its status
+    calls for."""
     run = None
     if config.archive_path.exists():
         with Archive(config.archive_path, readonly=True) as archive:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from indexer.config import Config, load_config
+from indexer.config import BACKENDS, Config, load_config
 
 EXIT_ERROR = 1  # an expected failure: bad config, unreadable archive, failed crawl, ...
 EXIT_PARTIAL = 3  # a crawl that finished, but some sources failed
@@ -54,7 +54,7 @@ def backend_option(func: F) -> F:
     """--backend NAME (env ARKIV_BACKEND)."""
     return click.option(
         "--backend",
-        type=click.Choice(["tantivy", "meilisearch"]),
+        type=click.Choice(list(BACKENDS)),
         envvar="ARKIV_BACKEND",
         help="Search backend (env ARKIV_BACKEND; default tantivy, the embedded index).",
     )(func)

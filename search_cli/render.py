@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import difflib
-import html
-import re
 import textwrap
 
 import click
 
 from indexer.article import Article
-from indexer.search.query import Query, SearchPage
+from indexer.search.query import Query, SearchPage, Snippet
 from lokalarkiv.articles import paragraphs, same_response, version_changes
 from lokalarkiv.searching import Stories
 from search_cli.output import one_line, scrub
 
-_MATCH = re.compile(r"<b>(.*?)</b>", re.S)
 _WIDTH = 88
 
 
@@ -42,7 +39,7 @@ def render_hits(query: Query, page: SearchPage, elapsed: float, stories: Stories
         meta = f"{hit.source_name or hit.source} · {when} · {about}"
         lines.append(f"     {meta}{' · ' + tags if tags else ''}")
         if hit.snippet:
-            plain = one_line(html.unescape(_MATCH.sub(r"\1", hit.snippet)))
+            plain = one_line(hit.snippet.text)
             for row in textwrap.wrap(plain, _WIDTH - 5):
                 lines.append(f"     {_bold_matches(row, hit.snippet)}")
         lines.append(f"     id {hit.id} · {hit.url}")
@@ -127,9 +124,9 @@ def render_versions(versions: list[Article], diffs: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _bold_matches(row: str, snippet: str) -> str:
-    """Bold the words of a wrapped snippet row that were matches in the snippet."""
-    matched = {one_line(html.unescape(m)).lower() for m in _MATCH.findall(snippet)}
+def _bold_matches(row: str, snippet: Snippet) -> str:
+    """Bold the words of a wrapped snippet row that were marked in the snippet."""
+    matched = {one_line(word).lower() for word in snippet.marked()}
     return " ".join(
         click.style(word, bold=True) if word.strip('.,:;!?”"()–-').lower() in matched else word
         for word in row.split(" ")

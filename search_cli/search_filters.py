@@ -23,10 +23,12 @@ class QueryCommand(click.Command):
     -h stay options, and a mistyped long option (--kommune) is still an error."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, _words_last(self.get_params(ctx), args))
+        return super().parse_args(ctx, words_last(self.get_params(ctx), args))
 
 
-def _words_last(params: Sequence[click.Parameter], args: list[str]) -> list[str]:
+def words_last(params: Sequence[click.Parameter], args: list[str]) -> list[str]:
+    """``args`` as :class:`QueryCommand` hands them to click: the options (with their
+    values) first, then ``--`` and the query words in their order."""
     takes: dict[str, int] = {}  # option name -> how many values follow it
     for param in params:
         if isinstance(param, click.Option):

@@ -1,112 +1,34 @@
-"""Shared fixtures: the sample news site on 127.0.0.1 (a subprocess) and CLI runners."""
+"""Shared fixtures: an empty archive, the sample news site on 127.0.0.1 (a subprocess) and
+crawls of it.
+
+The helpers they build on live in ``tests/helpers.py``; test modules import them from there.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import select
 import shutil
-import subprocess
-import sys
-import urllib.request
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from indexer.article import Article
 from indexer.store.archive import Archive
-
-ROOT = Path(__file__).resolve().parent.parent
-
-# Fast, bounded crawls against the local site: no politeness delay, short timeouts, one retry.
-FAST_CRAWL = (
-    "-s", "DOWNLOAD_DELAY=0",
-    "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "DOWNLOAD_TIMEOUT=2",
-    "-s", "RETRY_TIMES=1",
-    "-s", "ARKIV_RETRY_BACKOFF=0.2",
-    "-s", "DOWNLOAD_MAXSIZE=1048576",
-    "-s", "CLOSESPIDER_TIMEOUT=120",
-)  # fmt: skip
-SLOW_PAGE_SECONDS = 4.0
-# Queries that must find the seed story, however a journalist types them (every backend).
-FORGIVING_QUERIES = (
-    "säkerhetssamordnare",  # as written
-    "säkerhetssamordnaren",  # definite form
-    "sakerhetssamordnare",  # no diacritics
-    "Westerbak",  # a typo in the name
-    "säkerhetssamord",  # the last word as a prefix
-    '"ledningscentral i Jönköping"',  # a phrase
-    "samordnare vemod",  # a compound's head plus another word
-)  # longer than DOWNLOAD_TIMEOUT above, so the slow page times out
+from tests.helpers import (
+    HOSTILE_CRAWL,
+    SLOW_PAGE_SECONDS,
+    Crawl,
+    RunningSite,
+    do_crawl,
+    start_site,
+    stop_site,
+)
 
 
-@dataclass
-class RunningSite:
-    """A started `python -m samplesite serve` process and what it printed."""
-
-    process: subprocess.Popen[str]
-    control: str
-    sites: dict[str, str]
-    sources: Path
-
-    def requests(self) -> list[dict[str, Any]]:
-        with urllib.request.urlopen(f"{self.control}/log", timeout=10) as response:
-            result: list[dict[str, Any]] = json.load(response)
-        return result
-
-    def set_edition(self, edition: int) -> None:
-        request = urllib.request.Request(f"{self.control}/edition/{edition}", method="POST")
-        with urllib.request.urlopen(request, timeout=10):
-            pass
-
-    def reset(self) -> None:
-        """Scenario state back to the start (the page that fails once fails again)."""
-        request = urllib.request.Request(f"{self.control}/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10):
-            pass
-
-    def clear_log(self) -> None:
-        request = urllib.request.Request(f"{self.control}/log/clear", method="POST")
-        with urllib.request.urlopen(request, timeout=10):
-            pass
-
-
-def start_site(folder: Path, *args: str) -> RunningSite:
-    """Start the sample site; wait (bounded) for its address line."""
-    sources = folder / "sources.toml"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "samplesite", "serve", "--write-sources", str(sources), *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    # The server prints one JSON line once it listens; wait for it, but not forever.
-    ready, _, _ = select.select([process.stdout], [], [], 30)
-    line = process.stdout.readline() if ready else ""
-    if not line:
-        process.kill()
-        _, err = process.communicate(timeout=10)
-        raise RuntimeError(f"sample site did not start: {err}")
-    info = json.loads(line)
-    return RunningSite(process, info["control"], info["sites"], sources)
-
-
-def stop_site(site: RunningSite) -> None:
-    site.process.terminate()
-    try:
-        site.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        site.process.kill()
-        site.process.wait(timeout=10)
-    for stream in (site.process.stdout, site.process.stderr):
-        if stream:
-            stream.close()
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[Archive]:
+    """A new, empty archive (writable), closed after the test."""
+    with Archive(tmp_path / "archive.sqlite3") as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")
@@ -115,63 +37,6 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSit
     site = start_site(tmp_path_factory.mktemp("site"), "--slow-seconds", str(SLOW_PAGE_SECONDS))
     yield site
     stop_site(site)
-
-
-def run_arkiv(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    """Run the real `arkiv` CLI in a subprocess (as a user would), capturing its output."""
-    return subprocess.run(
-        [sys.executable, "-m", "search_cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "NO_COLOR": "1", **(env or {})},
-        check=False,
-    )
-
-
-def crawl(data: Path, site: RunningSite, *extra: str) -> subprocess.CompletedProcess[str]:
-    """`arkiv crawl` of the sample site into ``data``."""
-    return run_arkiv(
-        "crawl", "--data", str(data), "--sources", str(site.sources), *FAST_CRAWL, *extra
-    )
-
-
-def scrapy_crawl(
-    data: Path, site: RunningSite, extra: Sequence[str] = ()
-) -> subprocess.CompletedProcess[str]:
-    """`scrapy crawl news` from the repository root, configured only by the environment."""
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "news", *FAST_CRAWL, *extra],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "ARKIV_DATA": str(data), "ARKIV_SOURCES": str(site.sources)},
-        check=False,
-    )
-
-
-@dataclass
-class Crawl:
-    data: Path
-    result: subprocess.CompletedProcess[str]
-    requests: list[dict[str, Any]]
-    articles: dict[str, Article]  # by canonical URL
-
-    def run_report(self) -> dict[str, Any]:
-        with Archive(self.data / "archive.sqlite3") as archive:
-            return archive.runs(limit=1)[0].report
-
-
-def do_crawl(site: RunningSite, data: Path, *extra: str) -> Crawl:
-    site.clear_log()
-    result = crawl(data, site, *extra)
-    with Archive(data / "archive.sqlite3") as archive:
-        articles = {a.canonical_url: a for a in archive.iter_articles(include_gone=True)}
-    return Crawl(data, result, site.requests(), articles)
 
 
 @pytest.fixture(scope="session")
@@ -192,20 +57,6 @@ def second_crawl(
         return do_crawl(sample_site, data, "--full")
     finally:
         sample_site.set_edition(1)
-
-
-# The hostile scenario (samplesite.templates.hostile): FAST_CRAWL, with room for the 10.5 MB
-# gzip bomb sitemap to be downloaded (so that its decompression is what stops it), a low
-# per-source cap on sitemaps (its wide sitemap index lists 40), extraction in the crawling
-# process (so one process holds the whole crawl's memory), and a timeout that a second of
-# reading a 50,000-URL sitemap in the same process cannot reach.
-HOSTILE_CRAWL = (
-    *FAST_CRAWL,
-    "-s", "DOWNLOAD_TIMEOUT=10",
-    "-s", "DOWNLOAD_MAXSIZE=16777216",
-    "-s", "ARKIV_MAX_LISTINGS=10",
-    "-s", "ARKIV_EXTRACT_WORKERS=0",
-)  # fmt: skip
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from typing import IO
 
 import httpx
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 @dataclass

@@ -10,17 +10,17 @@ import re
 
 from markupsafe import Markup, escape
 
+from indexer.search.query import Snippet
+
 _HIGHLIGHT = re.compile(r"(<b>|</b>)")
 
 
-def snippet_html(snippet: object) -> str:
-    """The snippet as the backend's HTML (the matches in ``<b>``, everything else escaped).
-    When snippets become structured (``Snippet(text, spans)``), this is the line to change:
-    ``return snippet.html()``."""
-    return str(snippet)
+def snippet_html(snippet: Snippet) -> str:
+    """The snippet as the backend's HTML (the matches in ``<b>``, everything else escaped)."""
+    return snippet.html()
 
 
-def snippet_markup(snippet: object) -> Markup:
+def snippet_markup(snippet: Snippet) -> Markup:
     """The snippet as safe markup: its text escaped, the matches in ``<mark>``, no other
     tag. Unbalanced or nested highlight tags cannot open anything: each one only toggles."""
     out: list[str] = []

@@ -3,15 +3,21 @@
 ``enrich(article)`` fills an extracted ``Article``'s municipalities, regions, kinds, people and
 wire fields:
 
+- ``doc``: the story as one text of sentences and words, with its narration marked; every
+  step below reads it;
 - ``places``: the municipalities the story is about (gazetteer names, genitives, towns,
   inhabitant forms; ambiguous names only in context) and their län;
-- ``roles``: titles in the text, normalised (kommunchefen -> kommunchef, t.f. -> acting);
-- ``people``: person names, tied to their roles; surnames, first names and "han"/"hon" refer
-  back to one person;
-- ``changes``: appointed, acting, leaving, resigned, retired, dismissed or new_job per person,
-  with the new role and organisation where the story says both;
+- ``roles``: titles in the text (``mentions``), normalised by the ``vocabulary``
+  (kommunchefen -> kommunchef, t.f. -> acting);
+- ``people``: person names (``names``), tied to their roles (``links``, by the copula and
+  apposition ``patterns``); surnames, first names and "han"/"hon" refer back to one person;
+- ``changes``: appointed, acting, leaving, resigned, retired, dismissed or new_job per person
+  (change ``phrases`` found as ``signals``, gathered into ``persons``), with the new role and
+  organisation where the story says both;
 - ``kinds``: personnel and/or municipal;
-- ``wire``: agency copy (TT, NTB, ...) and fingerprints for grouping copies of one story.
+- ``wire``: agency copy (TT, NTB, ...) and fingerprints for grouping copies of one story;
+- ``gazetteer``: Sweden's municipalities and regions with lookups by code or name (its CSV
+  files read by ``gazetteer_files``).
 
 The data (vocabulary, first names, change phrases, municipal terms) lives in ``data/`` and the
 gazetteer in ``crawler/enrich/data``; both are read once per process.
@@ -20,6 +26,7 @@ gazetteer in ``crawler/enrich/data``; both are read once per process.
 from __future__ import annotations
 
 from crawler.enrich import changes, kinds, people, places, roles, wire
+from crawler.enrich.doc import Doc
 from crawler.enrich.wire import fingerprint, similar
 from indexer.article import Article
 
@@ -40,7 +47,7 @@ def enrich(article: Article, *, home_municipality: str = "", home_region: str = 
     The article is updated in place (and returned, for chaining). An agency already set by
     extraction (from the byline) is kept.
     """
-    doc = people.Doc(article.title, article.lead, article.body)
+    doc = Doc(article.title, article.lead, article.body)
     found_roles = roles.find_roles(doc.text, doc.starts, doc.ends, doc.lower)
     found_people = people.find_people(doc, frozenset(r.end for r in found_roles))
     agency = article.wire or wire.detect_wire(

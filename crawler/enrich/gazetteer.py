@@ -20,16 +20,22 @@ forms, towns, the ``ambiguous`` flag) is what a tagger needs.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from crawler.enrich.gazetteer_files import (
+    read_localities,
+    read_path,
+    read_resource,
+    rows,
+    split_list,
+)
 from indexer.errors import ConfigError, QueryError
+from indexer.search.textsearch import strip_diacritics
 
 __all__ = [
     "Gazetteer",
@@ -54,7 +60,6 @@ _MUNICIPALITY_COLUMNS = (
     "ambiguous",
 )
 _REGION_COLUMNS = ("lanskod", "name", "short_name", "genitive", "region_body")
-_LOCALITY_COLUMNS = ("locality", "kommunkod", "ambiguous")
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _NON_WORD_UNICODE = re.compile(r"[\W_]+")
@@ -65,9 +70,6 @@ _MUNICIPALITY_HINT = (
     "Give a municipality (kommun) by name or 4-digit kommunkod, e.g. Vimmerby or 0884."
 )
 _REGION_HINT = "Give a region (län) by name or 2-digit länskod, e.g. 'Kalmar län', Kalmar or 08."
-# Common letters with diacritics and the base letter NFKD leaves of them: a fast path for
-# normalise_name, which runs on every name and locality when the gazetteer loads.
-_FOLD = str.maketrans("åäöéèêëáàâãüúùûíìîïóòôõçñý", "aaoeeeeaaaauuuuiiiioooocny")
 
 
 def normalise_name(s: str) -> str:
@@ -77,11 +79,7 @@ def normalise_name(s: str) -> str:
     other characters (spaces, hyphens, dots, apostrophes) into one space, trimmed.
     ``normalise_name("Upplands-Väsby") == normalise_name(" upplands  vasby ") == "upplands vasby"``.
     """
-    folded = s.casefold().translate(_FOLD)
-    if not folded.isascii():
-        decomposed = unicodedata.normalize("NFKD", folded)
-        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", folded).strip()
+    return _NON_WORD.sub(" ", strip_diacritics(s.casefold())).strip()
 
 
 def _exact_key(s: str) -> str:
@@ -215,10 +213,10 @@ class Gazetteer:
         Raises:
             ConfigError: a file is missing or a row is malformed (file and line named).
         """
-        municipalities = _parse_municipalities(_read_path(municipalities_csv))
+        municipalities = _parse_municipalities(read_path(municipalities_csv))
         if localities_csv is not None:
-            municipalities = _add_localities(municipalities, _read_path(localities_csv))
-        return cls(municipalities, _parse_regions(_read_path(regions_csv)))
+            municipalities = _add_localities(municipalities, read_path(localities_csv))
+        return cls(municipalities, _parse_regions(read_path(regions_csv)))
 
     # ------------------------------------------------------------------ access
 
@@ -304,10 +302,10 @@ class Gazetteer:
 @functools.cache
 def get_gazetteer() -> Gazetteer:
     """The shipped gazetteer, read from the package data on first use and then shared."""
-    municipalities = _parse_municipalities(_read_resource(MUNICIPALITIES_FILE))
+    municipalities = _parse_municipalities(read_resource(MUNICIPALITIES_FILE))
     return Gazetteer(
-        _add_localities(municipalities, _read_resource(LOCALITIES_FILE)),
-        _parse_regions(_read_resource(REGIONS_FILE)),
+        _add_localities(municipalities, read_resource(LOCALITIES_FILE)),
+        _parse_regions(read_resource(REGIONS_FILE)),
     )
 
 
@@ -357,58 +355,10 @@ def unknown_name(kind: str, value: str, labels: dict[str, str]) -> str:
     return message
 
 
-def _read_resource(filename: str) -> tuple[str, str]:
-    # The package data sits next to this file in every ordinary install; reading it directly
-    # spares the ~10 ms import of importlib.resources on the CLI's start-up path. Zipped or
-    # otherwise unusual installs go through importlib.resources.
-    local = Path(__file__).parent / "data" / filename
-    if local.is_file():
-        return _read_path(local)
-    import importlib.resources
-
-    resource = importlib.resources.files("crawler.enrich") / "data" / filename
-    try:
-        return resource.read_text(encoding="utf-8"), filename
-    except FileNotFoundError:
-        raise ConfigError(f"gazetteer file not found: crawler/enrich/data/{filename}") from None
-
-
-def _read_path(path: Path) -> tuple[str, str]:
-    try:
-        return path.read_text(encoding="utf-8"), str(path)
-    except FileNotFoundError:
-        raise ConfigError(f"gazetteer file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read gazetteer file: {exc}") from None
-
-
-def _rows(
-    source: tuple[str, str], columns: tuple[str, ...], label: str
-) -> Iterator[tuple[int, dict[str, str]]]:
-    text, name = source
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None or tuple(h.strip() for h in header) != columns:
-        raise ConfigError(f"{name} line 1: {label} header must be {','.join(columns)}")
-    for row in reader:
-        line = reader.line_num
-        if not row or not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(columns):
-            raise ConfigError(
-                f"{name} line {line}: expected {len(columns)} columns, found {len(row)}"
-            )
-        yield line, {col: cell.strip() for col, cell in zip(columns, row, strict=True)}
-
-
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(";") if part.strip())
-
-
 def _parse_municipalities(source: tuple[str, str]) -> list[Municipality]:
     result = []
     name = source[1]
-    for line, row in _rows(source, _MUNICIPALITY_COLUMNS, "municipalities"):
+    for line, row in rows(source, _MUNICIPALITY_COLUMNS, "municipalities"):
         code, region_code = row["kommunkod"], row["lanskod"]
         if not _MUNICIPALITY_CODE.match(code):
             raise ConfigError(f"{name} line {line}: kommunkod must be 4 digits, not {code!r}")
@@ -427,8 +377,8 @@ def _parse_municipalities(source: tuple[str, str]) -> list[Municipality]:
                 official_name=row["official_name"] or row["name"],
                 region_code=region_code,
                 genitive=row["genitive"] or row["name"],
-                forms=_split(row["forms"]),
-                towns=_split(row["towns"]),
+                forms=split_list(row["forms"]),
+                towns=split_list(row["towns"]),
                 ambiguous=row["ambiguous"] == "1",
             )
         )
@@ -441,61 +391,15 @@ def _add_localities(
     """The municipalities with the localities of ``localities.csv`` appended to their towns.
 
     Raises:
-        ConfigError: a malformed row, an unknown kommunkod, a locality listed twice for one
-            municipality, under several municipalities without being ambiguous in each row, or
-            equal to a municipality's name or to a town of the ``towns`` column.
+        ConfigError: see :func:`~crawler.enrich.gazetteer_files.read_localities`.
     """
-    # A lean loop rather than _rows: this file is ten times the size of the others and is read
-    # on every start-up.
-    text, name = source
-    by_code = {m.code: m for m in municipalities}
     taken: dict[str, str] = {}  # casefolded name -> what it already is
     for muni in municipalities:
         for value in (muni.name, muni.official_name, muni.genitive):
             taken.setdefault(value.casefold(), f"the name of municipality {muni.name}")
         for town in muni.towns:
             taken.setdefault(town.casefold(), f"a town of {muni.name} (towns column)")
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None or tuple(h.strip() for h in header) != _LOCALITY_COLUMNS:
-        raise ConfigError(f"{name} line 1: localities header must be {','.join(_LOCALITY_COLUMNS)}")
-    rows: dict[str, list[tuple[int, str, bool]]] = {}
-    for row in reader:
-        line = reader.line_num
-        if len(row) != len(_LOCALITY_COLUMNS):
-            if not any(cell.strip() for cell in row):
-                continue
-            raise ConfigError(f"{name} line {line}: expected 3 columns, found {len(row)}")
-        locality, code, ambiguous = (cell.strip() for cell in row)
-        if not locality:
-            raise ConfigError(f"{name} line {line}: locality is empty")
-        if code not in by_code:
-            raise ConfigError(f"{name} line {line}: unknown kommunkod {code!r} for {locality!r}")
-        if ambiguous not in ("0", "1", ""):
-            raise ConfigError(f"{name} line {line}: ambiguous must be 0 or 1")
-        clash = taken.get(locality.casefold())
-        if clash:
-            raise ConfigError(f"{name} line {line}: locality {locality!r} is also {clash}")
-        listed = rows.setdefault(locality, [])
-        if any(other == code for _, other, _ in listed):
-            raise ConfigError(f"{name} line {line}: locality {locality!r} listed twice")
-        listed.append((line, code, ambiguous == "1"))
-    towns: dict[str, list[str]] = {}
-    vague: dict[str, list[str]] = {}
-    for locality, listed in rows.items():
-        if len(listed) > 1:
-            # in several municipalities: it cannot stand for one of them
-            plain = [line for line, _, flagged in listed if not flagged]
-            if plain:
-                raise ConfigError(
-                    f"{name} line {plain[0]}: locality {locality!r} lies in several"
-                    " municipalities: mark it ambiguous in each row"
-                )
-            continue
-        _, code, flagged = listed[0]
-        towns.setdefault(code, []).append(locality)
-        if flagged:
-            vague.setdefault(code, []).append(locality)
+    towns, vague = read_localities(source, {m.code for m in municipalities}, taken)
     return [
         replace(
             muni,
@@ -511,7 +415,7 @@ def _add_localities(
 def _parse_regions(source: tuple[str, str]) -> list[Region]:
     result = []
     name = source[1]
-    for line, row in _rows(source, _REGION_COLUMNS, "regions"):
+    for line, row in rows(source, _REGION_COLUMNS, "regions"):
         if not _REGION_CODE.match(row["lanskod"]):
             raise ConfigError(
                 f"{name} line {line}: lanskod must be 2 digits, not {row['lanskod']!r}"

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from crawler.enrich import places
 from crawler.enrich.changes import Signal
-from crawler.enrich.people import Doc
+from crawler.enrich.doc import Doc
 from crawler.enrich.roles import RoleMention, is_municipal_role
 from indexer.article import Person
 

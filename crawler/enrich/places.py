@@ -34,6 +34,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from crawler.enrich.agencies import AGENCY_ALTERNATIVES
 from crawler.enrich.gazetteer import Municipality, get_gazetteer
 from crawler.enrich.people import Doc, People
 
@@ -57,7 +58,7 @@ _BODY_PREFIXES = (
 )
 _LIST_MIN = 3  # a list of this many municipalities names each as a municipality
 _NEIGHBOURS = ("grannkommunerna", "grannkommuner", "grannkommunen")
-_DATELINE = re.compile(r"\s*\((?:TT|NTB|AFP|Reuters|AP|Ritzau|FNB|DPA)\)")
+_DATELINE = re.compile(rf"\s*\((?:{AGENCY_ALTERNATIVES})\)")
 _PLACE_PREPOSITIONS = frozenset(
     {"i", "från", "till", "utanför", "nära", "mot", "kring", "runt", "via", "vid", "söder",
      "norr", "öster", "väster", "inom", "hela"}
@@ -224,74 +225,101 @@ def _mentions(doc: Doc, people: People, home: str = "") -> list[_Hit]:
     ("Noras VA-taxa" in a headline) counts when the story names it with context elsewhere
     ("Nora kommun"), or when it is the publisher's home municipality."""
     t = _tables()
-    words, lower, sent = doc.words, doc.lower, doc.tok_sent
-    n = len(words)
-    person_toks: set[int] = set()
-    for m in people.mentions:
-        if m.kind in ("full", "surname", "first"):
-            person_toks.update(range(m.tok, m.last_tok + 1))
-    surnames = {e.surname for e in people.entities} | {e.first for e in people.entities}
+    person_toks, names = _person_words(people)
     hits: list[_Hit] = []
     pending: list[_Hit] = []  # ambiguous names without context
-    forms = t.forms
-    for k in [k for k, w in enumerate(lower) if w in forms]:
-        if not words[k][0].isupper():
-            hits.append(_Hit(k, k, forms[lower[k]], _weight(doc, k), False))
-    single, multi = t.single, t.multi
+    for k in [k for k, w in enumerate(doc.lower) if w in t.forms]:
+        if not doc.words[k][0].isupper():
+            hits.append(_Hit(k, k, t.forms[doc.lower[k]], _weight(doc, k), False))
     skip_to = -1
     for k in doc.caps:
-        if k < skip_to:
+        if k < skip_to or k in person_toks:
             continue
-        w = words[k]
-        dateline = _dateline_place(doc, k) if w.isupper() and len(w) > 2 else None
-        w = dateline or w
-        if k in person_toks or w in surnames or (w not in single and w not in multi):
+        name = _place_name_at(doc, k, t, names)
+        if name is None:
             continue
-        found: tuple[Municipality, str] | None = None
-        last = k
-        for rest, muni, kind in multi.get(w, ()):
-            end = k + len(rest)
-            if end < n and tuple(words[k + 1 : end + 1]) == rest:
-                found, last = (muni, kind), end
-                break
-        if found is None:
-            found = single.get(w)
-        if found is None:
-            continue
-        skip_to = last + 1
-        muni, kind = found
-        nxt = lower[last + 1] if last + 1 < n and sent[last + 1] == sent[k] else ""
-        prev = lower[k - 1] if k > 0 and sent[k - 1] == sent[k] else ""
-        if (
-            nxt in _REGION_WORDS
-            or (prev == "region" and muni.official_name != f"Region {muni.name}")
-            or _DATELINE.match(doc.text, doc.ends[last])
-        ):
-            # "Kalmar län", "Region Stockholm" (a region); "Växjö (TT)" (where it was written)
-            continue
-        # "Falu kommun", "Vimmerby kommuns", and the genitive before a body of the
-        # municipality: "Falu kommunfullmäktige", "Umeå kommunstyrelse", "Malmö stadsbyggnadskontor"
-        kommun = nxt in _KOMMUN_AFTER or (
-            kind in ("genitive", "name") and nxt.startswith(_BODY_PREFIXES)
-        )
-        if dateline:
-            kommun = True  # the dateline says where the story is
-        elif (muni.ambiguous and kind in ("name", "genitive")) or kind.startswith("vague"):
-            sentence_start = k == 0 or sent[k - 1] != sent[k] or _after_quote_dash(doc, k)
-            context = kommun or (prev in _PLACE_PREPOSITIONS and kind in ("name", "vague town"))
-            if not context and nxt == "i" and last + 2 < n:  # "Bjuv i Skåne"
-                context = _is_region_word(doc, last + 2)
-            if not context or (sentence_start and not kommun):
-                pending.append(_Hit(k, last, muni, _weight(doc, k), False))
-                continue
-        if _in_region_list(doc, k, last):
-            continue
-        hits.append(_Hit(k, last, muni, _weight(doc, k), kommun))
+        skip_to = name.last + 1
+        verdict = _verdict(doc, name)
+        if verdict == "pending":
+            pending.append(_Hit(k, name.last, name.muni, _weight(doc, k), False))
+        elif verdict is not None:
+            hits.append(_Hit(k, name.last, name.muni, _weight(doc, k), verdict == "kommun"))
     known = {h.muni.name for h in hits} | {home}
     listed = {h.tok for h in hits} | {h.last for h in hits}
     hits += [h for h in pending if h.muni.name in known or _listed_with(doc, h, listed)]
     hits.sort(key=lambda h: h.tok)
     return hits
+
+
+def _person_words(people: People) -> tuple[set[int], set[str]]:
+    """The tokens of the people's names, and their surnames and first names: no places."""
+    person_toks: set[int] = set()
+    for m in people.mentions:
+        if m.kind in ("full", "surname", "first"):
+            person_toks.update(range(m.tok, m.last_tok + 1))
+    names = {e.surname for e in people.entities} | {e.first for e in people.entities}
+    return person_toks, names
+
+
+@dataclass(frozen=True, slots=True)
+class _PlaceName:
+    """A place name in the text and the municipality it stands for."""
+
+    tok: int  # its first token
+    last: int  # its last token
+    muni: Municipality
+    kind: str  # name, genitive, town, vague town, vague town genitive
+    dateline: bool  # a place in capitals opening a paragraph
+
+
+def _place_name_at(doc: Doc, k: int, t: _Tables, names: set[str]) -> _PlaceName | None:
+    """The place name from token ``k`` (not one of ``names``, the people's), or None."""
+    words = doc.words
+    w = words[k]
+    dateline = _dateline_place(doc, k) if w.isupper() and len(w) > 2 else None
+    w = dateline or w
+    if w in names or (w not in t.single and w not in t.multi):
+        return None
+    for rest, muni, kind in t.multi.get(w, ()):
+        end = k + len(rest)
+        if end < len(words) and tuple(words[k + 1 : end + 1]) == rest:
+            return _PlaceName(k, end, muni, kind, dateline is not None)
+    found = t.single.get(w)
+    return _PlaceName(k, k, *found, dateline is not None) if found is not None else None
+
+
+def _verdict(doc: Doc, name: _PlaceName) -> str | None:
+    """How the name counts: "kommun" (with "kommun" or a municipal body after it, or a
+    dateline), "plain", "pending" (ambiguous without context) or None (a region, a dateline's
+    agency place, a list of regions)."""
+    lower, sent, n = doc.lower, doc.tok_sent, len(doc.lower)
+    k, last, muni, kind = name.tok, name.last, name.muni, name.kind
+    nxt = lower[last + 1] if last + 1 < n and sent[last + 1] == sent[k] else ""
+    prev = lower[k - 1] if k > 0 and sent[k - 1] == sent[k] else ""
+    if (
+        nxt in _REGION_WORDS
+        or (prev == "region" and muni.official_name != f"Region {muni.name}")
+        or _DATELINE.match(doc.text, doc.ends[last])
+    ):
+        # "Kalmar län", "Region Stockholm" (a region); "Växjö (TT)" (where it was written)
+        return None
+    # "Falu kommun", "Vimmerby kommuns", and the genitive before a body of the
+    # municipality: "Falu kommunfullmäktige", "Umeå kommunstyrelse", "Malmö stadsbyggnadskontor"
+    kommun = nxt in _KOMMUN_AFTER or (
+        kind in ("genitive", "name") and nxt.startswith(_BODY_PREFIXES)
+    )
+    if name.dateline:
+        kommun = True  # the dateline says where the story is
+    elif (muni.ambiguous and kind in ("name", "genitive")) or kind.startswith("vague"):
+        sentence_start = k == 0 or sent[k - 1] != sent[k] or _after_quote_dash(doc, k)
+        context = kommun or (prev in _PLACE_PREPOSITIONS and kind in ("name", "vague town"))
+        if not context and nxt == "i" and last + 2 < n:  # "Bjuv i Skåne"
+            context = _is_region_word(doc, last + 2)
+        if not context or (sentence_start and not kommun):
+            return "pending"
+    if _in_region_list(doc, k, last):
+        return None
+    return "kommun" if kommun else "plain"
 
 
 def _listed_with(doc: Doc, hit: _Hit, listed: set[int]) -> bool:

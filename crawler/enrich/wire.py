@@ -18,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from crawler.enrich.agencies import AGENCIES, AGENCY_ALTERNATIVES
+
 __all__ = [
     "AGENCIES",
     "SIMILAR_MAX_DISTANCE",
@@ -29,14 +31,13 @@ __all__ = [
 
 SIMILAR_MAX_DISTANCE = 10
 SHINGLE_WORDS = 3
-AGENCIES = ("TT", "NTB", "Reuters", "AFP", "AP", "Ritzau", "FNB", "DPA", "Omni", "Bloomberg")
 _BY_NAME = {a.lower(): a for a in AGENCIES} | {
     "tt nyhetsbyrån": "TT",
     "tidningarnas telegrambyrå": "TT",
     "associated press": "AP",
     "agence france-presse": "AFP",
 }
-_AGENCY = r"(TT|NTB|Reuters|AFP|AP|Ritzau|FNB|DPA|Omni|Bloomberg)"
+_AGENCY = f"({AGENCY_ALTERNATIVES})"
 _ANY_AGENCY = re.compile(_AGENCY)
 _DATELINE = re.compile(rf"\({_AGENCY}\)")
 _TT_COMBINED = re.compile(r"\bTT\s?[-–/]\s?(?:Reuters|AFP|AP|DPA|Ritzau|NTB|FNB)\b")

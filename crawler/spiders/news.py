@@ -4,6 +4,10 @@ The spider only discovers and fetches; the pipelines extract, archive and index.
 incremental: what the archive already holds is fetched again only when a sitemap or feed says
 it changed or the revisit policy (crawler.revisit) says it is due, and then conditionally
 (If-None-Match / If-Modified-Since). ARKIV_FULL fetches everything.
+
+What earlier runs learnt comes from the crawl context (crawler.context): the archive as
+``KnownPages``, which the spider asks and tells, but never writes to; what it counts goes to
+the context's run recorder.
 """
 
 from __future__ import annotations
@@ -17,20 +21,21 @@ from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
 from lxml import etree
-from scrapy import signals
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.context import config_from_settings
+from crawler.archiving.session import KnownPages, PageValidators
+from crawler.context import config_from_settings, crawl_context
 from crawler.dates import STOCKHOLM, date_in_url
 from crawler.discovery import InvalidListing, parse_listing
 from crawler.fetch_errors import RobotsUnreachable, classify_failure
 from crawler.items import PageItem
+from crawler.recorder import RunRecorder
 from crawler.revisit import conditional_headers, fetch_decision
 from crawler.sources import Source, load_sources
 from crawler.urls import canonicalize_url
 from indexer.errors import ArkivError
-from indexer.store.archive import Archive, FetchState
+from indexer.store.archive import FetchState
 
 _NEXT_WORDS = re.compile(r"^(nästa|nästa sida|äldre|äldre artiklar|fler|visa fler|»|›|>)$", re.I)
 _PAGE_PARAMS = frozenset({"page", "sida", "p", "offset", "start"})
@@ -45,8 +50,8 @@ class NewsSpider(scrapy.Spider):
     name = "news"
 
     sources: list[Source]
-    config_error: str | None
-    archive: Archive | None  # read side: what earlier runs fetched
+    known_pages: KnownPages  # what earlier runs learnt of a URL; told of redirects, validators
+    recorder: RunRecorder  # the run's counts
     full: bool  # ignore the revisit policy
     since: date | None  # only what is listed, or was published, on or after this day
     max_section_pages: int
@@ -56,19 +61,20 @@ class NewsSpider(scrapy.Spider):
     limits_warned: set[tuple[str, str]]  # (source, kind): a limit's warning is logged once
     redirects: dict[str, str]  # article candidate -> where it redirected, this run
     loops_reported: set[frozenset[str]]  # redirect loops already counted
-    seen: set[str]  # canonical URLs of article candidates requested in this run
+    candidates: set[str]  # canonical URLs of article candidates requested in this run
     known: dict[str, FetchState | None]  # what the archive knows of candidates met this run
     not_due: set[str]  # candidates left alone by the revisit policy (so far)
     seen_pages: set[str]  # sitemaps, feeds and section pages requested in this run
     section_pages: dict[str, int]  # pages followed per source section, for the pagination cap
-    validators: dict[str, tuple[str, str, datetime, str | None, str | None]]  # see _remember
     user_agent: str  # read by Scrapy's UserAgentMiddleware when set
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.sources, spider.config_error, spider.archive = [], None, None
+        context = crawl_context(crawler)
+        spider.known_pages, spider.recorder = context.archive, context.recorder
+        spider.candidates, spider.sources = context.candidates, []
         spider.full = settings.getbool("ARKIV_FULL")
         since = settings.get("ARKIV_SINCE")
         spider.since = date.fromisoformat(since) if since else None
@@ -77,22 +83,20 @@ class NewsSpider(scrapy.Spider):
         spider.max_listings = settings.getint("ARKIV_MAX_LISTINGS", 1000)
         spider.listings, spider.limits_warned = {}, set()
         spider.redirects, spider.loops_reported = {}, set()
-        spider.seen, spider.seen_pages, spider.section_pages = set(), set(), {}
-        spider.validators, spider.known, spider.not_due = {}, {}, set()
+        spider.seen_pages, spider.section_pages = set(), {}
+        spider.known, spider.not_due = {}, set()
         only = {s for s in settings.get("ARKIV_ONLY_SOURCES", "").split(",") if s}
         try:
             config = config_from_settings(settings)
             sources = load_sources(config.sources_path)
-            spider.archive = Archive(config.archive_path)
         except ArkivError as exc:
             # One clear line and no requests; the run is recorded as failed.
-            spider.config_error = str(exc)
+            context.config_error = str(exc)
             spider.logger.error("%s", exc)
             return spider
         spider.sources = [s for s in sources if s.enabled and (not only or s.id in only)]
         if config.contact:
             spider.user_agent = f"{settings.get('USER_AGENT')} (contact: {config.contact})"
-        crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -107,18 +111,6 @@ class NewsSpider(scrapy.Spider):
             for request in self._due_not_articles(source):
                 yield request
 
-    def on_closed(self, spider: Any, reason: str) -> None:
-        if self.archive is None:
-            return
-        # Validators of section pages and nested listings are kept only when the run
-        # finished: after a crash, a 304 must not hide links the crash kept us from following.
-        # A page also fetched as an article candidate keeps what the pipelines made of it
-        # (a page judged not an article keeps its reason and its record for re-extraction).
-        pages = [v for url, v in self.validators.items() if url not in self.seen]
-        if reason == "finished" and pages:
-            self.archive.note_pages(pages)
-        self.archive.close()
-
     # ------------------------------------------------------------------ callbacks
 
     def parse_listing(
@@ -130,7 +122,7 @@ class NewsSpider(scrapy.Spider):
         try:
             listing = parse_listing(response.body)
         except InvalidListing as exc:
-            self._count(source, f"errors/{exc.kind}")
+            self.recorder.error(source.id, exc.kind)
             self._entry_point(response.request, source, ok=False)
             if exc.kind == "too_large":
                 self.logger.warning("fetch failed: %s: too_large (%s)", response.url, exc.reason)
@@ -140,7 +132,7 @@ class NewsSpider(scrapy.Spider):
         self._entry_point(response.request, source, ok=True)
         self._remember(response, "listing")
         if listing.truncated:
-            self._count(source, "errors/listing_too_long")
+            self.recorder.error(source.id, "listing_too_long")
             self.logger.warning(
                 "sitemap or feed %s lists more than %d URLs; only the first %d are read",
                 response.url, len(listing.entries), len(listing.entries),
@@ -186,9 +178,9 @@ class NewsSpider(scrapy.Spider):
         if response.status in _REDIRECTS:
             yield from self._follow_article_redirect(response, source)
             return
-        self._count(source, "fetched")
+        self.recorder.fetched(source.id)
         if not isinstance(response, TextResponse) and response.status not in (304, 404, 410):
-            self._count(source, "skipped/not_html")
+            self.recorder.skipped(source.id, "not_html")
             self.logger.info("not HTML, skipped: %s", response.url)
             return
         yield PageItem(
@@ -214,10 +206,10 @@ class NewsSpider(scrapy.Spider):
         source: Source = request.cb_kwargs["source"]
         kind, reason = classify_failure(failure)
         if kind == "robots":  # obeying robots.txt is the plan, not an error
-            self._count(source, "skipped/robots")
+            self.recorder.skipped(source.id, "robots")
             self.logger.debug("forbidden by robots.txt: %s", request.url)
             return
-        self._count(source, f"errors/{kind}")
+        self.recorder.error(source.id, kind)
         self._entry_point(request, source, ok=False)
         if isinstance(failure.value, RobotsUnreachable):
             # Not sent at all; the robots.txt middleware logged one line for the host.
@@ -230,10 +222,10 @@ class NewsSpider(scrapy.Spider):
     def _article_request(
         self, url: str, source: Source, listed: datetime | None
     ) -> Iterator[scrapy.Request]:
-        if url in self.seen:
+        if url in self.candidates:
             return
         if url not in self.known:
-            self.known[url] = self.archive.fetch_state(url) if self.archive else None
+            self.known[url] = self.known_pages.fetch_state(url)
         state = self.known[url]
         if self.full:
             fetch, reason = True, "full crawl"
@@ -248,14 +240,14 @@ class NewsSpider(scrapy.Spider):
             # Not marked seen: a sitemap met later in the run may still list it as changed.
             if url not in self.not_due:
                 self.not_due.add(url)
-                self._count(source, "skipped/not_due")
+                self.recorder.skipped(source.id, "not_due")
                 self.logger.debug("not fetched: %s (%s)", url, reason)
             return
-        self.seen.add(url)
+        self.candidates.add(url)
         if url in self.not_due:
             self.not_due.discard(url)
-            self._count(source, "skipped/not_due", -1)
-        self._count(source, "requested")
+            self.recorder.skipped(source.id, "not_due", -1)
+        self.recorder.requested(source.id)
         request = self._request(url, source, self.parse_article, conditional_headers(state))
         # Redirects of article candidates go through the revisit rules (parse_article); the
         # list replaces HTTPERROR_ALLOWED_CODES for this request, so it repeats those.
@@ -266,10 +258,8 @@ class NewsSpider(scrapy.Spider):
         """Pages judged not articles whose re-check is due (crawler.revisit), asked for
         directly: the section that linked one may answer 304 for months, or a sitemap may
         have dropped it."""
-        if self.archive is None:
-            return
         now = datetime.now(UTC)
-        for url, fetched in self.archive.not_article_pages(source.id):
+        for url, fetched in self.known_pages.not_article_pages(source.id):
             if not source.is_article_candidate(url):
                 continue  # the source list no longer takes it for a candidate
             if fetch_decision(FetchState("not_article", fetched), None, now)[0]:
@@ -284,8 +274,7 @@ class NewsSpider(scrapy.Spider):
         location = _header(response, "Location") or ""
         target = canonicalize_url(location, base=response.url) if location else ""
         here = canonicalize_url(response.url)
-        if self.archive is not None:
-            self.archive.note_page(here, "alias", datetime.now(UTC))
+        self.known_pages.redirected(here, datetime.now(UTC))
         chain = [*response.meta.get("arkiv_chain", []), here]
         if target:
             self.redirects[here] = target
@@ -294,7 +283,7 @@ class NewsSpider(scrapy.Spider):
             self._redirect_loop(source, loop)
             return
         if not target or not source.allows(target) or len(chain) > _MAX_ARTICLE_HOPS:
-            self._count(source, "errors/redirect")
+            self.recorder.error(source.id, "redirect")
             self.logger.warning("fetch failed: %s: redirect (to %r)", response.url, location)
             return
         for request in self._article_request(target, source, None):
@@ -317,7 +306,7 @@ class NewsSpider(scrapy.Spider):
         if frozenset(loop) in self.loops_reported:
             return
         self.loops_reported.add(frozenset(loop))
-        self._count(source, "errors/redirect_loop")
+        self.recorder.error(source.id, "redirect_loop")
         hops = " -> ".join([*loop, loop[0]])
         self.logger.warning("fetch failed: %s: redirect_loop (%s)", loop[0], hops)
 
@@ -352,7 +341,7 @@ class NewsSpider(scrapy.Spider):
         """A sitemap or feed not read because of a limit: counted each time, logged once per
         source and limit (a chain that goes on for ever would log for ever)."""
         self.seen_pages.add(url)  # counted once however often it is listed
-        self._count(source, f"errors/{kind}")
+        self.recorder.error(source.id, kind)
         if (source.id, kind) not in self.limits_warned:
             self.limits_warned.add((source.id, kind))
             self.logger.warning(
@@ -371,20 +360,20 @@ class NewsSpider(scrapy.Spider):
     def _page_validators(self, url: str) -> dict[str, str]:
         """Entry points are always fetched whole; pages found from them are asked for
         conditionally when an earlier finished run saw them (unless --full)."""
-        if self.full or self.archive is None:
+        if self.full:
             return {}
-        return conditional_headers(self.archive.fetch_state(url))
+        return conditional_headers(self.known_pages.fetch_state(url))
 
     def _remember(self, response: Response, kind: str) -> None:
         etag, modified = _header(response, "ETag"), _header(response, "Last-Modified")
         if etag or modified:
             url = canonicalize_url(response.request.url if response.request else response.url)
-            self.validators[url] = (url, kind, datetime.now(UTC), etag, modified)
+            self.known_pages.answered(PageValidators(url, kind, datetime.now(UTC), etag, modified))
 
     def _unchanged(self, response: Response, source: Source) -> bool:
         if response.status != 304:
             return False
-        self._count(source, "pages_unchanged")
+        self.recorder.page_unchanged(source.id)
         return True
 
     def _request(
@@ -410,7 +399,7 @@ class NewsSpider(scrapy.Spider):
         """Count how the source's own entry points fared: a source whose entry points all
         failed is reported as failed."""
         if request is not None and request.meta.get("arkiv_entry"):
-            self._count(source, f"entry_points/{'ok' if ok else 'failed'}")
+            self.recorder.entry_point(source.id, ok)
 
     def _pagination(self, response: TextResponse, source: Source, links: list[_Link]) -> list[str]:
         here = urlsplit(response.url)
@@ -428,11 +417,6 @@ class NewsSpider(scrapy.Spider):
             if url and url != response.url and source.allows(url) and not source.is_ignored(url):
                 urls.append(url)
         return list(dict.fromkeys(urls))
-
-    def _count(self, source: Source, key: str, count: int = 1) -> None:
-        stats = self.crawler.stats
-        stats.inc_value(f"arkiv/{key}", count)
-        stats.inc_value(f"arkiv/source/{source.id}/{key}", count)
 
 
 def _header(response: Response, name: str) -> str | None:

@@ -8,6 +8,7 @@ validated on construction, so a backend can trust them: a bad value raises
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -130,11 +131,78 @@ class Query:
 
 
 @dataclass(frozen=True, slots=True)
+class Snippet:
+    """A fragment of an article's text with the words the search matched marked in it.
+
+    Made with :meth:`of` from plain text and the (start, end) character offsets of the marked
+    words; read as :attr:`text` and :attr:`spans`, or as HTML (:meth:`html`). It is held as
+    ``parts``, the text cut at the marks (unmarked, marked, unmarked, ...), so that anything
+    that rewrites each string of a result (the CLI's removal of control characters) keeps the
+    marks on the same words. Empty (false) when there is nothing to show.
+
+    ``escape_quotes``: :meth:`html` escapes ``"`` and ``'`` as well as ``&``, ``<`` and ``>``.
+    Tantivy's highlighter always did and the other snippets never, and the HTML (what
+    `arkiv search --json` prints) stays as it was.
+    """
+
+    parts: tuple[str, ...] = ()
+    escape_quotes: bool = False
+
+    @classmethod
+    def of(
+        cls, text: str, spans: Iterable[tuple[int, int]] = (), *, escape_quotes: bool = False
+    ) -> Snippet:
+        """``text`` with the characters ``start:end`` of each span marked (spans in order, not
+        overlapping, not empty)."""
+        parts: list[str] = []
+        cursor = 0
+        for start, end in spans:
+            if not cursor <= start < end <= len(text):
+                raise ValueError(f"bad snippet span {(start, end)!r} for {len(text)} chars")
+            parts += [text[cursor:start], text[start:end]]
+            cursor = end
+        if text:
+            parts.append(text[cursor:])
+        return cls(tuple(parts), escape_quotes)
+
+    def __bool__(self) -> bool:
+        return any(self.parts)
+
+    @property
+    def text(self) -> str:
+        """The fragment as plain text."""
+        return "".join(self.parts)
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """(start, end) character offsets of the marked words in :attr:`text`."""
+        spans: list[tuple[int, int]] = []
+        cursor = 0
+        for i, part in enumerate(self.parts):
+            if i % 2 and part:
+                spans.append((cursor, cursor + len(part)))
+            cursor += len(part)
+        return tuple(spans)
+
+    def marked(self) -> list[str]:
+        """The marked words, in order."""
+        return [part for part in self.parts[1::2] if part]
+
+    def html(self) -> str:
+        """The fragment as HTML: the text escaped, each marked word in ``<b>…</b>``."""
+        quote = self.escape_quotes
+        return "".join(
+            f"<b>{html.escape(part, quote=quote)}</b>" if i % 2 else html.escape(part, quote=quote)
+            for i, part in enumerate(self.parts)
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     """One matching article as a result list shows it.
 
-    ``title`` and the other fields are plain text; ``snippet`` is HTML-escaped text in which
-    the matched words are wrapped in ``<b>…</b>`` (empty when there is nothing to show, and
+    ``title`` and the other fields are plain text; ``snippet`` is a fragment of the text with
+    the matched words marked (:class:`Snippet`; empty when there is nothing to show, and
     always empty from ``iter_matches``). ``published`` is timezone-aware (Europe/Stockholm).
     ``score`` is the relevance score (0.0 when sorted by date).
     """
@@ -149,7 +217,7 @@ class Hit:
     regions: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     language: str | None = None
-    snippet: str = ""
+    snippet: Snippet = Snippet()
     score: float = 0.0
     paywalled: bool = False
 

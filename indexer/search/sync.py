@@ -11,12 +11,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from indexer.article import Article
 from indexer.config import Config
 from indexer.errors import BackendUnavailable
-from indexer.search.backends import SearchBackend, open_backend
+from indexer.search.backends import SearchBackend, backend_class, open_backend
 from indexer.store.archive import Archive, Change
 
 Progress = Callable[[int, int], None]  # (changes done, changes in all)
@@ -37,20 +36,21 @@ class SyncResult:
 
 def open_index(config: Config) -> SearchBackend:
     """The configured search backend (not yet opened: that happens on first use)."""
-    return open_backend(config.backend, index_dir=config.index_dir, **_backend_options(config))
+    options = backend_class(config.backend).options(config)
+    return open_backend(config.backend, index_dir=config.index_dir, **options)
 
 
 def watermark_key(config: Config) -> str:
     """Where in the archive the watermark of this config's index is kept."""
-    if config.backend == "meilisearch":
-        return f"index_watermark:meilisearch:{config.meili_url}/{config.meili_index}"
-    return f"index_watermark:{config.backend}:{config.index_dir}"
+    return (
+        f"index_watermark:{config.backend}:{backend_class(config.backend).index_location(config)}"
+    )
 
 
 def is_local(config: Config) -> bool:
     """A local index is ours to delete and rebuild when it cannot be opened; a server's
     index that cannot be reached is an error to report instead."""
-    return config.backend == "tantivy"
+    return backend_class(config.backend).is_local
 
 
 def sync(
@@ -112,13 +112,13 @@ def _sync(
     watermark = int(archive.get_meta(key) or 0)
     try:
         if reason:
-            _destroy(backend)
+            backend.destroy()
         backend.configure()
     except BackendUnavailable as exc:
         if not is_local(config):
             raise
         reason = str(exc)
-        _destroy(backend)
+        backend.destroy()
         backend.configure()
     if reason is None and watermark and backend.stats().documents == 0:
         reason = f"the index at {config.index_dir} is missing or empty"
@@ -137,6 +137,8 @@ def _sync(
     while True:
         batch = _Batch(changes, size, progress, done, total)
         upserted += backend.upsert(batch.articles(), new=fresh)
+        if not batch.finished():  # SearchBackend.upsert reads every article it is given
+            raise RuntimeError(f"{type(backend).__name__}.upsert left articles unread")
         if not batch.count:
             break
         if batch.removals and not fresh:
@@ -153,7 +155,9 @@ def _sync(
 class _Batch:
     """Up to ``size`` changes of the feed, streamed: the articles go to the backend as they
     are read (constant memory whatever the batch size), removals and the last seq are kept
-    for after the backend's commit."""
+    for after the backend's commit. ``count``, ``seq`` and ``removals`` are complete once
+    :meth:`articles` has been read to its end, which ``SearchBackend.upsert`` promises to do
+    before it returns; the sync checks that it did (:meth:`finished`)."""
 
     def __init__(
         self,
@@ -171,6 +175,11 @@ class _Batch:
         self.count = 0
         self.seq = 0
         self.removals: list[str] = []
+        self._finished = False
+
+    def finished(self) -> bool:
+        """Whether :meth:`articles` was read to its end."""
+        return self._finished
 
     def articles(self) -> Iterator[Article]:
         for change in itertools.islice(self._changes, self._size):
@@ -182,19 +191,4 @@ class _Batch:
                 yield change.article
             if self._progress and self.count % PROGRESS_EVERY == 0:
                 self._progress(self._done + self.count, self._total)
-
-
-def _destroy(backend: SearchBackend) -> None:
-    destroy = getattr(backend, "destroy", None)
-    if destroy is not None:
-        destroy()
-
-
-def _backend_options(config: Config) -> dict[str, Any]:
-    if config.backend == "meilisearch":
-        return {
-            "url": config.meili_url,
-            "api_key": config.meili_key,
-            "index_uid": config.meili_index,
-        }
-    return {}
+        self._finished = True

@@ -157,10 +157,16 @@ class VimmerbySite(Site):
 
     def render_article(self, art: SiteArticle, v: ArticleVersion, ctx: Ctx) -> bytes:
         """The article page: JSON-LD NewsArticle, OpenGraph, <time>, paywall box."""
+        title = f"{v.title} | {self.info.name}"
+        return self.page(
+            ctx, title=title, path=art.path, head=self._article_head(art, v, ctx),
+            main=self._article_main(art, v, ctx), kind="article", lang=art.language,
+        )  # fmt: skip
+
+    def _json_ld(self, art: SiteArticle, v: ArticleVersion, ctx: Ctx) -> dict[str, object]:
         url = ctx.base + art.path
-        authors = art.authors
         people = [
-            {"@type": "Organization" if a == art.wire else "Person", "name": a} for a in authors
+            {"@type": "Organization" if a == art.wire else "Person", "name": a} for a in art.authors
         ]
         ld: dict[str, object] = {
             "@context": "https://schema.org",
@@ -188,6 +194,10 @@ class VimmerbySite(Site):
                 "isAccessibleForFree": False,
                 "cssSelector": f".{P}-paywall",
             }
+        return ld
+
+    def _article_head(self, art: SiteArticle, v: ArticleVersion, ctx: Ctx) -> str:
+        url, authors = ctx.base + art.path, art.authors
         use_ld = art.jsonld if art.jsonld is not None else True
         head = [
             f'<meta name="description" content="{e(v.lead)}">',
@@ -207,9 +217,12 @@ class VimmerbySite(Site):
         if use_ld:
             head.append(
                 '<script type="application/ld+json">'
-                + json.dumps(ld, ensure_ascii=False).replace("</", "<\\/")
+                + json.dumps(self._json_ld(art, v, ctx), ensure_ascii=False).replace("</", "<\\/")
                 + "</script>"
             )
+        return "\n".join(head)
+
+    def _article_main(self, art: SiteArticle, v: ArticleVersion, ctx: Ctx) -> str:
         times = (
             f'<time class="{P}-byline__published" datetime="{iso(v.published)}">Publicerad '
             f"{sv_date(v.published)} kl. {hm(v.published)}</time>"
@@ -219,7 +232,7 @@ class VimmerbySite(Site):
                 f' <time class="{P}-byline__updated" datetime="{iso(v.updated)}">Uppdaterad '
                 f"{sv_date(v.updated)} kl. {hm(v.updated)}</time>"
             )
-        byline = "".join(f'<span class="{P}-byline__author">{e(a)}</span>' for a in authors)
+        byline = "".join(f'<span class="{P}-byline__author">{e(a)}</span>' for a in art.authors)
         paywall = (
             f'<div class="{P}-paywall"><h2>Fortsätt läsa – bli Plus-prenumerant</h2>'
             "<p>Få tillgång till alla artiklar från Vimmerby Nyheter. Första månaden 1 krona.</p>"
@@ -234,7 +247,7 @@ class VimmerbySite(Site):
             for t in self.article_tags(art)
         )
         same = [a for a in self.related(art, 30) if a.section == art.section][:3]
-        main = (
+        return (
             f'<main class="{P}-main"><article class="{P}-article">\n'
             f'<div class="{P}-article__kicker"><a href="/{art.section}/">'
             f"{e(self.section_label(art.section))}</a> {badge}</div>\n"
@@ -252,11 +265,6 @@ class VimmerbySite(Site):
             + "".join(self.teaser(a, ctx, "tracking", False) for a in self.related(art))
             + "</ul></section></main>"
         )
-        title = f"{v.title} | {self.info.name}"
-        return self.page(
-            ctx, title=title, path=art.path, head="\n".join(head), main=main, kind="article",
-            lang=art.language,
-        )  # fmt: skip
 
     def list_page(
         self, title: str, items: list[SiteArticle], path: str, page: int, total: int, ctx: Ctx,

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from samplesite.templates.hostile import PWNED_MARKER
-from tests.conftest import ROOT, Crawl, run_arkiv
+from tests.helpers import ROOT, Crawl, run_arkiv
 from tests.web_server import Served, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]

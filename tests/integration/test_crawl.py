@@ -15,7 +15,7 @@ from indexer.store.archive import Archive
 from indexer.store.warc import WarcRef, read_response
 from samplesite.content import expected_archive, load_articles
 from samplesite.templates.scenarios import special
-from tests.conftest import Crawl, RunningSite, run_arkiv, scrapy_crawl
+from tests.helpers import Crawl, RunningSite, run_arkiv, scrapy_crawl
 
 pytestmark = pytest.mark.integration
 

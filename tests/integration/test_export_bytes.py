@@ -13,8 +13,11 @@ helper process shaping every other batch.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
 import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -23,10 +26,19 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.article import Article, Person
+from indexer.config import load_config
 from indexer.store.archive import Archive
-from search_cli import export_command
+from lokalarkiv import export_pipeline
+from lokalarkiv.exporting import (
+    ExportResult,
+    ExportSpec,
+    export_manifest,
+    manifest_bytes,
+    write_export,
+)
+from lokalarkiv.params import Filters
 from search_cli.cli import arkiv
-from tests.conftest import run_arkiv
+from tests.helpers import run_arkiv
 
 pytestmark = pytest.mark.integration
 
@@ -45,6 +57,16 @@ RUNS = {
     "parquet": ["--format", "parquet"],
     "semicolon.csv": ["--format", "csv", "--delimiter", ";", "--bom", "--no-body"],
     "fields.jsonl": ["--format", "jsonl", "--fields", "title,updated,people,gone,language_score"],
+}
+# The same exports asked of the application layer (what the web app calls).
+SPECS = {
+    "csv": ExportSpec("", Filters(), "csv"),
+    "jsonl": ExportSpec("", Filters(), "jsonl"),
+    "parquet": ExportSpec("", Filters(), "parquet"),
+    "semicolon.csv": ExportSpec("", Filters(), "csv", delimiter=";", bom=True, with_body=False),
+    "fields.jsonl": ExportSpec(
+        "", Filters(), "jsonl", fields=("title", "updated", "people", "gone", "language_score")
+    ),
 }
 
 
@@ -164,11 +186,83 @@ def test_a_helper_process_gives_the_same_bytes(
     data: Path, tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every other batch shaped by a helper process, batches of two rows: still in order."""
-    monkeypatch.setattr(export_command, "_HELPER_ROWS", 0)
-    monkeypatch.setattr(export_command, "_BATCH", 2)
+    monkeypatch.setattr(export_pipeline, "HELPER_ROWS", 0)
+    monkeypatch.setattr(export_pipeline, "BATCH", 2)
     out = tmp_path / f"out.{name}"
     result = CliRunner().invoke(
         arkiv, ["export", "", "--data", str(data), *RUNS[name], "-o", str(out)]
     )
     assert result.exit_code == 0, result.output
     check(name, out)
+
+
+def pipe_export(spec: ExportSpec, data: Path) -> tuple[bytes, ExportResult]:
+    """write_export into the write end of an OS pipe (not seekable), read as it is written."""
+    read_end, write_end = os.pipe()
+    received = bytearray()
+
+    def drain() -> None:
+        with os.fdopen(read_end, "rb") as fh:
+            while chunk := fh.read(1 << 16):
+                received.extend(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        with os.fdopen(write_end, "wb") as fh:
+            assert not fh.seekable()
+            result = write_export(load_config(None, data_dir=data), spec, fh)
+    finally:
+        reader.join(timeout=60)
+    return bytes(received), result
+
+
+@pytest.mark.parametrize("name", list(RUNS))
+def test_write_export_gives_the_bytes_and_manifest_of_arkiv_export(
+    data: Path, tmp_path: Path, name: str
+) -> None:
+    """The application layer's export, into memory and into a pipe, is byte for byte the
+    file `arkiv export` writes for the same query and options, and its manifest is the
+    one `arkiv export` writes beside it (but for the times)."""
+    out = tmp_path / f"out.{name}"
+    result = run_arkiv("export", "", "--data", str(data), *RUNS[name], "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    cli_bytes = out.read_bytes()
+    spec = SPECS[name]
+    config = load_config(None, data_dir=data)
+    started = datetime.now(UTC)
+    buffer = io.BytesIO()
+    written = write_export(config, spec, buffer)
+    assert buffer.getvalue() == cli_bytes
+    assert written.sha256 == hashlib.sha256(cli_bytes).hexdigest()
+    piped, from_pipe = pipe_export(spec, data)
+    assert piped == cli_bytes
+    assert from_pipe.sha256 == written.sha256
+
+    cli_manifest = json.loads(out.with_name(out.name + ".manifest.json").read_text("utf-8"))
+    manifest = export_manifest(
+        config, spec, written, file_name=out.name, file_bytes=len(cli_bytes), started=started
+    )
+    assert json.loads(manifest_bytes(manifest)) == manifest  # JSON types only
+    for document in (cli_manifest, manifest):
+        assert document.pop("started") <= document.pop("finished")
+    assert manifest == cli_manifest
+
+
+def test_write_export_without_a_hash_or_a_helper_gives_the_same_bytes(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The options a server may choose (no SHA-256, no helper process) change no byte; nor
+    does a helper and batches of two rows."""
+    config = load_config(None, data_dir=data)
+    spec = SPECS["csv"]
+    plain = io.BytesIO()
+    assert write_export(config, spec, plain, sha256=False, helper=False).sha256 is None
+    monkeypatch.setattr(export_pipeline, "HELPER_ROWS", 0)
+    monkeypatch.setattr(export_pipeline, "BATCH", 2)
+    helped = io.BytesIO()
+    seen: list[tuple[int, int]] = []
+    result = write_export(config, spec, helped, progress=lambda *done: seen.append(done))
+    assert helped.getvalue() == plain.getvalue()
+    assert result.sha256 == EXPECTED["csv"]
+    assert seen[-1] == (result.rows, result.rows) == (9, 9)

@@ -32,7 +32,7 @@ import pytest
 
 from indexer.article import Article, Person
 from indexer.store.archive import Archive
-from tests.conftest import ROOT, Crawl, run_arkiv
+from tests.helpers import ROOT, Crawl, run_arkiv
 
 pytestmark = pytest.mark.integration
 

@@ -32,7 +32,7 @@ from samplesite.templates.hostile import (
     SECTION_LOOP_PATHS,
     WIDE_SITEMAPS,
 )
-from tests.conftest import HOSTILE_CRAWL, ROOT, Crawl, RunningSite, do_crawl
+from tests.helpers import HOSTILE_CRAWL, ROOT, Crawl, RunningSite, do_crawl
 
 pytestmark = pytest.mark.integration
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Crawl, run_arkiv
+from tests.helpers import Crawl, run_arkiv
 
 pytestmark = pytest.mark.integration
 

@@ -20,7 +20,7 @@ import pytest
 from indexer.store.archive import Archive
 from indexer.store.warc import WarcRef, read_response
 from samplesite.content import load_articles
-from tests.conftest import (
+from tests.helpers import (
     FAST_CRAWL,
     ROOT,
     SLOW_PAGE_SECONDS,

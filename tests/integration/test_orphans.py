@@ -23,7 +23,7 @@ import pytest
 
 from indexer.store.archive import Archive
 from indexer.store.lock import crawl_alive
-from tests.conftest import FAST_CRAWL, ROOT, RunningSite, run_arkiv, start_site, stop_site
+from tests.helpers import FAST_CRAWL, ROOT, RunningSite, run_arkiv, start_site, stop_site
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from crawler.enrich.gazetteer import normalise_name
-from tests.conftest import Crawl, run_arkiv
+from tests.helpers import Crawl, run_arkiv
 
 pytestmark = pytest.mark.integration
 

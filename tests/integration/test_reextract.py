@@ -23,7 +23,7 @@ import pytest
 from indexer.store.archive import Archive
 from indexer.store.lock import CrawlLock
 from indexer.store.warc import WarcRef, read_response
-from tests.conftest import FAST_CRAWL, RunningSite, run_arkiv
+from tests.helpers import FAST_CRAWL, RunningSite, run_arkiv
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,7 @@ import pytest
 
 from indexer.store.archive import Archive
 from samplesite.content import load_articles
-from tests.conftest import FORGIVING_QUERIES, ROOT, Crawl, RunningSite, run_arkiv
+from tests.helpers import FORGIVING_QUERIES, ROOT, Crawl, RunningSite, run_arkiv
 
 pytestmark = pytest.mark.integration
 

@@ -1,6 +1,5 @@
 """The SQLite archive: versions kept, nothing overwritten, gone articles marked, runs recorded."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,12 +29,6 @@ def make_article(body: str = "Första versionen.", url: str = "https://e.se/a") 
         people=[Person("Håkan Westerback", ["säkerhetssamordnare"], change="new_job")],
         fetched_at=WHEN,
     )
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    with Archive(tmp_path / "archive.sqlite3") as opened:
-        yield opened
 
 
 def test_new_then_unchanged_then_updated(archive: Archive) -> None:

@@ -3,18 +3,17 @@ reason and WARC record, the latest record of each article, re-extraction's versi
 schema migration that brings an older archive along."""
 
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-import indexer.store.archive as archive_module
 from indexer.article import Article, Person
 from indexer.errors import ArchiveError
 from indexer.store.archive import SCHEMA_VERSION, Archive
 from indexer.store.warc import WarcRef, WarcStore, read_response
+from tests.helpers import make_v1_archive
 
 WHEN = datetime(2025, 8, 9, 6, 0, tzinfo=UTC)
 LATER = WHEN + timedelta(hours=2)
@@ -41,12 +40,6 @@ def make_article(url: str = "https://e.se/a", fetched_at: datetime = WHEN) -> Ar
         fetched_at=fetched_at,
         fingerprint=12345,
     )
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    with Archive(tmp_path / "archive.sqlite3") as opened:
-        yield opened
 
 
 def test_a_not_article_page_keeps_its_reason_and_record(archive: Archive) -> None:
@@ -108,10 +101,7 @@ def test_an_article_without_a_record_is_listed_without_one(archive: Archive) -> 
     assert record.warc is None
 
 
-def test_stored_records_by_source_and_in_batches_while_writing(
-    archive: Archive, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(archive_module, "_RECORDS_PER_QUERY", 3)
+def test_stored_records_by_source_and_in_batches_while_writing(archive: Archive) -> None:
     for n in range(7):
         archive.add_version(make_article(f"https://e.se/{n}"), lambda: REF)
     other = replace(make_article("https://f.se/1"), source="f")
@@ -121,7 +111,7 @@ def test_stored_records_by_source_and_in_batches_while_writing(
             f"https://e.se/p{n}", "not_article", WHEN, reason="r", source="e", warc=REF
         )
     seen = []
-    for record in archive.stored_records(["e"]):
+    for record in archive.stored_records(["e"], per_query=3):
         seen.append(record.url)
         if record.kind == "article":  # writing between batches moves nothing
             stale = replace(make_article(record.url), kinds=[])
@@ -223,29 +213,9 @@ def test_a_still_not_article_page_gets_its_new_reason(archive: Archive) -> None:
     assert (record.reason, record.fetched_at) == ("list page (5 date stamps)", WHEN)
 
 
-V1_TABLES = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE articles (
-    id TEXT PRIMARY KEY, canonical_url TEXT NOT NULL UNIQUE, url TEXT NOT NULL,
-    source TEXT NOT NULL, source_name TEXT NOT NULL, version INTEGER NOT NULL,
-    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, gone_at TEXT, etag TEXT,
-    last_modified TEXT, duplicate_of TEXT, seq INTEGER NOT NULL
-);
-CREATE TABLE pages (
-    url TEXT PRIMARY KEY, outcome TEXT NOT NULL, last_fetched TEXT NOT NULL, etag TEXT,
-    last_modified TEXT
-);
-INSERT INTO meta VALUES ('schema_version', '1');
-INSERT INTO pages VALUES ('https://e.se/kontakt', 'not_article', '2025-08-09T06:00:00+00:00',
-                          NULL, NULL);
-"""
-
-
 def test_a_schema_1_archive_is_upgraded_on_open(tmp_path: Path) -> None:
     path = tmp_path / "archive.sqlite3"
-    with sqlite3.connect(path) as db:
-        db.executescript(V1_TABLES)
-    db.close()
+    make_v1_archive(path)
     with Archive(path) as archive:
         assert archive.get_meta("schema_version") == str(SCHEMA_VERSION) == "2"
         state = archive.fetch_state("https://e.se/kontakt")

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from crawler.dates import STOCKHOLM
-from crawler.extract import NotAnArticle, _reads_like_menus, decode_html, extract_article
+from crawler.extract import NotAnArticle, decode_html, extract_article, reads_like_menus
 
 FETCHED = datetime(2025, 8, 12, 16, 0, tzinfo=STOCKHOLM)
 PARAGRAPHS = [
@@ -431,9 +431,9 @@ def test_tables_in_a_story_are_kept() -> None:
 def test_a_text_of_menu_lines_is_read_again_with_the_full_cascade() -> None:
     menu = "\n".join(f"Meny {i}" for i in range(80))
     story = "\n".join(PARAGRAPHS * 10)
-    assert _reads_like_menus(menu + "\n" + PARAGRAPHS[0])
-    assert not _reads_like_menus(story)
-    assert not _reads_like_menus("\n".join(f"Rad {i}" for i in range(20)))  # a short list
+    assert reads_like_menus(menu + "\n" + PARAGRAPHS[0])
+    assert not reads_like_menus(story)
+    assert not reads_like_menus("\n".join(f"Rad {i}" for i in range(20)))  # a short list
 
 
 def test_the_benchmark_metric_counts_shingles_and_empty_texts_as_the_benchmark_does() -> None:

@@ -27,17 +27,17 @@ import pytest
 from indexer.article import Article
 from indexer.config import load_config
 from indexer.errors import BackendUnavailable, ConfigError, IndexingError, QueryError
-from indexer.search.backends.meili_filters import make_snippet, matched_stems, text_query
-from indexer.search.backends.meili_settings import (
+from indexer.search.backends.meilisearch import FACET_SIZE, MeilisearchBackend, degraded
+from indexer.search.backends.meilisearch.filters import make_snippet, matched_stems, text_query
+from indexer.search.backends.meilisearch.settings import (
     MAX_VALUES_PER_FACET,
     SEARCH_CUTOFF_MS,
     document,
     index_settings,
     stem_fields,
 )
-from indexer.search.backends.meilisearch import FACET_SIZE, MeilisearchBackend, degraded
 from indexer.search.query import Query, order_facet
-from tests.conftest import run_arkiv
+from tests.helpers import run_arkiv
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 UID = "lokalarkiv"
@@ -521,7 +521,7 @@ def test_snippets_highlight_what_the_server_matched(stub: Stub) -> None:
     }
     stub.routes[("POST", f"/indexes/{UID}/search")] = (200, search_answer([row], 1))
     page = backend(stub).search(Query(text="Bergman"))
-    snippet = page.hits[0].snippet
+    snippet = page.hits[0].snippet.html()
     assert "<b>Bergman</b>" in snippet
     assert "<b>Hergman</b>" not in snippet
     sent = stub.sent("POST", f"/indexes/{UID}/search")[0].json()
@@ -536,30 +536,30 @@ def test_snippets_follow_the_servers_synonyms_prefixes_and_compound_heads() -> N
         "body": body,
         "_matchesPosition": positions("body_sv", fields["body_sv"], "kommundirektör"),
     }
-    snippet = make_snippet(synonym, text_query("kommunchef "), matched_stems(synonym))
+    snippet = make_snippet(synonym, text_query("kommunchef "), matched_stems(synonym)).html()
     assert "<b>Kommundirektören</b>" in snippet
     prefix = {
         "body": body,
         "_matchesPosition": positions("body_sv", fields["body_sv"], "säkerhetssam"),
     }
-    snippet = make_snippet(prefix, text_query("säkerhetssam"), matched_stems(prefix))
+    snippet = make_snippet(prefix, text_query("säkerhetssam"), matched_stems(prefix)).html()
     assert "<b>säkerhetssamordnaren</b>" in snippet
     head = {"body": body, "_matchesPosition": positions("parts_sv", fields["parts_sv"], "samordn")}
-    snippet = make_snippet(head, text_query("samordnare "), matched_stems(head))
+    snippet = make_snippet(head, text_query("samordnare "), matched_stems(head)).html()
     assert "<b>säkerhetssamordnaren</b>" in snippet
     assert "<b>Vimmerby</b>" not in snippet
     # matched nowhere in the text (say, only in a name): no highlight at all
     nothing = {"body": body, "_matchesPosition": {}}
-    assert "<b>" not in make_snippet(nothing, text_query("vimerby "), matched_stems(nothing))
+    assert "<b>" not in make_snippet(nothing, text_query("vimerby "), matched_stems(nothing)).html()
 
 
 def test_without_positions_the_first_letter_counts_twice() -> None:
     row = {"body": "Eva Hergman och Anna Bergman. Vesterbäck och Westerbäck."}
     assert matched_stems(row) is None
-    snippet = make_snippet(row, text_query("Bergman "))  # 7 letters: one typo
+    snippet = make_snippet(row, text_query("Bergman ")).html()  # 7 letters: one typo
     assert "<b>Bergman</b>" in snippet
     assert "<b>Hergman</b>" not in snippet  # first letter: two typos
-    snippet = make_snippet(row, text_query("Westerbäck "))  # 10 letters: two typos
+    snippet = make_snippet(row, text_query("Westerbäck ")).html()  # 10 letters: two typos
     assert "<b>Vesterbäck</b>" in snippet
     assert "<b>Westerbäck</b>" in snippet
 

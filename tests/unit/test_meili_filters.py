@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from indexer.search.backends.meili_filters import (
+from indexer.search.backends.meilisearch.filters import (
     all_of,
     date_filter,
     filter_expression,

@@ -24,8 +24,14 @@ from meilisearch.models.task import Task
 from indexer.article import Article, Person
 from indexer.errors import BackendUnavailable, ConfigError, IndexingError, QueryError
 from indexer.search.backends import open_backend
-from indexer.search.backends.meili_filters import make_snippet, text_query
-from indexer.search.backends.meili_settings import (
+from indexer.search.backends.meilisearch import (
+    MeilisearchBackend,
+    safe_url,
+    task_error,
+    translate_error,
+)
+from indexer.search.backends.meilisearch.filters import make_snippet, text_query
+from indexer.search.backends.meilisearch.settings import (
     DISPLAYED,
     FACET_ATTRIBUTES,
     MAX_TOTAL_HITS,
@@ -42,12 +48,6 @@ from indexer.search.backends.meili_settings import (
     settings_changes,
     stop_words,
     synonyms,
-)
-from indexer.search.backends.meilisearch import (
-    MeilisearchBackend,
-    safe_url,
-    task_error,
-    translate_error,
 )
 from indexer.search.query import FACETS, MAX_LIMIT, MAX_OFFSET
 
@@ -281,7 +281,7 @@ def test_snippet_highlights_inflected_forms_and_escapes_html() -> None:
         "lead": "Ingress.",
         "body": "I <Vimmerby> & kommunen beslutade kommunens styrelse om budgeten.",
     }
-    snippet = make_snippet(row, text_query("kommun budget "))
+    snippet = make_snippet(row, text_query("kommun budget ")).html()
     assert "<b>kommunen</b>" in snippet
     assert "<b>kommunens</b>" in snippet
     assert "<b>budgeten</b>" in snippet
@@ -291,24 +291,26 @@ def test_snippet_highlights_inflected_forms_and_escapes_html() -> None:
 
 def test_snippet_highlights_prefix_typo_and_compound_matches() -> None:
     row = {"body": "Anna Westerbäck blir säkerhetssamordnare i Eksjö."}
-    assert "<b>Westerbäck</b>" in make_snippet(row, text_query("Westerbak "))
-    assert "<b>säkerhetssamordnare</b>" in make_snippet(row, text_query("säkerhetssam"))
-    assert "<b>säkerhetssamordnare</b>" in make_snippet(row, text_query("samordnare "))
+    assert "<b>Westerbäck</b>" in make_snippet(row, text_query("Westerbak ")).html()
+    assert "<b>säkerhetssamordnare</b>" in make_snippet(row, text_query("säkerhetssam")).html()
+    assert "<b>säkerhetssamordnare</b>" in make_snippet(row, text_query("samordnare ")).html()
 
 
 def test_snippet_window_and_fallbacks() -> None:
     long_body = ("Ord " * 200) + "stormen drog in. " + ("Mer " * 200)
-    snippet = make_snippet({"body": long_body}, text_query("storm "))
+    snippet = make_snippet({"body": long_body}, text_query("storm ")).html()
     assert snippet.startswith("… ")
     assert snippet.endswith(" …")
     assert "<b>stormen</b>" in snippet
     assert len(snippet.replace("<b>", "").replace("</b>", "")) <= 240 + 4
     # no match in body: the lead; no match anywhere: the plain start of the lead
-    assert make_snippet({"body": "x", "lead": "Stormen kom."}, text_query("storm ")) == (
+    assert make_snippet({"body": "x", "lead": "Stormen kom."}, text_query("storm ")).html() == (
         "<b>Stormen</b> kom."
     )
-    assert make_snippet({"body": "x y", "lead": "A & b"}, text_query("storm ")) == "A &amp; b"
-    assert make_snippet({"body": "x y", "lead": ""}, text_query("")) == "x y"
+    assert (
+        make_snippet({"body": "x y", "lead": "A & b"}, text_query("storm ")).html() == "A &amp; b"
+    )
+    assert make_snippet({"body": "x y", "lead": ""}, text_query("")).html() == "x y"
 
 
 # ---------------------------------------------------------------------- errors

@@ -16,15 +16,16 @@ import pytest
 
 from indexer.article import Article, Person, clean_article, clean_text
 from indexer.errors import ArchiveError, QueryError
-from indexer.search.query import Hit, Query, SearchPage
+from indexer.search.query import Hit, Query, SearchPage, Snippet
 from indexer.store.archive import SCHEMA_VERSION, Archive
 from indexer.store.warc import WarcRef
 from lokalarkiv.params import resolve_source
-from search_cli.export_command import _check_target
+from search_cli import search_filters
+from search_cli.export_command import check_target
 from search_cli.output import one_line, print_json, scrub, table
 from search_cli.render import render_article, render_hits, render_versions
 from search_cli.search_commands import search
-from search_cli.search_filters import _words_last
+from tests.helpers import make_v1_archive
 
 WHEN = datetime(2025, 8, 9, 6, 0, tzinfo=UTC)
 ESC_RED, ESC_RESET = "\x1b[31m", "\x1b[0m"
@@ -150,11 +151,7 @@ def test_the_archive_stores_clean_text_and_a_recrawl_is_no_new_version(tmp_path:
 def test_only_an_archive_made_with_the_cleaning_says_it_holds_clean_text(tmp_path: Path) -> None:
     with Archive(tmp_path / "new.sqlite3") as archive:
         assert archive.holds_only_clean_text()
-    from tests.unit.test_archive_records import V1_TABLES
-
-    with sqlite3.connect(tmp_path / "old.sqlite3") as db:
-        db.executescript(V1_TABLES)
-    db.close()
+    make_v1_archive(tmp_path / "old.sqlite3")
     with Archive(tmp_path / "old.sqlite3") as archive:  # migrated, but not cleaned
         assert not archive.holds_only_clean_text()
 
@@ -200,11 +197,7 @@ def test_a_read_only_archive_refuses_every_write(tmp_path: Path) -> None:
 
 def test_a_read_only_open_migrates_nothing(tmp_path: Path) -> None:
     path = tmp_path / "archive.sqlite3"
-    from tests.unit.test_archive_records import V1_TABLES
-
-    with sqlite3.connect(path) as db:
-        db.executescript(V1_TABLES)
-    db.close()
+    make_v1_archive(path)
     with Archive(path, readonly=True) as archive:
         assert archive.get_meta("schema_version") == "1"
         assert archive.source_names() == {}
@@ -274,7 +267,7 @@ def test_rendered_hits_article_and_versions_hold_only_our_own_escapes() -> None:
         published=WHEN,
         municipalities=(f"Vimmerby{ESC_RESET}",),
         kinds=("municipal",),
-        snippet=f"… <b>budgeten</b>{ESC_TITLE} och \x9b2J <b>röstade\x07</b> …",
+        snippet=Snippet(("… ", "budgeten", f"{ESC_TITLE} och \x9b2J ", "röstade\x07", " …")),
     )
     page = SearchPage(total=1, hits=[hit], facets={"source": {f"e{ESC_TITLE}": 1}})
     stories = {hit.id: (hit.id, [(hit.id, f"E{ESC_RED}"), ("b" * 16, f"F\x1b[2J{ESC_TITLE}")])}
@@ -295,7 +288,7 @@ def test_rendered_hits_article_and_versions_hold_only_our_own_escapes() -> None:
 
 def words_last(*args: str) -> list[str]:
     with click.Context(search, help_option_names=["-h", "--help"]) as ctx:  # as `arkiv` has
-        return _words_last(search.get_params(ctx), list(args))
+        return search_filters.words_last(search.get_params(ctx), list(args))
 
 
 def test_a_leading_dash_word_is_a_query_word_and_options_stay_options() -> None:
@@ -330,24 +323,24 @@ def test_an_unknown_source_suggests_the_nearest_like_an_unknown_kommun() -> None
 
 
 def test_export_targets_devices_and_fifos_are_written_to_never_replaced(tmp_path: Path) -> None:
-    assert _check_target(tmp_path / "new.csv", force=False) == (tmp_path / "new.csv", False)
+    assert check_target(tmp_path / "new.csv", force=False) == (tmp_path / "new.csv", False)
     (tmp_path / "old.csv").write_text("x")
     with pytest.raises(click.UsageError, match="exists; use --force"):
-        _check_target(tmp_path / "old.csv", force=False)
-    assert _check_target(tmp_path / "old.csv", force=True) == (tmp_path / "old.csv", False)
+        check_target(tmp_path / "old.csv", force=False)
+    assert check_target(tmp_path / "old.csv", force=True) == (tmp_path / "old.csv", False)
     with pytest.raises(click.UsageError, match="is a folder"):
-        _check_target(tmp_path, force=True)
-    assert _check_target(Path("/dev/null"), force=False) == (Path("/dev/null"), True)
-    assert _check_target(Path("/dev/full"), force=True) == (Path("/dev/full"), True)
+        check_target(tmp_path, force=True)
+    assert check_target(Path("/dev/null"), force=False) == (Path("/dev/null"), True)
+    assert check_target(Path("/dev/full"), force=True) == (Path("/dev/full"), True)
     os.mkfifo(tmp_path / "fifo")
-    assert _check_target(tmp_path / "fifo", force=False) == (tmp_path / "fifo", True)
+    assert check_target(tmp_path / "fifo", force=False) == (tmp_path / "fifo", True)
     (tmp_path / "to-device").symlink_to("/dev/null")
-    assert _check_target(tmp_path / "to-device", force=True) == (tmp_path / "to-device", True)
+    assert check_target(tmp_path / "to-device", force=True) == (tmp_path / "to-device", True)
     (tmp_path / "to-file").symlink_to(tmp_path / "old.csv")  # the file is replaced, not the link
-    assert _check_target(tmp_path / "to-file", force=True) == (tmp_path / "old.csv", False)
+    assert check_target(tmp_path / "to-file", force=True) == (tmp_path / "old.csv", False)
     (tmp_path / "dangling").symlink_to(tmp_path / "nowhere.csv")
     with pytest.raises(click.UsageError, match="does not exist"):
-        _check_target(tmp_path / "dangling", force=True)
+        check_target(tmp_path / "dangling", force=True)
 
 
 def test_export_refuses_a_block_device_or_socket(tmp_path: Path) -> None:
@@ -356,10 +349,10 @@ def test_export_refuses_a_block_device_or_socket(tmp_path: Path) -> None:
     with socket.socket(socket.AF_UNIX) as sock:  # only stat()ed: nothing is written to it
         sock.bind(str(tmp_path / "sock"))
         with pytest.raises(click.UsageError, match="not a regular file"):
-            _check_target(tmp_path / "sock", force=True)
+            check_target(tmp_path / "sock", force=True)
     blocks = (
         [p for p in Path("/dev").iterdir() if p.is_block_device()] if Path("/dev").is_dir() else []
     )
     if blocks:
         with pytest.raises(click.UsageError, match="is a block device"):
-            _check_target(blocks[0], force=True)
+            check_target(blocks[0], force=True)

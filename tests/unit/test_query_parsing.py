@@ -7,13 +7,14 @@ from datetime import date, datetime
 import pytest
 
 from indexer.errors import QueryError
-from indexer.search.query import DEFAULT_FACETS, FACETS, MAX_LIMIT, Query, order_facet
+from indexer.search.query import DEFAULT_FACETS, FACETS, MAX_LIMIT, Query, Snippet, order_facet
 from indexer.search.textsearch import (
     MAX_WORD_CHARS,
     MAX_WORDS,
     SWEDISH_STOP_WORDS,
     ParsedQuery,
     parse_user_query,
+    strip_diacritics,
 )
 
 # ---------------------------------------------------------------- plain words
@@ -320,3 +321,41 @@ def test_text_must_be_a_string() -> None:
 def test_order_facet() -> None:
     counts = [("b", 2), ("a", 2), ("c", 5), ("d", 1)]
     assert list(order_facet(counts).items()) == [("c", 5), ("a", 2), ("b", 2), ("d", 1)]
+
+
+# ---------------------------------------------------------------- snippets
+
+
+def test_snippet_text_spans_and_html() -> None:
+    snippet = Snippet.of('Hon sa "ja" & <b> kommun', [(8, 10), (18, 24)])
+    assert snippet.text == 'Hon sa "ja" & <b> kommun'
+    assert snippet.spans == ((8, 10), (18, 24))
+    assert snippet.marked() == ["ja", "kommun"]
+    assert snippet.html() == 'Hon sa "<b>ja</b>" &amp; &lt;b&gt; <b>kommun</b>'
+    quoted = Snippet.of('"ja"', [(1, 3)], escape_quotes=True)
+    assert quoted.html() == "&quot;<b>ja</b>&quot;"
+    assert not Snippet()
+    assert not Snippet.of("")
+    assert Snippet.of("x").html() == "x"
+
+
+def test_snippet_spans_must_fit_the_text() -> None:
+    with pytest.raises(ValueError, match="bad snippet span"):
+        Snippet.of("abc", [(2, 5)])
+    with pytest.raises(ValueError, match="bad snippet span"):
+        Snippet.of("abcdef", [(3, 4), (1, 2)])
+
+
+def test_snippet_marks_survive_rewriting_each_string() -> None:
+    # What the CLI's scrub does: each string rewritten on its own; the marks stay on words.
+    snippet = Snippet.of("a\x07b kommun c", [(4, 10)])
+    cleaned = Snippet(tuple(part.replace("\x07", "") for part in snippet.parts))
+    assert cleaned.text == "ab kommun c"
+    assert cleaned.marked() == ["kommun"]
+    assert cleaned.spans == ((3, 9),)
+
+
+def test_strip_diacritics_keeps_case_and_decomposes_compatibility_characters() -> None:
+    assert strip_diacritics("Åsa Öberg, Jönköping") == "Asa Oberg, Jonkoping"
+    assert strip_diacritics("ﬁka café ñ") == "fika cafe n"
+    assert strip_diacritics("kommun") == "kommun"

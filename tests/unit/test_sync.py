@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,9 +11,10 @@ import pytest
 import indexer.search.sync as sync_module
 from indexer.article import Article
 from indexer.config import Config
-from indexer.search.backends.tantivy import TantivyBackend, _compounds, _stems
+from indexer.search.backends.tantivy import TantivyBackend
+from indexer.search.backends.tantivy.schema import compounds, stems
 from indexer.search.query import Query
-from indexer.search.sync import sync, watermark_key
+from indexer.search.sync import is_local, sync, watermark_key
 from indexer.search.textsearch import find_compound_heads
 from indexer.store.archive import Archive
 
@@ -116,8 +117,36 @@ def test_rebuild_gives_the_same_index_as_incremental_syncs(
     ],
 )
 def test_the_cached_compound_finder_equals_stemming_every_word(text: str) -> None:
-    finder = _compounds()
-    expected = find_compound_heads(_stems(text), finder.heads)
+    finder = compounds()
+    expected = find_compound_heads(stems(text), finder.heads)
     assert expected  # the cases do hold compounds
     assert finder.in_text(text) == expected
     assert finder.in_text(text) == expected  # and from the cache
+
+
+def test_watermark_keys_and_locality_come_from_the_backends(tmp_path: Path) -> None:
+    local = Config(data_dir=tmp_path / "data")
+    assert watermark_key(local) == f"index_watermark:tantivy:{local.index_dir}"
+    assert is_local(local)
+    server = Config(
+        data_dir=tmp_path / "data",
+        backend="meilisearch",
+        meili_url="http://127.0.0.1:7700",
+        meili_index="arkiv",
+    )
+    assert watermark_key(server) == "index_watermark:meilisearch:http://127.0.0.1:7700/arkiv"
+    assert not is_local(server)
+
+
+def test_a_backend_that_leaves_articles_unread_is_refused(
+    archive: Archive, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive.add_version(article(1))
+
+    class Lazy(TantivyBackend):
+        def upsert(self, articles: Iterable[Article], *, new: bool = False) -> int:
+            return 0  # reads nothing: the sync would lose the batch's removals and seq
+
+    monkeypatch.setattr(sync_module, "open_index", lambda config: Lazy(config.index_dir))
+    with pytest.raises(RuntimeError, match="left articles unread"):
+        sync(archive, config)

@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import indexer.search.backends.tantivy as tantivy_backend
-from indexer.article import Article, Person
+from indexer.article import Article, Person, article_id
 from indexer.errors import BackendUnavailable, ConfigError, IndexingError
 from indexer.search.backends import SearchBackend, open_backend
 from indexer.search.backends.tantivy import (
@@ -19,9 +18,15 @@ from indexer.search.backends.tantivy import (
     SCHEMA_VERSION,
     TantivyBackend,
     compound_parts,
+    documents,
+    paging,
+    ranking,
     typo_distance,
 )
-from indexer.search.backends.tantivy_completions import CompletionTable
+from indexer.search.backends.tantivy import facets as facet_counts
+from indexer.search.backends.tantivy import plan as planning
+from indexer.search.backends.tantivy.completions import CompletionTable
+from indexer.search.backends.tantivy.plan import Word, completions
 from indexer.search.query import FACETS, Hit, Query
 
 TZ = ZoneInfo("Europe/Stockholm")
@@ -237,7 +242,7 @@ def test_compound_heads_join_no_phrase(empty: TantivyBackend) -> None:
 
 def test_compound_snippet_highlights_the_compound(corpus: TantivyBackend) -> None:
     [hit] = corpus.search(Query(text="samordnare ")).hits
-    assert "<b>Säkerhetssamordnaren</b>" in hit.snippet
+    assert "<b>Säkerhetssamordnaren</b>" in hit.snippet.html()
 
 
 def test_compound_parts() -> None:
@@ -275,12 +280,12 @@ def test_edit_budget_is_not_exceeded(corpus: TantivyBackend) -> None:
 
 def test_typo_snippet_highlights_the_real_word(corpus: TantivyBackend) -> None:
     [hit] = corpus.search(Query(text="sakerhetssamordnare ")).hits
-    assert "<b>Säkerhetssamordnaren</b>" in hit.snippet
+    assert "<b>Säkerhetssamordnaren</b>" in hit.snippet.html()
 
 
 def test_a_page_with_exact_and_typo_matches_marks_each(corpus: TantivyBackend) -> None:
     hits = corpus.search(Query(text="Westerback ")).hits[:2]
-    snippets = {hit.url.rsplit("/", 1)[-1]: hit.snippet for hit in hits}
+    snippets = {hit.url.rsplit("/", 1)[-1]: hit.snippet.html() for hit in hits}
     assert "<b>Westerback</b>" in snippets["westerback"]
     assert "<b>Westerbäck</b>" in snippets["sakerhet"]
 
@@ -295,7 +300,7 @@ def test_common_words_are_taken_as_typed_right(empty: TantivyBackend) -> None:
     # 120 articles say "Styrelsen" and "Jönköping", one misspells "Styrelsem". A word in at
     # least 1 % of the index and TYPO_MIN_DOCS articles gets no typo derivations; a rare word
     # keeps them, and a common folded word ("Jonkoping") still matches its diacritic form.
-    common = tantivy_backend.TYPO_MIN_DOCS + 20
+    common = planning.TYPO_MIN_DOCS + 20
     articles = [
         make(f"s{i}", body=f"Styrelsen i Jönköping sammanträdde för {i}:e gången.")
         for i in range(common)
@@ -311,7 +316,7 @@ def test_common_words_are_taken_as_typed_right(empty: TantivyBackend) -> None:
     assert total("Jonkoping ") == common
     assert total("Vaxjo ") == 1  # a rare folded word, through the typo rule
     [hit] = empty.search(Query(text="Jonkoping", limit=1)).hits
-    assert "<b>Jönköping</b>" in hit.snippet
+    assert "<b>Jönköping</b>" in hit.snippet.html()
 
 
 def test_prefix_of_the_last_word(corpus: TantivyBackend) -> None:
@@ -319,7 +324,7 @@ def test_prefix_of_the_last_word(corpus: TantivyBackend) -> None:
     assert found(corpus, "kommunch ") == []  # finished word: no prefix
     assert found(corpus, "Vimmerby skol") == ["skola"]
     [hit] = corpus.search(Query(text="kommunch")).hits
-    assert "<b>Kommunchefen</b>" in hit.snippet
+    assert "<b>Kommunchefen</b>" in hit.snippet.html()
 
 
 def test_completions_rank_below_the_word_itself(empty: TantivyBackend) -> None:
@@ -338,53 +343,44 @@ def test_completions_rank_below_the_word_itself(empty: TantivyBackend) -> None:
 
 def test_completions_leave_out_the_words_own_forms(empty: TantivyBackend) -> None:
     empty.upsert([make("a", body="Styrelsen och styrelseledamoten möttes.")])
-    index = empty._open()
-    searcher = index.searcher()
-    word = tantivy_backend._Word(
-        stem="styrels", folded="styrelse", typed="styrelse", distance=0, prefix=True
-    )
-    assert tantivy_backend._completions(searcher, word, None) == ["styrelseledamot"]
+    searcher = empty.searcher()
+    word = Word(stem="styrels", folded="styrelse", typed="styrelse", distance=0, prefix=True)
+    assert completions(searcher, word, None) == ["styrelseledamot"]
 
 
 def test_completion_table_is_written_when_writing_ends(tmp_path: Path) -> None:
     backend = TantivyBackend(tmp_path / "index")
     backend.configure()
     backend.upsert([make("a", body="Styrelsen och styrelseledamoten möttes i styrelserummet.")])
-    assert backend._completion_table() is None  # not before the writing session ends
+    assert backend.completion_table() is None  # not before the writing session ends
     backend.close()
-    table = backend._completion_table()
+    table = backend.completion_table()
     assert table is not None
     assert ("styrelseledamot", 1) in table.starting_with("styrelse")
     found = table.starting_with("styrelse")
     assert all(stem.startswith("styrelse") for stem, _ in found)
     assert "styrels" not in dict(found)  # "styrelsen" stems to "styrels": no completion
     # The walk over the term dictionary and the table agree on a small index.
-    searcher = backend._open().searcher()
-    word = tantivy_backend._Word(
-        stem="styrels", folded="styrelse", typed="styrelse", distance=0, prefix=True
-    )
-    assert tantivy_backend._completions(searcher, word, table) == tantivy_backend._completions(
-        searcher, word, None
-    )
+    searcher = backend.searcher()
+    word = Word(stem="styrels", folded="styrelse", typed="styrelse", distance=0, prefix=True)
+    assert completions(searcher, word, table) == completions(searcher, word, None)
     assert slugs(backend, "styrelserum") == ["a"]
     backend.close()
 
 
 def test_completions_from_the_table_are_its_frequent_stems(empty: TantivyBackend) -> None:
     empty.upsert([make("a", body="Styrelseledamoten och styrelseordföranden.")])
-    searcher = empty._open().searcher()
-    word = tantivy_backend._Word(
-        stem="styrels", folded="styrelse", typed="styrelse", distance=0, prefix=True
-    )
+    searcher = empty.searcher()
+    word = Word(stem="styrels", folded="styrelse", typed="styrelse", distance=0, prefix=True)
     # A prefix with frequent stems in the table completes to those, most frequent first ...
     table = CompletionTable(["styrelseledamot\t40", "styrelseordför\t90", "styrk\t99"])
-    assert tantivy_backend._completions(searcher, word, table) == [
+    assert completions(searcher, word, table) == [
         "styrelseordför",
         "styrelseledamot",
     ]
     # ... and one without any there walks the index's own terms.
     table = CompletionTable(["styrk\t99"])
-    assert set(tantivy_backend._completions(searcher, word, table)) == {
+    assert set(completions(searcher, word, table)) == {
         "styrelseledamot",
         "styrelseordför",
     }
@@ -537,7 +533,7 @@ def test_set_facets_with_too_many_combinations_are_counted_from_their_values(
 ) -> None:
     facets = ("municipality", "kind", "region")
     combined = corpus.search(Query(facets=facets)).facets
-    monkeypatch.setattr(tantivy_backend, "SET_BUCKETS", 1)
+    monkeypatch.setattr(facet_counts, "SET_BUCKETS", 1)
     assert corpus.search(Query(facets=facets)).facets == combined
 
 
@@ -616,9 +612,8 @@ def test_recency_breaks_ties(empty: TantivyBackend) -> None:
 
 def _weighted_everywhere(backend: TantivyBackend, word: str, limit: int) -> list[str]:
     """Reference order: Tantivy's weight_by_field, the factor on every match."""
-    index = backend._open()
-    searcher = index.searcher()
-    query = tantivy_backend._Plan.build(index.schema, Query(text=word + " "), searcher).query
+    searcher = backend.searcher()
+    query = backend.plan(Query(text=word + " ")).query
     hits = searcher.search(query, limit, weight_by_field="recency").hits
     return [str(searcher.doc(address).get_first("id")) for _, address in hits]
 
@@ -643,7 +638,7 @@ def test_recency_reranking_equals_weighting_every_match(
             for i in range(40)
         ]
     )
-    monkeypatch.setattr(tantivy_backend, "RERANK_DEPTH", 4)
+    monkeypatch.setattr(ranking, "RERANK_DEPTH", 4)
     page = empty.search(Query(text="badhuset ", limit=2))
     assert page.total == 40
     assert [hit.id for hit in page.hits] == _weighted_everywhere(empty, "badhuset", 2)
@@ -657,8 +652,8 @@ def test_recency_reranking_equals_weighting_every_match(
 
 def test_a_date_far_ahead_counts_as_next_year() -> None:
     ahead = make("x", published=datetime(2999, 1, 1, tzinfo=TZ))
-    factor = tantivy_backend._recency_factor(tantivy_backend._recency(ahead))
-    assert factor == pytest.approx(tantivy_backend._max_recency_factor(), rel=1e-4)
+    factor = ranking.recency_factor(documents.recency(ahead))
+    assert factor == pytest.approx(ranking.max_recency_factor(), rel=1e-4)
 
 
 def test_limit_and_offset(corpus: TantivyBackend) -> None:
@@ -690,10 +685,27 @@ def test_hit_fields(corpus: TantivyBackend) -> None:
 
 def test_snippets_escape_html_and_mark_matches(corpus: TantivyBackend) -> None:
     [hit] = corpus.search(Query(text="budgeten ", sources=("ol",))).hits
-    assert "<b>Budgeten</b>" in hit.snippet
-    assert "&lt;script&gt;" in hit.snippet
-    assert "<script>" not in hit.snippet
+    assert "<b>Budgeten</b>" in hit.snippet.html()
+    assert "&lt;script&gt;" in hit.snippet.html()
+    assert "<script>" not in hit.snippet.html()
     assert hit.paywalled
+
+
+def test_snippets_are_text_with_spans_and_html_as_the_engine_wrote_it(
+    empty: TantivyBackend,
+) -> None:
+    body = 'Hon sa "kommun" & det är <b> kommunens — åäö kommun'
+    empty.upsert([make("a", body=body)])
+    [hit] = empty.search(Query(text="kommun ")).hits
+    assert hit.snippet.text == body
+    marked = ["kommun", "kommunens", "kommun"]
+    assert [hit.snippet.text[a:b] for a, b in hit.snippet.spans] == marked
+    assert hit.snippet.marked() == marked
+    # Tantivy's own HTML escaped quotes too; the JSON output keeps that byte for byte.
+    assert hit.snippet.html() == (
+        "Hon sa &quot;<b>kommun</b>&quot; &amp; det är &lt;b&gt; <b>kommunens</b> — åäö "
+        "<b>kommun</b>"
+    )
 
 
 def test_snippet_of_a_long_body_around_a_late_match(empty: TantivyBackend) -> None:
@@ -701,15 +713,15 @@ def test_snippet_of_a_long_body_around_a_late_match(empty: TantivyBackend) -> No
     # "badhus" also occurs inside another word first; the snippet is around the word itself.
     empty.upsert([make("a", body=f"Skolbadhusen stängs. {filler}Badhusets tak läcker. {filler}")])
     [hit] = empty.search(Query(text="badhuset ")).hits
-    assert "<b>Badhusets</b> tak läcker" in hit.snippet
-    assert "<b>Skolbadhusen</b>" not in hit.snippet
+    assert "<b>Badhusets</b> tak läcker" in hit.snippet.html()
+    assert "<b>Skolbadhusen</b>" not in hit.snippet.html()
 
 
 def test_snippet_falls_back_to_lead(corpus: TantivyBackend) -> None:
     [hit] = corpus.search(Query(text="närmast ")).hits  # only in the lead
-    assert "<b>närmast</b>" in hit.snippet
+    assert "<b>närmast</b>" in hit.snippet.html()
     [hit] = corpus.search(Query(text="anställd ")).hits  # only in the title
-    assert hit.snippet == "Hon kommer närmast från Region Kalmar."
+    assert hit.snippet.html() == "Hon kommer närmast från Region Kalmar."
 
 
 # ---------------------------------------------------------------- iter_matches
@@ -749,7 +761,7 @@ def test_iter_matches_returns_every_match_in_order(many: TantivyBackend) -> None
     dated = [hit.published for hit in hits if hit.published]
     assert dated == sorted(dated, reverse=True)
     assert all(hit.published is None for hit in hits[len(dated) :])
-    assert all(hit.snippet == "" for hit in hits)
+    assert all(hit.snippet.html() == "" for hit in hits)
 
 
 def test_iter_matches_oldest_and_filtered(many: TantivyBackend) -> None:
@@ -761,21 +773,43 @@ def test_iter_matches_oldest_and_filtered(many: TantivyBackend) -> None:
     assert all(hit.published is None for hit in hits[len(dated) :])
 
 
+def _sharing_sort_keys(pairs: int) -> list[Article]:
+    """``pairs`` pairs of articles whose sort keys are equal: each pair's ids agree in the
+    24 bits the keys keep, and its two articles were published in the same second (or are
+    both undated). The ids are found by trying article keys."""
+    first: dict[str, str] = {}
+    found: list[tuple[str, str]] = []
+    n = 0
+    while len(found) < pairs:
+        key = f"tie{n}"
+        n += 1
+        bits = article_id(f"https://www.example.se/nyheter/{key}")[:6]
+        if bits in first:
+            found.append((first.pop(bits), key))
+        else:
+            first[bits] = key
+    when = datetime(2024, 6, 1, 12, 0, tzinfo=TZ)
+    return [
+        make(key, title=f"Notis {key}", published=None if i % 3 == 0 else when)
+        for i, pair in enumerate(found)
+        for key in pair
+    ]
+
+
 def test_iter_matches_pages_through_equal_keys(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tantivy_backend, "ITER_PAGE", 7)
-    # Every third article shares its sort key with two others: keyset paging must still
-    # yield each exactly once.
-    monkeypatch.setattr(
-        tantivy_backend, "_order_keys", lambda a: (int(a.title.split()[1]) // 3,) * 2
-    )
+    monkeypatch.setattr(paging, "ITER_PAGE", 7)
+    # Every article shares its sort key with one other, and pages of 7 split pairs: keyset
+    # paging must still yield each exactly once.
+    articles = _sharing_sort_keys(30)
+    assert len({documents.order_keys(a) for a in articles}) == len(articles) // 2
     with TantivyBackend(tmp_path / "index") as backend:
         backend.configure()
-        backend.upsert(_many(100))
+        backend.upsert(articles)
         for sort in ("newest", "oldest", "relevance"):
             ids = [hit.id for hit in backend.iter_matches(Query(sort=sort))]
-            assert sorted(ids) == sorted(a.id for a in _many(100)), sort
+            assert sorted(ids) == sorted(a.id for a in articles), sort
 
 
 def test_iter_matches_of_nothing(many: TantivyBackend) -> None:

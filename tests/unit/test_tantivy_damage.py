@@ -17,7 +17,7 @@ import tantivy as tv
 from indexer.article import Article
 from indexer.errors import BackendUnavailable
 from indexer.search.backends.tantivy import TantivyBackend
-from indexer.search.backends.tantivy_damage import (
+from indexer.search.backends.tantivy.damage import (
     RECORD_FILE,
     WRITING_FILE,
     Checker,

@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 
 from indexer.config import Config, load_config
 from indexer.errors import ConfigError
+from indexer.search.query import Snippet
 from web import security
 from web.api import periods
 from web.app import create_app
@@ -34,23 +35,28 @@ from web.security import (
 
 
 @pytest.mark.parametrize(
-    ("snippet", "markup"),
+    ("text", "spans", "markup"),
     [
-        ("a <b>storm</b> i &lt;kommunen&gt;", "a <mark>storm</mark> i &lt;kommunen&gt;"),
+        ("a storm i <kommunen>", [(2, 7)], "a <mark>storm</mark> i &lt;kommunen&gt;"),
         (
-            "<script>alert(1)</script> <b>x</b>",
+            "<script>alert(1)</script> x",
+            [(26, 27)],
             "&lt;script&gt;alert(1)&lt;/script&gt; <mark>x</mark>",
         ),
-        ('&quot;"&#39;<b>y', "&#34;&#34;&#39;<mark>y</mark>"),
-        ("</b>z<b><b>w</b></b>", "z<mark>w</mark>"),
         (
-            "<B>not ours</B> <mark>nor this</mark>",
-            "&lt;B&gt;not ours&lt;/B&gt; &lt;mark&gt;nor this&lt;/mark&gt;",
+            "\"'><img src=x onerror=y> <b>",
+            [(0, 2)],
+            "<mark>&#34;&#39;</mark>&gt;&lt;img src=x onerror=y&gt; &lt;b&gt;",
         ),
+        ("</b>z<mark>w</mark>", [(4, 5)], "&lt;/b&gt;<mark>z</mark>&lt;mark&gt;w&lt;/mark&gt;"),
+        ("", [], ""),
     ],
 )
-def test_a_snippet_keeps_only_its_highlight(snippet: str, markup: str) -> None:
-    assert str(snippet_markup(snippet)) == markup
+def test_a_snippet_keeps_only_its_highlight(
+    text: str, spans: list[tuple[int, int]], markup: str
+) -> None:
+    for quotes in (False, True):
+        assert str(snippet_markup(Snippet.of(text, spans, escape_quotes=quotes))) == markup
 
 
 def test_password_hashes() -> None:

@@ -1,12 +1,15 @@
 """Search backends: one small interface, chosen by name, imported only when asked for.
 
-``open_backend("tantivy", index_dir=...)`` gives the embedded default. Backend modules are
-imported lazily so that choosing one never loads the other's client library (the CLI's search
-path must start fast).
+``open_backend("tantivy", index_dir=...)`` gives the embedded default; ``meilisearch`` is an
+index on a Meilisearch server. Backend packages are imported lazily so that choosing one never
+loads the other's client library (the CLI's search path must start fast).
 
-Adding a backend: write ``indexer/search/backends/<name>.py`` with a class that satisfies
-:class:`SearchBackend` and whose constructor takes ``index_dir`` plus keyword options, then
-add one line to ``BACKENDS`` below.
+Adding a backend: write a package ``indexer/search/backends/<name>/`` with a class that
+satisfies :class:`SearchBackend` and whose constructor takes ``index_dir`` plus keyword
+options, then add one line to ``BACKENDS`` below. Everything else (the configuration's and the
+CLI's list of names, the sync's choices) is derived from ``BACKENDS``.
+
+May import: ``indexer`` core and ``indexer.search``; each backend package says what else.
 """
 
 from __future__ import annotations
@@ -15,13 +18,16 @@ import importlib
 import inspect
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from indexer.article import Article
 from indexer.errors import ConfigError
 from indexer.search.query import Hit, IndexStats, Query, SearchPage
 
-__all__ = ["BACKENDS", "SearchBackend", "open_backend"]
+if TYPE_CHECKING:
+    from indexer.config import Config
+
+__all__ = ["BACKENDS", "SearchBackend", "backend_class", "open_backend"]
 
 
 @runtime_checkable
@@ -34,6 +40,21 @@ class SearchBackend(Protocol):
     query) or ``IndexingError`` (documents could not be written).
     """
 
+    is_local: ClassVar[bool]
+    """The index is files on this machine, ours to delete and rebuild when it cannot be
+    opened; a server's index that cannot be reached is an error to report instead."""
+
+    @classmethod
+    def options(cls, config: Config) -> dict[str, Any]:
+        """The constructor's keyword options from the configuration."""
+        ...
+
+    @classmethod
+    def index_location(cls, config: Config) -> str:
+        """Where the configured index is (a folder, a server's index): what its sync
+        watermark is kept under."""
+        ...
+
     def configure(self) -> None:
         """Create the index (or apply settings) if it is not there; leave a current one be.
 
@@ -44,6 +65,8 @@ class SearchBackend(Protocol):
     def upsert(self, articles: Iterable[Article], *, new: bool = False) -> int:
         """Add or replace articles (by id); durable when this returns. Returns how many.
 
+        ``articles`` is read to its end before this returns (a caller may stream it and
+        count what it gave afterwards); ``gone`` articles are removed instead of written.
         ``new=True``: the caller promises none of the ids is in the index yet (a build into
         an empty index), so a backend may skip replacing."""
         ...
@@ -68,6 +91,10 @@ class SearchBackend(Protocol):
     def close(self) -> None:
         """Finish pending work and release files, locks and connections. Idempotent."""
 
+    def destroy(self) -> None:
+        """Remove the index and everything in it, for a rebuild from the archive (a missing
+        index is fine); ``configure()`` then creates it anew."""
+
 
 # name -> (module, class). The module is imported only when that backend is opened.
 BACKENDS: dict[str, tuple[str, str]] = {
@@ -84,6 +111,19 @@ def open_backend(kind: str, *, index_dir: Path, **options: Any) -> SearchBackend
     Unknown names raise :class:`ConfigError`. Opening is cheap: the index itself is opened on
     first use (or created by ``configure()``).
     """
+    cls = backend_class(kind)
+    try:
+        inspect.signature(cls).bind(index_dir=index_dir, **options)
+    except TypeError as exc:  # an option the backend does not take
+        raise ConfigError(f"bad option for the {kind} backend: {exc}") from None
+    backend: SearchBackend = cls(index_dir=Path(index_dir), **options)  # type: ignore[call-arg]
+    return backend
+
+
+def backend_class(kind: str) -> type[SearchBackend]:
+    """The class of the backend named ``kind`` (importing its package now).
+
+    Unknown names raise :class:`ConfigError`."""
     try:
         module_name, class_name = BACKENDS[kind]
     except KeyError:
@@ -91,11 +131,5 @@ def open_backend(kind: str, *, index_dir: Path, **options: Any) -> SearchBackend
             f"unknown search backend {kind!r}",
             hint=f"Choose one of: {', '.join(sorted(BACKENDS))}.",
         ) from None
-    module = importlib.import_module(module_name)
-    backend_class = getattr(module, class_name)
-    try:
-        inspect.signature(backend_class).bind(index_dir=index_dir, **options)
-    except TypeError as exc:  # an option the backend does not take
-        raise ConfigError(f"bad option for the {kind} backend: {exc}") from None
-    backend: SearchBackend = backend_class(index_dir=Path(index_dir), **options)
-    return backend
+    cls: type[SearchBackend] = getattr(importlib.import_module(module_name), class_name)
+    return cls

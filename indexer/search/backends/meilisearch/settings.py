@@ -13,10 +13,10 @@ in both the document and the query, so they find each other. The fields are::
     parts_sv                                compound heads ("säkerhetssamordnaren" -> samordn)
 
 and only they are searchable, in ranking order title, lead, people, body, then compound heads
-(the Tantivy backend's boosts, as Meilisearch's attribute rule). The original text is stored
-and displayed, never searched. The stems are not folded (å ä ö stay letters of their own):
-folding would merge "år" (year) with the stop word "är". All ``*_sv`` fields are declared
-Swedish (``localizedAttributes``) so Meilisearch never guesses their language per document.
+(Meilisearch's attribute rule). The original text is stored and displayed, never searched.
+The stems are not folded (å ä ö stay letters of their own): folding would merge "år"
+(year) with the stop word "är". All ``*_sv`` fields are declared Swedish
+(``localizedAttributes``) so Meilisearch never guesses their language per document.
 
 Settings are the project's and are applied idempotently: :func:`settings_changes` names only
 what differs on the server, so an up-to-date index is never re-indexed.

@@ -22,7 +22,7 @@ the whole process: Rayon cannot unwind it) and every file is read again, once. S
 only a write meets (applying deletes reads every segment's term dictionary) is found by the
 next run, and rebuilt, instead of aborting every run after it.
 
-The completion table (``tantivy_completions``) is ours: the record keeps its CRC, and a table
+The completion table (``completions``) is ours: the record keeps its CRC, and a table
 that does not match is not used (prefixes then walk the term dictionary, as for no table).
 """
 

@@ -27,14 +27,13 @@ its own; :class:`_Matcher` only stands in for a hit without positions.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from indexer.search.backends.meili_settings import (
+from indexer.search.backends.meilisearch.settings import (
     FILTER_ATTRIBUTES,
     STOCKHOLM,
     analyze,
@@ -42,7 +41,7 @@ from indexer.search.backends.meili_settings import (
     stem_fields,
     word_key,
 )
-from indexer.search.query import Query
+from indexer.search.query import Query, Snippet
 from indexer.search.textsearch import SWEDISH_STOP_WORDS, parse_user_query
 
 __all__ = [
@@ -334,15 +333,15 @@ def make_snippet(
     text: TextQuery,
     matched: Matched | None = None,
     max_chars: int = SNIPPET_CHARS,
-) -> str:
-    """An HTML snippet of the body (else the lead) around the matched words, in ``<b>``.
+) -> Snippet:
+    """A snippet of the body (else the lead) around the matched words, which it marks.
 
     ``matched``: what the server matched (:func:`matched_stems`); None matches the query's
     words here, by the server's rules as far as they are known.
 
     The window of at most ``max_chars`` that holds the most different matched stems wins;
     text outside it is cut at word boundaries and marked with "…". Without any match: the
-    start of the lead (or body), plain. Everything but the tags is HTML-escaped.
+    start of the lead (or body), plain. Its HTML escapes ``&``, ``<`` and ``>`` only.
     """
     if text.keys:
         matcher = _Matcher(text, matched)
@@ -350,16 +349,16 @@ def make_snippet(
             value = str(row.get(field_name) or "")
             if value:
                 snippet = _highlighted(value, matcher, max_chars)
-                if snippet:
+                if snippet is not None:
                     return snippet
     return _plain(str(row.get("lead") or row.get("body") or ""), max_chars)
 
 
-def _highlighted(value: str, matcher: _Matcher, max_chars: int) -> str:
+def _highlighted(value: str, matcher: _Matcher, max_chars: int) -> Snippet | None:
     tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(value)]
     matched = [i for i, (_, _, word) in enumerate(tokens) if matcher(word)]
     if not matched:
-        return ""
+        return None
     best_start, best_score = matched[0], (-1, 0)
     for first in matched:
         start = tokens[first][0]
@@ -383,23 +382,42 @@ def _highlighted(value: str, matcher: _Matcher, max_chars: int) -> str:
     if end - start > max_chars:
         end = tokens[last][1]
     highlighted = set(matched)
-    pieces: list[str] = ["… "] if start > 0 else []
+    parts: list[str] = ["… " if start > 0 else ""]  # unmarked, marked, unmarked, ...
     cursor = start
     for i in range(start_token, last + 1):
         token_start, token_end, _ = tokens[i]
-        pieces.append(html.escape(value[cursor:token_start], quote=False))
-        word = html.escape(value[token_start:token_end], quote=False)
-        pieces.append(f"<b>{word}</b>" if i in highlighted else word)
+        if i in highlighted:
+            parts[-1] += value[cursor:token_start]
+            parts += [value[token_start:token_end], ""]
+        else:
+            parts[-1] += value[cursor:token_end]
         cursor = token_end
-    pieces.append(html.escape(value[cursor:end], quote=False))
+    parts[-1] += value[cursor:end]
     if last + 1 < len(tokens):
-        pieces.append(" …")
-    return " ".join("".join(pieces).split())
+        parts[-1] += " …"
+    return _one_spaced(parts)
 
 
-def _plain(value: str, max_chars: int) -> str:
+def _one_spaced(parts: list[str]) -> Snippet:
+    """The snippet of ``parts`` (unmarked, marked, ..., unmarked) with each run of whitespace
+    one space and none at either end. Marked words hold no whitespace, so every run lies
+    within one unmarked part."""
+    spaced = [
+        (" " if part[:1].isspace() else "")
+        + " ".join(part.split())
+        + (" " if part[-1:].isspace() and part.split() else "")
+        if i % 2 == 0
+        else part
+        for i, part in enumerate(parts)
+    ]
+    spaced[0] = spaced[0].lstrip()
+    spaced[-1] = spaced[-1].rstrip()
+    return Snippet(tuple(spaced))
+
+
+def _plain(value: str, max_chars: int) -> Snippet:
     value = " ".join(value.split())
     if len(value) <= max_chars:
-        return html.escape(value, quote=False)
+        return Snippet.of(value)
     cut = value.rfind(" ", 0, max_chars)
-    return html.escape(value[: cut if cut > 0 else max_chars], quote=False) + " …"
+    return Snippet.of(value[: cut if cut > 0 else max_chars] + " …")

@@ -1,0 +1,16 @@
+"""Personnel changes: who was appointed, is acting, leaves, resigns, retires, is dismissed or
+moves to a new job, read from the verb phrases in ``data/changes.txt``.
+
+- ``phrases``: the phrase lexicon and how a phrase matches, negation included;
+- ``signals``: each phrase in the narration as a ``Signal`` for the person it is about
+  (``find_signals``);
+- ``persons``: every person's one change, roles and organisation, and the new role and
+  organisation where the story says so (``assemble``).
+"""
+
+from __future__ import annotations
+
+from crawler.enrich.changes.persons import PRIORITY, assemble
+from crawler.enrich.changes.signals import Signal, find_signals
+
+__all__ = ["PRIORITY", "Signal", "assemble", "find_signals"]

@@ -1,0 +1,348 @@
+"""Personnel-change signals: each change phrase in the narration, with the person it is about.
+
+Each phrase that matches in the narration (not in direct speech, not in a question) becomes a
+``Signal`` for the person it is about: the subject found by walking back over auxiliaries and
+adverbs ("Anna Berg har nu sagt upp sig"), the person inside a split phrase ("går Anna Berg i
+pension", V2 order), the object of an appointing verb ("styrelsen har utsett Anna Berg till
+..."), or, in a headline without a name, the role ("Kommunchefen säger upp sig").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.enrich.changes.phrases import (
+    Phrase,
+    could_match,
+    hard_break,
+    lexicon,
+    match_phrase,
+    negated,
+)
+from crawler.enrich.doc import Doc
+from crawler.enrich.people import SKIPPABLE, People, RoleLink, org_after_span, subject_before
+from crawler.enrich.roles import RoleMention
+
+__all__ = ["Signal", "find_signals"]
+
+_JOB_WORDS = frozenset(
+    {
+        "jobb",
+        "jobbet",
+        "tjänst",
+        "tjänsten",
+        "uppdrag",
+        "uppdraget",
+        "arbetsgivare",
+        "befattning",
+        "position",
+        "roll",
+        "rollen",
+        "arbete",
+        "chefsjobb",
+    }
+)
+_NEW = frozenset({"ny", "nytt", "nya", "annat", "annan"})
+_ACTING_ADVERBS = frozenset({"tillfälligt", "tillsvidare", "interimistiskt", "temporärt"})
+
+
+@dataclass(slots=True)
+class Signal:
+    """One phrase saying a person's job changes."""
+
+    change: str
+    past: bool
+    entity: int  # -1: the subject is a role without a name (a headline)
+    role_subject: str  # the role's base form when entity is -1
+    start: int
+    zone: int
+    phrase: str
+    new_role: RoleMention | None = None
+    new_org: str = ""
+    predecessor: int = -1  # "efterträder Anna Berg": Anna Berg held the role before
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What the steps of ``find_signals`` read besides the phrase at hand."""
+
+    doc: Doc
+    people: People
+    roles: list[RoleMention]
+    by_tok: dict[int, int]  # token -> index of the first mention covering it
+    role_tok: dict[int, RoleMention]  # token -> the first role mention covering it
+    linked: set[int]  # ids of the role mentions tied to a person
+    appositions: dict[int, int]  # an apposition's last token -> its entity
+
+    def entity_at(self, tok: int) -> tuple[int, int]:
+        """(entity, last token) of the mention covering token ``tok`` (which must have one)."""
+        m = self.people.mentions[self.by_tok[tok]]
+        return m.entity, m.last_tok
+
+
+def find_signals(
+    doc: Doc, roles: list[RoleMention], people: People, links: list[RoleLink]
+) -> list[Signal]:
+    """Every personnel-change phrase in the narration, with the person it is about."""
+    ctx = _reading(doc, roles, people, links)
+    phrases = lexicon()
+    signals = _acting_roles(doc, links)
+    for k, w in enumerate(doc.lower):
+        candidates = phrases.get(w)
+        if not candidates or not doc.tok_narr[k]:
+            continue
+        nxt = doc.lower[k + 1] if k + 1 < len(doc.lower) else ""
+        for phrase in candidates:
+            if len(phrase.parts) > 1:
+                kind, options = phrase.parts[1]
+                if kind == "w" and nxt not in options:
+                    continue
+                if kind == "gap" and not could_match(doc, k, phrase.parts[2]):
+                    continue  # the word after the gap is nowhere near: no need to try
+            res = match_phrase(doc, phrase, k)
+            if res is None:
+                continue
+            end, gap = res
+            if negated(doc, k, end):
+                continue
+            signal = _signal(ctx, phrase, k, end, gap)
+            if signal is not None:
+                signals.append(signal)
+    return signals
+
+
+def _reading(doc: Doc, roles: list[RoleMention], people: People, links: list[RoleLink]) -> _Reading:
+    by_tok: dict[int, int] = {}
+    for idx, m in enumerate(people.mentions):
+        for t in range(m.tok, m.last_tok + 1):
+            by_tok.setdefault(t, idx)
+    role_tok: dict[int, RoleMention] = {}
+    for role in roles:
+        for t in range(doc.token_at(role.start), doc.token_at(role.end)):
+            role_tok.setdefault(t, role)
+    linked = {id(link.role) for link in links}
+    appositions: dict[int, int] = {}
+    for link in links:
+        if link.rule == "apposition":
+            comma = doc.text.find(",", link.role.end)
+            stop = doc.text.find(".", link.role.end)
+            if comma > 0 and (stop < 0 or comma < stop):
+                appositions[doc.token_at(comma) - 1] = link.entity
+    return _Reading(doc, people, roles, by_tok, role_tok, linked, appositions)
+
+
+def _acting_roles(doc: Doc, links: list[RoleLink]) -> list[Signal]:
+    """An acting role held now is a change of its own: "Petra Sandin är tillförordnad
+    socialchef", "leder förvaltningen som t.f."."""
+    signals: list[Signal] = []
+    for link in links:
+        if link.role.acting and link.rule in ("copula", "som", "apposition") and not link.former:
+            start = link.role.start
+            signals.append(
+                Signal(
+                    "acting", False, link.entity, "", start, doc.zone_of(start), "t.f.", link.role
+                )
+            )
+    return signals
+
+
+def _signal(ctx: _Reading, phrase: Phrase, k: int, end: int, gap: tuple[int, int]) -> Signal | None:
+    """The signal of ``phrase`` matched from token ``k`` to ``end``, or None when it is about
+    nobody the story names or lacks the role it needs."""
+    doc = ctx.doc
+    entity, subject_last = _subject(ctx, phrase, k, gap)
+    role_subject = ""
+    if entity < 0:
+        if phrase.who == "O":
+            rm = _role_object(doc, end, ctx.role_tok)
+        else:
+            rm = _role_before(doc, k, ctx.role_tok)
+        if rm is None or id(rm) in ctx.linked or not (rm.definite or rm.owner):
+            return None
+        role_subject = rm.base
+    start = doc.starts[k]
+    signal = Signal(
+        phrase.change, phrase.past, entity, role_subject, start, doc.zone_of(start), phrase.text
+    )
+    if not _take_new_role(ctx, phrase, signal, (k, end, subject_last)):
+        return None
+    _adjust(ctx, phrase, signal, k, end)
+    return signal
+
+
+def _take_new_role(
+    ctx: _Reading, phrase: Phrase, signal: Signal, where: tuple[int, int, int]
+) -> bool:
+    """Give ``signal`` the role (and organisation) taken on; False when the phrase needs a role
+    or a job after it and has none. ``where``: the phrase's first token, the token after it,
+    and the subject's last token."""
+    doc = ctx.doc
+    k, end, subject_last = where
+    if not phrase.takes_role:
+        return not (
+            phrase.needs_role
+            and not _job_word_near(doc, end)
+            and _role_after(doc, k, end - 1, ctx.roles) is None
+        )
+    rm = _role_after(doc, k, max(end - 1, subject_last), ctx.roles)
+    if rm is None:
+        return not phrase.needs_role or (phrase.change == "new_job" and _job_word_near(doc, end))
+    signal.new_role = rm
+    if rm.acting:
+        signal.change = "acting"
+    span = org_after_span(doc.text, rm.end)
+    signal.new_org = doc.text[span[0] : span[1]] if span else ""
+    return True
+
+
+def _adjust(ctx: _Reading, phrase: Phrase, signal: Signal, k: int, end: int) -> None:
+    """What the words around the phrase add: the new employer, "tillfälligt", "på egen
+    begäran", the predecessor."""
+    doc = ctx.doc
+    if phrase.change == "new_job" and phrase.text.startswith("lämnar") and not signal.new_org:
+        signal.new_org = _capitalised_after(doc, end)
+    if (
+        signal.change == "appointed"
+        and not phrase.predecessor
+        and any(w in _ACTING_ADVERBS for w in doc.lower[k:end])
+    ):
+        signal.change = "acting"  # "tar tillfälligt över rodret", "utses tills vidare"
+    if signal.change in ("leaving", "dismissed") and _own_request(doc, k):
+        signal.change = "resigned"  # "lämnar på egen begäran", "entledigas på egen begäran"
+    if phrase.predecessor and phrase.change == "appointed":
+        pred = _mention_after(ctx, end)
+        if pred is not None and pred != signal.entity:
+            signal.predecessor = pred
+
+
+def _own_request(doc: Doc, k: int) -> bool:
+    """The sentence of token ``k`` says the change was asked for: "på egen begäran"."""
+    sent = doc.tok_sent[k]
+    lower = doc.lower
+    t = k + 1
+    while t + 1 < len(lower) and doc.tok_sent[t] == sent:
+        if lower[t] == "egen" and lower[t + 1] == "begäran":
+            return True
+        t += 1
+    return False
+
+
+def _subject(ctx: _Reading, phrase: Phrase, k: int, gap: tuple[int, int]) -> tuple[int, int]:
+    """(entity, its last token) of the person the phrase is about, or (-1, -1)."""
+    doc, by_tok = ctx.doc, ctx.by_tok
+    for t in range(gap[0], gap[1]):
+        if t in by_tok:
+            return ctx.entity_at(t)
+    sent = doc.tok_sent[k]
+    if phrase.who == "O":
+        t = k + 1
+        while t < len(doc.lower) and t < k + 9 and doc.tok_sent[t] == sent:
+            if t in by_tok:
+                return ctx.entity_at(t)
+            t += 1
+        return -1, -1
+    ent = subject_before(doc, k, ctx.people, ctx.appositions)
+    if ent is not None:
+        return ent, k
+    # V2: "tillträder han", "slutar Anna Berg"
+    t = k + 1
+    while phrase.v2 and t < len(doc.lower) and t <= k + 2 and doc.tok_sent[t] == sent:
+        if t in by_tok:
+            return ctx.entity_at(t)
+        if doc.lower[t] not in SKIPPABLE:
+            break
+        t += 1
+    # a second verb of the sentence's subject: "Anna Berg lämnar posten och går vidare till"
+    first = k
+    while first > 0 and doc.tok_sent[first - 1] == sent:
+        first -= 1
+    if "och" in doc.lower[max(first, k - 10) : k]:
+        for t in range(first, min(first + 4, k)):
+            if t in by_tok:
+                m = ctx.people.mentions[by_tok[t]]
+                if m.kind in ("full", "surname", "first", "pronoun"):
+                    return m.entity, m.last_tok
+    return -1, -1
+
+
+_PP_HEADS = frozenset({"på", "i", "vid", "för", "inom", "hos"})
+
+
+def _role_before(doc: Doc, k: int, role_tok: dict[int, RoleMention]) -> RoleMention | None:
+    """A role as the subject of a headline verb: "Kommunchefen säger upp sig", "Rektorn på
+    Skogstorpsskolan avskedas"."""
+    t = k - 1
+    pp = 0
+    while t >= 0 and doc.tok_sent[t] == doc.tok_sent[k]:
+        if t in role_tok:
+            return role_tok[t]
+        if doc.lower[t] in SKIPPABLE:
+            t -= 1
+            continue
+        if pp < 4 and not hard_break(doc, t):
+            # step over a short prepositional phrase right after the role
+            u = t
+            while u > t - 4 and u >= 0 and doc.lower[u] not in _PP_HEADS:
+                u -= 1
+            if u >= 1 and doc.lower[u] in _PP_HEADS and (u - 1) in role_tok:
+                return role_tok[u - 1]
+        return None
+    return None
+
+
+def _role_object(doc: Doc, end: int, role_tok: dict[int, RoleMention]) -> RoleMention | None:
+    """The role right after an appointing or dismissing verb: "avskedar rektorn på ..."."""
+    t = end
+    while t < len(doc.lower) and t < end + 3 and doc.tok_sent[t] == doc.tok_sent[end - 1]:
+        if t in role_tok:
+            return role_tok[t]
+        if doc.lower[t] not in SKIPPABLE:
+            return None
+        t += 1
+    return None
+
+
+def _role_after(doc: Doc, k: int, after: int, roles: list[RoleMention]) -> RoleMention | None:
+    """The first role word within six words after token ``after`` in the same sentence."""
+    sent = doc.tok_sent[k]
+    for r in roles:
+        t = doc.token_at(r.word_start)
+        if t <= after or t <= k:
+            continue
+        if t > after + 7 or t >= len(doc.tok_sent) or doc.tok_sent[t] != sent:
+            return None
+        if any(hard_break(doc, x) for x in range(after, t)):
+            return None
+        return r
+    return None
+
+
+def _job_word_near(doc: Doc, end: int) -> bool:
+    """An employer's name or a new job ("ett nytt jobb", "en ny tjänst") right after ``end``."""
+    sent = doc.tok_sent[end - 1]
+    for t in range(end, min(end + 6, len(doc.lower))):
+        if doc.tok_sent[t] != sent or hard_break(doc, t - 1):
+            break
+        if doc.words[t][0].isupper():
+            return True
+        if doc.lower[t] in _JOB_WORDS and t > 0 and doc.lower[t - 1] in _NEW:
+            return True
+    return False
+
+
+def _capitalised_after(doc: Doc, end: int) -> str:
+    if end < len(doc.words) and doc.words[end][0].isupper():
+        return doc.words[end]
+    return ""
+
+
+def _mention_after(ctx: _Reading, t: int) -> int | None:
+    """The entity named within four words from token ``t`` in its sentence, if any."""
+    doc = ctx.doc
+    sent = doc.tok_sent[t - 1] if t else 0
+    for x in range(t, min(t + 4, len(doc.lower))):
+        if doc.tok_sent[x] != sent:
+            return None
+        if x in ctx.by_tok:
+            return ctx.entity_at(x)[0]
+    return None

@@ -1,0 +1,255 @@
+"""Parquet for `arkiv export`, typed (timestamps with time zone, lists as lists, people as
+structs) and built column-wise, one record batch (one row group of ``ROW_GROUP`` rows) at a
+time, the most held in memory: from the values of :func:`lokalarkiv.export_formats.
+row_converter` (:class:`ParquetWriter`), or from a clean archive's stored values straight
+into Arrow (:class:`StoredParquetWriter`, :func:`stored_batch`). pyarrow is imported when
+a Parquet file is made, not before.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
+from typing import IO, Any
+
+from lokalarkiv.export_formats import (
+    BOOL_FIELDS,
+    LIST_FIELDS,
+    STORED_AS,
+    TIME_FIELDS,
+    Submit,
+    people_from_json,
+    run_now,
+)
+from lokalarkiv.export_lines import plain_items
+
+ROW_GROUP = 10_000
+
+
+class ParquetWriter:
+    """Typed Parquet via pyarrow: timestamps with time zone, lists as lists, people as
+    structs; built column by column, one record batch (row group) of ``ROW_GROUP`` rows at
+    a time."""
+
+    def __init__(self, out: IO[bytes], fields: Sequence[str], submit: Submit = run_now) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._pa = pa
+        self._submit = submit
+        self._fields = list(fields)
+        self._schema = pa.schema([(name, _arrow_type(pa, name)) for name in self._fields])
+        self._writer = pq.ParquetWriter(out, self._schema, compression="zstd")
+        self._times = [i for i, name in enumerate(self._fields) if name in TIME_FIELDS]
+        self._columns: list[list[Any]] = [[] for _ in self._fields]
+        self._held = 0
+        self._written = False
+
+    def write_rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        start = 0
+        while start < len(rows):
+            take = rows[start : start + ROW_GROUP - self._held]
+            for column, values in zip(self._columns, zip(*take, strict=True), strict=True):
+                column.extend(values)
+            self._held += len(take)
+            start += len(take)
+            if self._held >= ROW_GROUP:
+                self._flush()
+
+    def close(self) -> None:
+        if self._held or not self._written:  # an empty export still gets its schema
+            self._flush()
+        self._submit(self._writer.close)
+
+    def _flush(self) -> None:
+        table = self._pa.Table.from_arrays(self._arrays(), schema=self._schema)
+        self._submit(partial(self._writer.write_table, table, row_group_size=ROW_GROUP))
+        self._written = True
+        self._columns = [[] for _ in self._fields]
+        self._held = 0
+
+    def _arrays(self) -> list[Any]:
+        pa = self._pa
+        for i in self._times:
+            self._columns[i] = [_time_value(v) for v in self._columns[i]]
+        return [
+            pa.array(column, type=field.type)
+            for column, field in zip(self._columns, self._schema, strict=True)
+        ]
+
+
+class StoredParquetWriter(ParquetWriter):
+    """The same Parquet from the archive's stored values, for a clean archive: record
+    batches made by :func:`stored_batch` (here or in a helper process) go in, and leave as
+    row groups of ``ROW_GROUP`` rows, as those of :class:`ParquetWriter`."""
+
+    def __init__(self, out: IO[bytes], fields: Sequence[str], submit: Submit = run_now) -> None:
+        super().__init__(out, fields, submit)
+        self.columns = parquet_columns(fields)
+        self._pending: list[Any] = []  # record batches not yet written
+        self._pending_rows = 0
+
+    def write_batch(self, batch: Any) -> None:
+        """Rows as a record batch of :func:`stored_batch`; a batch of exactly
+        ``ROW_GROUP`` rows arriving with none pending is written as it is."""
+        self._pending.append(batch)
+        self._pending_rows += batch.num_rows
+        while self._pending_rows >= ROW_GROUP:
+            self._write_pending(ROW_GROUP)
+
+    def close(self) -> None:
+        if self._pending_rows or not self._written:  # an empty export still gets its schema
+            self._write_pending(self._pending_rows)
+        self._submit(self._writer.close)
+
+    def _write_pending(self, rows: int) -> None:
+        pa = self._pa
+        if len(self._pending) == 1 and self._pending[0].num_rows == rows:
+            table = pa.Table.from_batches(self._pending, schema=self._schema)
+            self._pending, self._pending_rows = [], 0
+        else:  # batches of other sizes (ids the archive lacks): one row group's rows
+            whole = pa.Table.from_batches(self._pending, schema=self._schema).combine_chunks()
+            table = whole.slice(0, rows).combine_chunks()
+            rest = whole.slice(rows).combine_chunks()
+            self._pending = rest.to_batches() if rest.num_rows else []
+            self._pending_rows = rest.num_rows
+        self._submit(partial(self._writer.write_table, table, row_group_size=ROW_GROUP))
+        self._written = True
+
+
+def parquet_schema(fields: Sequence[str]) -> Any:
+    import pyarrow as pa
+
+    return pa.schema([(name, _arrow_type(pa, name)) for name in fields])
+
+
+def parquet_columns(fields: Sequence[str]) -> list[str]:
+    """What :func:`stored_batch` wants of the archive, for
+    :meth:`indexer.store.archive.Archive.current_rows`: text as its UTF-8 bytes."""
+    columns = []
+    for name in fields:
+        x = "{" + STORED_AS.get(name, name) + "}"
+        if name == "gone":
+            columns.append(f"{x} IS NOT NULL")
+        elif name in ("language_score", "paywalled", "version", "warc_offset", "warc_length"):
+            columns.append(x)
+        else:
+            columns.append(f"CAST({x} AS BLOB)")
+    return columns
+
+
+def stored_batch(fields: Sequence[str], schema: Any, rows: Sequence[Sequence[Any]]) -> Any:
+    """A record batch of stored rows (of :func:`parquet_columns`), with the arrays that
+    :class:`ParquetWriter` makes of the values :func:`row_converter` gives: text goes into
+    Arrow as its bytes (binary, then cast to string: checked, not copied through a str),
+    lists as stored are split by Arrow where json.dumps spelt them, times spelt as
+    isoformat writes them with an offset are parsed by Arrow; anything else goes the way
+    of :func:`row_converter`."""
+    import pyarrow as pa
+
+    columns: list[list[Any]] = [list(values) for values in zip(*rows, strict=True)]
+    if not rows:
+        columns = [[] for _ in fields]
+    arrays = []
+    for name, column, field in zip(fields, columns, schema, strict=True):
+        if name in LIST_FIELDS:
+            arrays.append(_arrow_lists(pa, column, field.type))
+        elif name == "people":
+            arrays.append(pa.array([_stored_people(v) for v in column], type=field.type))
+        elif name in TIME_FIELDS:
+            arrays.append(_arrow_times(pa, column, field.type))
+        elif name in BOOL_FIELDS:
+            arrays.append(pa.array(column, type=pa.int64()).cast(pa.bool_()))
+        elif field.type == pa.string():
+            arrays.append(pa.array(column, type=pa.binary()).cast(pa.string()))
+        else:
+            arrays.append(pa.array(column, type=field.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _items(stored: bytes) -> list[bytes]:
+    """A stored JSON list of strings as its items' UTF-8 bytes."""
+    if stored == b"[]":
+        return []
+    inner = plain_items(stored)
+    if inner is not None:
+        return inner.split(b'", "')
+    return [item.encode("utf-8") for item in json.loads(stored)]
+
+
+def _stored_people(stored: bytes) -> list[dict[str, Any]]:
+    return [] if stored == b"[]" else people_from_json(stored)
+
+
+def _arrow_lists(pa: Any, stored: list[bytes], arrow_type: Any) -> Any:
+    """A list column from stored JSON lists of strings: split by Arrow where every one is
+    "[]" or spelt as json.dumps spells it with no escape (see
+    :func:`~lokalarkiv.export_lines.plain_items`: its quotes are those of its items, two
+    each), else item by item in Python."""
+    import pyarrow.compute as pc
+
+    text = pa.array(stored, type=pa.binary()).cast(pa.string())
+    empty = pc.equal(text, "[]")
+    plain = pc.and_(
+        pc.and_(pc.starts_with(text, '["'), pc.ends_with(text, '"]')),
+        pc.and_(
+            pc.invert(pc.match_substring(text, "\\")),
+            pc.equal(
+                pc.count_substring(text, '"'),
+                pc.multiply(pc.add(pc.count_substring(text, '", "'), 1), 2),
+            ),
+        ),
+    )
+    if pc.all(pc.or_(empty, plain)).as_py() is not False:
+        items = pc.split_pattern(pc.utf8_slice_codeunits(text, 2, -2), '", "')
+        return pc.if_else(empty, pa.scalar([], type=arrow_type), items).cast(arrow_type)
+    return pa.array([_items(v) for v in stored], type=pa.list_(pa.binary())).cast(arrow_type)
+
+
+_ISO_WITH_OFFSET = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?[+-]\d\d:\d\d$"
+
+
+def _arrow_times(pa: Any, stored: list[bytes | None], arrow_type: Any) -> Any:
+    """Timestamps from stored ISO 8601 times: by Arrow's parser when every one is spelt
+    with a UTC offset as isoformat spells it (what datetime.fromisoformat makes of them
+    too), else one by one as the writers do."""
+    import pyarrow.compute as pc
+
+    text = pa.array(stored, type=pa.binary()).cast(pa.string())
+    if pc.all(pc.match_substring_regex(text, _ISO_WITH_OFFSET)).as_py() is not False:
+        return text.cast(pa.timestamp("us", tz="UTC")).cast(arrow_type)
+    values = [None if v is None else datetime.fromisoformat(v.decode("utf-8")) for v in stored]
+    return pa.array(values, type=arrow_type)
+
+
+def _arrow_type(pa: Any, name: str) -> Any:
+    if name in TIME_FIELDS:
+        return pa.timestamp("us", tz="Europe/Stockholm")
+    if name in LIST_FIELDS:
+        return pa.list_(pa.string())
+    if name == "people":
+        return pa.list_(
+            pa.struct(
+                [
+                    ("name", pa.string()),
+                    ("roles", pa.list_(pa.string())),
+                    ("organisation", pa.string()),
+                    ("change", pa.string()),
+                    ("new_role", pa.string()),
+                    ("new_organisation", pa.string()),
+                ]
+            )
+        )
+    if name in ("paywalled", "gone"):
+        return pa.bool_()
+    if name == "language_score":
+        return pa.float64()
+    if name in ("version", "warc_offset", "warc_length"):
+        return pa.int64()
+    return pa.string()
+
+
+def _time_value(value: Any) -> Any:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
