@@ -181,7 +181,7 @@ def api_sample(request: Request) -> Response:
 
 
 def api_export_manifest(request: Request) -> Response:
-    return exports.export_manifest(request)
+    return exports.manifest_page(request)
 
 
 ENDPOINTS = (

@@ -8,23 +8,21 @@ a client that goes away stops the export.
 
 from __future__ import annotations
 
-import importlib
 import io
 import queue
 import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from types import ModuleType
 from typing import Any
 
 import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from indexer.errors import QueryError
+from indexer.config import Config
+from lokalarkiv.exporting import FORMATS, MEDIA_TYPES, ExportSpec, export_manifest, write_export
 from lokalarkiv.params import Filters, check_sources
-from web.app import error_response, render, state
-from web.i18n import translator
+from web.app import render, state
 from web.params import SEARCH_PARAMS, filter_values, link, query_text
 
 CHUNK_BYTES = 64 * 1024
@@ -32,47 +30,35 @@ QUEUE_CHUNKS = 16  # at most this many chunks wait for the client: about 1 MB
 _DONE = object()
 
 
-def exporting() -> ModuleType | None:
-    """The export API (lokalarkiv.exporting), or None where this version lacks it."""
-    try:
-        return importlib.import_module("lokalarkiv.exporting")
-    except ImportError:
-        return None
-
-
-def export_spec(request: Request, module: ModuleType) -> Any:
+def export_spec(request: Request) -> ExportSpec:
     """The ExportSpec a request asks for: the search's text and filters, the format, and
-    whether to include the body."""
+    whether to include the body.
+
+    Raises:
+        QueryError: a bad filter or format (one line).
+    """
     params = request.query_params
-    fmt = params.get("format", "csv")
-    if fmt not in module.FORMATS:
-        raise QueryError(
-            f"unknown format {fmt[:20]!r}", hint=f"Formats: {', '.join(module.FORMATS)}."
-        )
     values = filter_values(params)
     values["sources"] = check_sources(state(request).config, values["sources"])
-    return module.ExportSpec(
+    return ExportSpec(
         query_text(params),
         Filters.from_mapping(values),
-        fmt,
+        params.get("format", "csv")[:20],
         with_body="1" in params.getlist("body") or not params.getlist("body"),
     )
 
 
 def export_page(request: Request) -> Response:
     """GET /export: what will be exported, the formats, the download and manifest links."""
-    module = exporting()
     pairs = [
         (k, v) for k, v in request.query_params.multi_items() if k in SEARCH_PARAMS or k == "lang"
     ]
     pairs = [(k, v) for k, v in pairs if k not in ("limit", "offset", "sort")]
-    formats = module.FORMATS if module else ()
     return render(
         request,
         "export.html",
         {
-            "available": module is not None,
-            "formats": formats,
+            "formats": FORMATS,
             "hidden": pairs,
             "q": request.query_params.get("q", ""),
             "manifest_href": link(
@@ -84,47 +70,37 @@ def export_page(request: Request) -> Response:
 
 
 class _QueueWriter(io.RawIOBase):
-    """A writable binary stream that hands its bytes, in chunks, to a bounded queue; it
-    blocks while the queue is full and fails once the reader has gone."""
+    """A raw binary stream that hands what is written to a bounded queue (a
+    :class:`io.BufferedWriter` in front of it makes the pieces chunks): it blocks while the
+    queue is full and fails once the reader has gone."""
 
     def __init__(self, out: queue.Queue[object], gone: threading.Event) -> None:
         super().__init__()
-        self._out, self._gone, self._buffer = out, gone, bytearray()
+        self._out, self._gone = out, gone
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
-        self._buffer += data
-        if len(self._buffer) >= CHUNK_BYTES:
-            self._send(bytes(self._buffer))
-            self._buffer.clear()
-        return len(data)
-
-    def flush_all(self) -> None:
-        if self._buffer:
-            self._send(bytes(self._buffer))
-            self._buffer.clear()
-
-    def _send(self, item: object) -> None:
+        chunk = bytes(data)  # (a buffer's memory is reused after this returns)
         while True:
             if self._gone.is_set():
                 raise BrokenPipeError("the client went away")
             try:
-                self._out.put(item, timeout=0.5)
-                return
+                self._out.put(chunk, timeout=0.5)
+                return len(chunk)
             except queue.Full:
                 continue
 
 
 def _run_export(
-    module: ModuleType, config: Any, spec: Any, out: queue.Queue[object], gone: threading.Event
+    config: Config, spec: ExportSpec, out: queue.Queue[object], gone: threading.Event
 ) -> None:
-    writer = _QueueWriter(out, gone)
+    writer = io.BufferedWriter(_QueueWriter(out, gone), buffer_size=CHUNK_BYTES)
     try:
         # no forked helper: this process has threads of its own (the bytes are the same)
-        module.write_export(config, spec, writer, sha256=False, helper=False)
-        writer.flush_all()
+        write_export(config, spec, writer, sha256=False, helper=False)
+        writer.flush()
         end: object = _DONE
     except BaseException as exc:  # handed to the response, which ends the download
         end = exc
@@ -136,11 +112,11 @@ def _run_export(
             continue
 
 
-async def _chunks(module: ModuleType, config: Any, spec: Any) -> AsyncIterator[bytes]:
+async def _chunks(config: Config, spec: ExportSpec) -> AsyncIterator[bytes]:
     out: queue.Queue[object] = queue.Queue(maxsize=QUEUE_CHUNKS)
     gone = threading.Event()
     worker = threading.Thread(
-        target=_run_export, args=(module, config, spec, out, gone), name="arkiv-export", daemon=True
+        target=_run_export, args=(config, spec, out, gone), name="arkiv-export", daemon=True
     )
     worker.start()
     try:
@@ -158,16 +134,12 @@ async def _chunks(module: ModuleType, config: Any, spec: Any) -> AsyncIterator[b
 
 def export_download(request: Request) -> Response:
     """GET /export/download: the file, streamed as it is written."""
-    module = exporting()
-    if module is None:
-        t = translator("sv")
-        return error_response(request, 501, t("Export is not available in this version."))
-    spec = export_spec(request, module)
+    spec = export_spec(request)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     name = f"arkiv-export-{stamp}.{spec.format}"
     return StreamingResponse(
-        _chunks(module, state(request).config, spec),
-        media_type=module.MEDIA_TYPES[spec.format],
+        _chunks(state(request).config, spec),
+        media_type=MEDIA_TYPES[spec.format],
         headers={"content-disposition": f'attachment; filename="{name}"'},
     )
 
@@ -185,18 +157,18 @@ class _Counter(io.RawIOBase):
         return len(data)
 
 
-def export_manifest(request: Request) -> Response:
+def manifest_page(request: Request) -> Response:
     """GET /export/manifest: the manifest `arkiv export` writes beside its file, for the
     same parameters (the export is run to count and hash it; nothing is kept)."""
-    module = exporting()
-    if module is None:
-        return error_response(request, 501, "export is not available in this version")
-    spec = export_spec(request, module)
+    config = state(request).config
+    spec = export_spec(request)
     started = datetime.now(UTC)
-    sink = _Counter()
-    result = module.write_export(state(request).config, spec, sink, helper=False)
+    counter = _Counter()
+    sink = io.BufferedWriter(counter, buffer_size=CHUNK_BYTES)
+    result = write_export(config, spec, sink, helper=False)
+    sink.flush()
     name = f"arkiv-export.{spec.format}"
-    manifest = module.export_manifest(
-        state(request).config, spec, result, file_name=name, file_bytes=sink.size, started=started
+    manifest = export_manifest(
+        config, spec, result, file_name=name, file_bytes=counter.size, started=started
     )
     return JSONResponse(manifest)

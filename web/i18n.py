@@ -104,7 +104,6 @@ _SV = {
     "With the full text": "Med hela texten",
     "Download": "Ladda ner",
     "Manifest": "Manifest",
-    "Export is not available in this version.": "Export finns inte i den här versionen.",
     "Not found": "Hittades inte",
     "Bad request": "Felaktig fråga",
     "Hint": "Tips",

@@ -158,6 +158,6 @@ routes = [
     route("/status", status_page),
     route("/export", export_page),
     route("/export/download", exports.export_download),
-    route("/export/manifest", exports.export_manifest),
+    route("/export/manifest", exports.manifest_page),
     route("/settings", settings, methods=["POST"]),
 ]
