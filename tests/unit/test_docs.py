@@ -9,7 +9,7 @@ from search_cli.cli import arkiv
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-# `arkiv serve` has its section in docs/WEB.md (the README links there)
+# `arkiv serve` has its section in docs/WEB.md (until the README has one of its own)
 SECTIONS = README + (ROOT / "docs" / "WEB.md").read_text(encoding="utf-8")
 
 
