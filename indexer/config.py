@@ -63,6 +63,9 @@ class Config:
     meili_url: str | None = None
     meili_index: str = "lokalarkiv"  # the index uid on the Meilisearch server
     meili_key: str | None = field(default=None, repr=False)  # a secret: never printed
+    # The [web] table of arkiv.toml as written (access control for `arkiv serve`); the web
+    # app checks it. Holds password hashes: never printed.
+    web: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -198,8 +201,13 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     values: dict[str, Any] = {}
     for key, value in data.items():
+        if key == "web":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{path}: [web] must be a table")
+            values["web"] = value
+            continue
         if key not in _FILE_KEYS:
-            known = ", ".join(sorted(_FILE_KEYS))
+            known = ", ".join(sorted([*_FILE_KEYS, "[web]"]))
             raise ConfigError(f"{path}: unknown key {key!r} (known keys: {known})")
         values[_FILE_KEYS[key]] = value
     return values

@@ -6,6 +6,7 @@ Nothing here imports Scrapy or Trafilatura: a search must start fast.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from typing import Any
 
 from indexer.config import Config
 from indexer.errors import BackendUnavailable
+from indexer.search.backends import SearchBackend
 from indexer.search.query import Query, SearchPage
 from indexer.store.archive import Archive
 from lokalarkiv.storage import cannot_rebuild, data_writable, open_archive, search_index
@@ -71,14 +73,28 @@ def _not_an_index(folder: Path) -> bool:
     return not any((folder / name).exists() for name in ("lokalarkiv-index.json", "meta.json"))
 
 
-def search(config: Config, query: Query, reindex: Reindex = update_index) -> SearchResult:
+def search(
+    config: Config,
+    query: Query,
+    reindex: Reindex = update_index,
+    backend: SearchBackend | None = None,
+) -> SearchResult:
     """One page of hits for ``query``, with the copies of each story.
 
     A local index that is missing, of an older version or damaged is rebuilt from the
     archive first (by ``reindex``, which an interface may give to show progress), where the
-    data folder can be written; in a read-only one that is one line saying so."""
+    data folder can be written; in a read-only one that is one line saying so.
+
+    ``backend``: an index already open (a server keeps some open between requests rather
+    than pay for opening one per search); one that cannot be used is set aside for the
+    usual path, which opens (and where needed rebuilds) the index."""
     started = time.monotonic()
-    page = _search_page(config, query, reindex)
+    page = None
+    if backend is not None:
+        with contextlib.suppress(BackendUnavailable):
+            page = backend.search(query)
+    if page is None:
+        page = _search_page(config, query, reindex)
     elapsed = time.monotonic() - started
     return SearchResult(query, page, story_groups(config, page), elapsed)
 

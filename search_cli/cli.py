@@ -14,6 +14,7 @@ from search_cli import (
     people_command,
     reextract_command,
     search_commands,
+    serve_command,
 )
 from search_cli.options import EPILOG
 from search_cli.output import one_line, output_failed
@@ -53,6 +54,7 @@ for _command in (
     crawl_commands.runs,
     crawl_commands.sources,
     crawl_commands.backup,
+    serve_command.serve,
 ):
     arkiv.add_command(_command)
 

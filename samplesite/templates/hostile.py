@@ -19,6 +19,10 @@
                     /artikel/6-… <-> /artikel/7-…  302 loop, both ends linked (article URLs)
                     /artikel/8-…           Content-Encoding: gzip that expands past 64 MB
                     /artikel/9-…           a body that never ends (no Content-Length)
+                    /artikel/10-…          SCRIPT_PATH: title, lead and body carrying <script>,
+                                           quotes that break attributes (" ' >) and terminal
+                                           escapes; the page itself runs a script that sets
+                                           window.__pwned and opens an alert
   fientliga-posten-arkiv  (a second source on the same host) /sitemap-bred.xml: an index of
                     WIDE_SITEMAPS sitemaps, for the per-source count of sitemaps and feeds
   robotsbladet      /robots.txt answers ROBOTS_STATUS (500; the control port's
@@ -67,6 +71,27 @@ LOOP_PATHS = ("/artikel/6-slinga-a", "/artikel/7-slinga-b")
 SECTION_LOOP_PATHS = ("/sektion-a/", "/sektion-b/")
 GZIP_BOMB_PATH = "/artikel/8-packad-sida"
 ENDLESS_PATH = "/artikel/9-andlos-sida"
+SCRIPT_PATH = "/artikel/10-skript-i-rubriken"
+# What a page that wants to run in a reader's browser (or terminal) puts in its text; a web
+# page or terminal that shows it must show it as text. PWNED_MARKER is what it would set.
+PWNED_MARKER = "__pwned"
+SCRIPT_TEXT = f"<script>window.{PWNED_MARKER}=1;alert('pwned')</script>"
+ATTRIBUTE_BREAK = '"\'><img src=x onerror="window.__pwned=2">'
+SCRIPT_TITLE = (
+    f"Skript i rubriken {SCRIPT_TEXT} {ESC_RED}röd{ESC_RESET} {ATTRIBUTE_BREAK}{ESC_TITLE}"
+)
+SCRIPT_LEAD = (
+    f"Ingressen bär {SCRIPT_TEXT} och {ATTRIBUTE_BREAK} och {ESC_RED}färg{ESC_RESET} i texten."
+)
+SCRIPT_BODY_LINE = (
+    f"Brödtexten bär också {SCRIPT_TEXT}, citat som bryter attribut {ATTRIBUTE_BREAK}"
+    f" och terminalkoder{ESC_TITLE} {ESC_RED}röd{ESC_RESET} text."
+)
+# The page itself, around the article: scripts that run where the page is shown as a page.
+LIVE_SCRIPTS = (
+    f"<script>window.{PWNED_MARKER}=1;alert('pwned')</script>"
+    '<img src="/finns-inte.png" onerror="window.__pwned=2;alert(2)" alt="">'
+)
 ROBOTS_ARTICLE_PATHS = (
     "/artikel/1-robotarna-tar-over-hamnen",
     "/artikel/2-nytt-bibliotek-i-centrum",
@@ -104,6 +129,7 @@ class _Story:
     author: str
     published: str
     paragraphs: tuple[str, ...] = PARAGRAPHS
+    lead: str = ""
 
 
 STORIES = {
@@ -120,6 +146,9 @@ STORIES = {
                       "2025-09-04T10:00:00+02:00"),
     FAIRLY_DEEP_PATH: _Story(FAIRLY_DEEP_PATH, "Ganska djupt inne finns en nyhet om hamnen",
                              "Lena Ek", "2025-09-05T10:00:00+02:00"),
+    SCRIPT_PATH: _Story(SCRIPT_PATH, SCRIPT_TITLE, "Eva Berg", "2025-09-08T09:00:00+02:00",
+                        (SCRIPT_BODY_LINE, *(p.replace("grundskola", "skriptskola")
+                                             for p in PARAGRAPHS)), lead=SCRIPT_LEAD),
     ROBOTS_ARTICLE_PATHS[0]: _Story(ROBOTS_ARTICLE_PATHS[0], "Robotarna tar över hamnen",
                                     "Karin Nyberg", "2025-09-06T06:00:00+02:00"),
     ROBOTS_ARTICLE_PATHS[1]: _Story(ROBOTS_ARTICLE_PATHS[1], "Nytt bibliotek byggs i centrum",
@@ -140,13 +169,15 @@ def article_html(story: _Story, site_name: str, nesting: int = 0) -> bytes:
             "publisher": {"@type": "Organization", "name": site_name},
         },
         ensure_ascii=True,  # "\u001b" in the page's source, as a JSON encoder writes it
-    )
+    ).replace("<", "\\u003c")  # and "</script>" in a headline cannot end the element
     paragraphs = "\n".join(f"<p>{e(p)}</p>" for p in story.paragraphs)
     visible_title = _TERMINAL_ESCAPES.sub("", story.title)
+    lead = f'<p class="ingress">{e(story.lead)}</p>\n' if story.lead else ""
     article = (
         f"<article><h1>{e(visible_title)}</h1>"
         f'<p class="byline">Av {e(story.author)} · <time datetime="{story.published}">'
-        f"{story.published[:10]}</time></p>\n{paragraphs}</article>"
+        f"{story.published[:10]}</time></p>\n{lead}{paragraphs}</article>"
+        + (LIVE_SCRIPTS if story.path == SCRIPT_PATH else "")
     )
     return (
         '<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8">'
@@ -230,7 +261,7 @@ class HostileSite(Site):
     # -- the pages ---------------------------------------------------------------------------
     def front(self, ctx: Ctx) -> Response:
         links = [
-            *ARTICLE_PATHS, ESCAPE_PATH, DEEP_PATH, FAIRLY_DEEP_PATH, *LOOP_PATHS,
+            *ARTICLE_PATHS, ESCAPE_PATH, DEEP_PATH, FAIRLY_DEEP_PATH, SCRIPT_PATH, *LOOP_PATHS,
             GZIP_BOMB_PATH, ENDLESS_PATH, *SECTION_LOOP_PATHS,
         ]  # fmt: skip
         items = "".join(f'<li><a href="{p}">{e(p)}</a></li>' for p in links)

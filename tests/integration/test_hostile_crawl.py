@@ -28,6 +28,7 @@ from samplesite.templates.hostile import (
     LOOP_PATHS,
     PARAGRAPHS,
     ROBOTS_ARTICLE_PATHS,
+    SCRIPT_PATH,
     SECTION_LOOP_PATHS,
     WIDE_SITEMAPS,
 )
@@ -196,7 +197,7 @@ def test_the_rest_of_the_hostile_site_is_archived(
 ) -> None:
     base = hostile_site.sites[HOST]
     assert set(hostile_crawl.articles) == {
-        base + p for p in (*ARTICLE_PATHS, ESCAPE_PATH, FAIRLY_DEEP_PATH)
+        base + p for p in (*ARTICLE_PATHS, ESCAPE_PATH, FAIRLY_DEEP_PATH, SCRIPT_PATH)
     }
     escape = hostile_crawl.articles[base + ESCAPE_PATH]
     assert "budgeten för 2026" in escape.title
