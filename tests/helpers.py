@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import re
 import select
 import sqlite3
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -205,3 +209,76 @@ def make_v1_archive(path: Path) -> None:
     with sqlite3.connect(path) as db:
         db.executescript(V1_TABLES)
     db.close()
+
+
+# ---------------------------------------------------------------- hostile text on a terminal
+
+WHEN = datetime(2025, 8, 9, 6, 0, tzinfo=UTC)
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+BOLD = re.compile(r"\x1b\[(?:1|0)m")  # the one escape the CLI makes itself, on a terminal
+
+
+def article(url: str, source: str, title: str, body: str, hours: int = 0) -> Article:
+    return Article(
+        url=url,
+        canonical_url=url,
+        source=source,
+        source_name={"e-tidningen": "E-tidningen", "kustposten": "Kustposten"}[source],
+        title=title,
+        lead="Ingress om stormen.",
+        body=body,
+        authors=["Eva Berg"],
+        published=WHEN - timedelta(hours=hours),
+        language="sv",
+        language_score=0.9,
+        municipalities=["Vimmerby"],
+        kinds=["municipal"],
+        fetched_at=WHEN,
+    )
+
+
+def assert_safe(text: str, what: object) -> None:
+    found = FORBIDDEN.search(text.replace("\r\n", "\n"))
+    assert found is None, (what, repr(text[max(0, found.start() - 40) : found.end() + 40]))
+
+
+def run_on_terminal(*args: str, timeout: float = 120) -> tuple[int, str, str]:
+    """`arkiv ARGS` with its standard output on a pseudo-terminal (colours on)."""
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "search_cli", *args],
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        env={**env, "TERM": "xterm-256color"},
+    )
+    os.close(slave)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 1)
+            if not ready:
+                if process.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the terminal's other side is closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert process.stderr is not None
+        err = process.stderr.read().decode()
+        code = process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+        if process.stderr is not None:
+            process.stderr.close()
+        os.close(master)
+    return code, b"".join(chunks).decode(), err

@@ -13,9 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pty
-import re
-import select
 import shutil
 import sqlite3
 import stat
@@ -23,49 +20,33 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from indexer.article import Article, Person
+from indexer.article import Person
 from indexer.store.archive import Archive
-from tests.helpers import ROOT, Crawl, run_arkiv
+from tests.helpers import (
+    BOLD,
+    ROOT,
+    Crawl,
+    article,
+    assert_safe,
+    run_arkiv,
+    run_on_terminal,
+)
 
 pytestmark = pytest.mark.integration
 
-WHEN = datetime(2025, 8, 9, 6, 0, tzinfo=UTC)
 ESC_RED, ESC_RESET, ESC_TITLE = "\x1b[31m", "\x1b[0m", "\x1b]0;pwned\x07"
 HOSTILE_TITLE = f"Storm: fullmäktige {ESC_RED}röstade{ESC_RESET} om kommunen{ESC_TITLE}\u202e"
 HOSTILE_BODY = (
     f"Stormen drog in över kommunen{ESC_TITLE}.\x07\x08 Fullmäktige röstade\x9b31m.\n"
     "\tAndra stycket\x1b[2J\x85 om stormen\x7f och kommunen.\r\nTredje\u2066 stycket."
 )
-FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-BOLD = re.compile(r"\x1b\[(?:1|0)m")  # the one escape the CLI makes itself, on a terminal
 HOSTILE_URL = "https://e-tidningen.se/nyheter/storm-fullmaktige"
 FILLERS = 160  # enough text that an export or a long result list outgrows a pipe's buffer
-
-
-def article(url: str, source: str, title: str, body: str, hours: int = 0) -> Article:
-    return Article(
-        url=url,
-        canonical_url=url,
-        source=source,
-        source_name={"e-tidningen": "E-tidningen", "kustposten": "Kustposten"}[source],
-        title=title,
-        lead="Ingress om stormen.",
-        body=body,
-        authors=["Eva Berg"],
-        published=WHEN - timedelta(hours=hours),
-        language="sv",
-        language_score=0.9,
-        municipalities=["Vimmerby"],
-        kinds=["municipal"],
-        fetched_at=WHEN,
-    )
 
 
 def build_data(data: Path) -> str:
@@ -145,11 +126,6 @@ def reading_commands(data: Path, aid: str, out: Path) -> list[list[str]]:
     ]
 
 
-def assert_safe(text: str, what: object) -> None:
-    found = FORBIDDEN.search(text.replace("\r\n", "\n"))
-    assert found is None, (what, repr(text[max(0, found.start() - 40) : found.end() + 40]))
-
-
 # ---------------------------------------------------------------- escape codes
 
 
@@ -166,48 +142,6 @@ def test_escape_codes_never_reach_a_pipe(hostile_data: tuple[Path, str], tmp_pat
     shown = json.loads(run_arkiv("show", aid, "--json", "--data", str(data)).stdout)
     assert shown["title"] == "Storm: fullmäktige röstade om kommunen"
     assert shown["body"].startswith("Stormen drog in över kommunen. Fullmäktige röstade›31m.\n\t")
-
-
-def run_on_terminal(*args: str, timeout: float = 120) -> tuple[int, str, str]:
-    """`arkiv ARGS` with its standard output on a pseudo-terminal (colours on)."""
-    master, slave = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "search_cli", *args],
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=slave,
-        stderr=subprocess.PIPE,
-        env={**env, "TERM": "xterm-256color"},
-    )
-    os.close(slave)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 1)
-            if not ready:
-                if process.poll() is not None:
-                    break
-                continue
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the terminal's other side is closed
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        assert process.stderr is not None
-        err = process.stderr.read().decode()
-        code = process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
-        if process.stderr is not None:
-            process.stderr.close()
-        os.close(master)
-    return code, b"".join(chunks).decode(), err
 
 
 def test_escape_codes_never_reach_a_terminal(

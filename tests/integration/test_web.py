@@ -24,8 +24,7 @@ import pytest
 from indexer.store.archive import Archive
 from indexer.store.warc import WarcRef, read_response
 from samplesite.templates.hostile import SCRIPT_PATH, SCRIPT_TEXT
-from tests.helpers import ROOT, Crawl, run_arkiv
-from tests.integration.test_hostile_cli import BOLD, article, assert_safe, run_on_terminal
+from tests.helpers import BOLD, ROOT, Crawl, article, assert_safe, run_arkiv, run_on_terminal
 from tests.web_server import Served, free_port, serving
 from web.security import ARCHIVED_CSP
 
