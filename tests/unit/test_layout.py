@@ -123,10 +123,13 @@ def test_tests_use_public_names_only() -> None:
 
 
 def test_tests_take_helpers_from_the_helper_module() -> None:
-    """conftest holds fixtures; shared helpers live in tests/helpers.py."""
+    """conftest holds fixtures; shared helpers live in tests/helpers.py (and the web tests'
+    server in tests/web_server.py): no test module imports conftest or another test module."""
     importers = {
-        str(path.relative_to(ROOT))
+        f"{path.relative_to(ROOT)} imports {name}"
         for path in _modules("tests")
-        if "tests.conftest" in _imports(path)
-    }
+        for name in _imports(path)
+        if name == "tests.conftest" or name.startswith(("tests.unit", "tests.integration",
+                                                          "tests.browser"))
+    }  # fmt: skip
     assert importers == set()
