@@ -1,0 +1,184 @@
+"""Saved searches that alert ("bevakningar"): made, listed and removed here; checked after
+every index update; their alerts delivered (Atom feed, e-mail digest, webhook).
+
+The check that finds what is new to each search lives in :mod:`indexer.search.watching`,
+so that the crawl's own index update can run it (the crawl may not import this package);
+what it finds is queued in the archive in the same transaction as the search's watermark.
+Delivery is here: each queued alert goes out once and is marked done only after it went,
+so a delivery cut short (the SMTP server down, the process killed) is made by the next
+run, and what was delivered is not delivered again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from indexer.config import Config
+from indexer.errors import ArchiveError, QueryError
+from indexer.search.watching import (
+    WatchCheck,
+    check_watches,
+    index_watermark,
+    matching_ids,
+    query_filters,
+)
+from indexer.store.archive import Archive, WatchInfo
+from lokalarkiv.params import Filters, build_query
+from lokalarkiv.searching import update_index
+from lokalarkiv.storage import open_archive, require_writable, search_index
+from lokalarkiv.watch_delivery import send_digest, send_webhook
+
+MAX_NAME = 80
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
+
+
+@dataclass
+class DeliveryReport:
+    """What a delivery run did: articles delivered per (search, channel), and one line per
+    delivery that failed (left queued for the next run)."""
+
+    delivered: dict[str, int] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WatchRun:
+    """A check after an index update and the deliveries that followed it."""
+
+    check: WatchCheck
+    delivery: DeliveryReport
+
+    def warnings(self) -> list[str]:
+        """One line per search that could not be checked or delivered."""
+        lines = [f"saved search {n!r} not checked: {e}" for n, e in self.check.failed.items()]
+        return lines + self.delivery.failed
+
+
+def check_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > MAX_NAME or any(not c.isprintable() for c in name):
+        raise QueryError(
+            f"a saved search needs a name of 1 to {MAX_NAME} printable characters",
+            hint="E.g. arkiv watch add kommunchef 'kommunchef' --kommun Vimmerby.",
+        )
+    return name
+
+
+def check_email(email: str | None) -> str | None:
+    if not email:
+        return None
+    if not _EMAIL.fullmatch(email.strip()):
+        raise QueryError(f"not an e-mail address: {email!r}")
+    return email.strip()
+
+
+def check_webhook(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise QueryError(f"not an http(s) URL: {url!r}", hint="E.g. https://example.org/hook.")
+    return url.strip()
+
+
+def add_watch(
+    config: Config,
+    name: str,
+    text: str,
+    filters: Filters | Mapping[str, Any],
+    email: str | None = None,
+    webhook: str | None = None,
+) -> WatchInfo:
+    """Save a search. What it matches now never alerts; from now on every article new to
+    it does. The index is brought up to date first (the data folder must be writable)."""
+    draft = WatchInfo(
+        0, check_name(name), text.strip(), query_filters(build_query(text, filters)),
+        check_email(email), check_webhook(webhook), secrets.token_urlsafe(24), "", 0,
+    )  # fmt: skip
+    require_writable(config, "watch add")
+    with open_archive(config, write=True) as archive:
+        if archive.watch(draft.name) is not None:
+            raise ArchiveError(
+                f"a saved search named {draft.name!r} exists already",
+                hint="Choose another name, or remove it first (arkiv watch rm NAME).",
+            )
+        update_index(config, archive)
+        with search_index(config) as backend:
+            query = build_query(text, filters)
+            matched = matching_ids(backend, query)
+        checked = index_watermark(archive, config)
+        return archive.add_watch(dataclasses.replace(draft, checked_seq=checked), matched)
+
+
+def list_watches(config: Config) -> list[WatchInfo]:
+    if not config.archive_path.exists():
+        return []
+    with open_archive(config) as archive:
+        return archive.watches()
+
+
+def remove_watch(config: Config, name: str) -> None:
+    require_writable(config, "watch rm")
+    with open_archive(config, write=True) as archive:
+        if not archive.remove_watch(name):
+            raise ArchiveError(
+                f"no saved search named {name!r}", hint="`arkiv watch list` lists them."
+            )
+
+
+def watch_json(watch: WatchInfo) -> dict[str, Any]:
+    """A saved search as JSON (without its feed token: see :func:`feed_path`)."""
+    return {
+        "name": watch.name,
+        "query": watch.query,
+        "filters": watch.filters,
+        "email": watch.email,
+        "webhook": watch.webhook,
+        "created": watch.created,
+        "feed": feed_path(watch),
+    }
+
+
+def feed_path(watch: WatchInfo) -> str:
+    """The path of the search's Atom feed in the web app (the token is its only key)."""
+    return f"/feeds/{watch.token}.atom"
+
+
+def after_index(config: Config, archive: Archive) -> WatchRun:
+    """Check every saved search against the freshly updated index, then deliver."""
+    return WatchRun(check_watches(archive, config), deliver(config, archive))
+
+
+def deliver(config: Config, archive: Archive) -> DeliveryReport:
+    """Deliver every queued alert: one e-mail digest and one webhook POST per search and
+    channel. A failure is noted on the alerts (delivered next run) and reported, never
+    raised."""
+    report = DeliveryReport()
+    for watch in archive.watches():
+        for channel, send in (("email", send_digest), ("webhook", send_webhook)):
+            entries = archive.pending(watch, channel)
+            if not entries:
+                continue
+            ids = [entry.outbox_id for entry in entries]
+            try:
+                send(config, watch, entries)
+            except (OSError, ValueError) as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                archive.mark_failed(ids, error)
+                report.failed.append(
+                    f"saved search {watch.name!r}: {channel} of {len(ids)} articles failed"
+                    f" ({error}); tried again on the next run"
+                )
+                continue
+            archive.mark_delivered(ids)
+            report.delivered[f"{watch.name} ({channel})"] = len(ids)
+    return report
