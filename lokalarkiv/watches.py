@@ -97,9 +97,13 @@ def add_watch(
     filters: Filters | Mapping[str, Any],
     email: str | None = None,
     webhook: str | None = None,
+    *,
+    refresh_index: bool = True,
 ) -> WatchInfo:
     """Save a search. What it matches now never alerts; from now on every article new to
-    it does. The index is brought up to date first (the data folder must be writable)."""
+    it does. The data folder must be writable. ``refresh_index``: bring the index up to
+    date first (the web app, which leaves index writes to the crawl, does not: the search
+    then starts from the index's watermark, and the next check covers the rest)."""
     draft = WatchInfo(
         0, check_name(name), text.strip(), query_filters(build_query(text, filters)),
         check_email(email), check_webhook(webhook), secrets.token_urlsafe(24), "", 0,
@@ -111,11 +115,13 @@ def add_watch(
                 f"a saved search named {draft.name!r} exists already",
                 hint="Choose another name, or remove it first (arkiv watch rm NAME).",
             )
-        update_index(config, archive)
-        with search_index(config) as backend:
-            query = build_query(text, filters)
-            matched = matching_ids(backend, query)
+        if refresh_index:
+            update_index(config, archive)
+        # the watermark before the matches: an article indexed in between is taken as
+        # matched already rather than never checked
         checked = index_watermark(archive, config)
+        with search_index(config) as backend:
+            matched = matching_ids(backend, build_query(text, filters))
         return archive.add_watch(dataclasses.replace(draft, checked_seq=checked), matched)
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
+import html
 import json
+import re
 import shutil
 import signal
 import socket
@@ -196,6 +198,37 @@ def test_the_feed_holds_exactly_the_new_matches(watched: Watched) -> None:
             assert entry.link.startswith("http://arkiv.example/article/")
             assert any(link.rel == "related" and link.href.startswith("http://127.0.0.1")
                        for link in entry.links)  # fmt: skip
+
+
+def test_the_bevaka_button_saves_the_search_on_screen(watched: Watched) -> None:
+    with serving(watched.data, "--config", str(watched.config)) as served:
+        page = httpx.get(served.url + "/", params={"q": QUERY, "kommun": "Vimmerby"}, timeout=30)
+        assert page.status_code == 200
+        form = re.search(r'<form class="watch".*?</form>', page.text, re.S)
+        assert form is not None
+        assert "Bevaka" in form[0]
+        fields = dict(re.findall(r'name="(csrf|search)" value="([^"]*)"', form[0]))
+        search = html.unescape(fields["search"])
+        post = {"csrf": fields["csrf"], "search": search, "name": "webb", "email": "w@example.se"}
+        forged = httpx.post(served.url + "/watches", data={**post, "csrf": "x"}, timeout=30)
+        saved = httpx.post(served.url + "/watches", data=post, timeout=30)
+        again = httpx.post(served.url + "/watches", data=post, timeout=30)
+        english = httpx.get(served.url + "/", params={"q": QUERY, "lang": "en"}, timeout=30)
+        feed_url = re.search(r'<a class="feed" href="([^"]+)"', saved.text)
+        assert feed_url is not None
+        feed = httpx.get(served.url + "/feeds/" + feed_url[1].rsplit("/feeds/", 1)[1], timeout=30)
+    assert forged.status_code == 403
+    assert saved.status_code == 200, saved.text
+    assert "Bevakningen sparad" in saved.text
+    assert again.status_code == 400  # the name is taken
+    assert ">Watch</button>" in english.text
+    assert feedparser.parse(feed.content).entries == []  # nothing new to it yet
+    listed = run_arkiv("watch", "list", "--json", "--data", str(watched.data))
+    webb = next(w for w in json.loads(listed.stdout) if w["name"] == "webb")
+    assert webb["query"] == QUERY
+    assert webb["filters"] == {"municipalities": ["Vimmerby"]}
+    assert webb["email"] == "w@example.se"
+    assert webb["webhook"] is None
 
 
 def test_the_webhook_got_the_new_matches_once(watched: Watched) -> None:
