@@ -11,10 +11,12 @@ run, and what was delivered is not delivered again.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,6 +37,7 @@ from lokalarkiv.storage import open_archive, require_writable, search_index
 from lokalarkiv.watch_delivery import send_digest, send_webhook
 
 MAX_NAME = 80
+DELIVERY_LOCK = "watch-delivery.lock"
 _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 
 
@@ -164,27 +167,58 @@ def after_index(config: Config, archive: Archive) -> WatchRun:
     return WatchRun(check_watches(archive, config), deliver(config, archive))
 
 
+@contextlib.contextmanager
+def delivery_lock(config: Config) -> Iterator[bool]:
+    """One deliverer at a time per archive (an ``flock`` on DATA/watch-delivery.lock, which
+    the kernel drops when its holder dies, however it dies): two would both read the same
+    queued alerts and send them twice. Yields False when another process holds it."""
+    try:
+        handle = (config.data_dir / DELIVERY_LOCK).open("a")
+    except OSError as exc:
+        raise ArchiveError(f"cannot create {config.data_dir / DELIVERY_LOCK}: {exc}") from exc
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def deliver(config: Config, archive: Archive) -> DeliveryReport:
     """Deliver every queued alert: one e-mail digest and one webhook POST per search and
     channel. A failure is noted on the alerts (delivered next run) and reported, never
-    raised."""
+    raised. When another process is delivering, this one leaves the queue to it."""
     report = DeliveryReport()
-    for watch in archive.watches():
-        for channel, send in (("email", send_digest), ("webhook", send_webhook)):
-            entries = archive.pending(watch, channel)
-            if not entries:
-                continue
-            ids = [entry.outbox_id for entry in entries]
-            try:
-                send(config, watch, entries)
-            except (OSError, ValueError) as exc:
-                error = f"{type(exc).__name__}: {exc}"
-                archive.mark_failed(ids, error)
-                report.failed.append(
-                    f"saved search {watch.name!r}: {channel} of {len(ids)} articles failed"
-                    f" ({error}); tried again on the next run"
-                )
-                continue
-            archive.mark_delivered(ids)
-            report.delivered[f"{watch.name} ({channel})"] = len(ids)
+    with delivery_lock(config) as held:
+        if not held:
+            report.failed.append("another process is delivering the saved searches' alerts")
+            return report
+        for watch in archive.watches():
+            _deliver_watch(config, archive, watch, report)
     return report
+
+
+def _deliver_watch(
+    config: Config, archive: Archive, watch: WatchInfo, report: DeliveryReport
+) -> None:
+    for channel, send in (("email", send_digest), ("webhook", send_webhook)):
+        entries = archive.pending(watch, channel)
+        if not entries:
+            continue
+        ids = [entry.outbox_id for entry in entries]
+        try:
+            send(config, watch, entries)
+        except (OSError, ValueError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            archive.mark_failed(ids, error)
+            report.failed.append(
+                f"saved search {watch.name!r}: {channel} of {len(ids)} articles failed"
+                f" ({error}); tried again on the next run"
+            )
+            continue
+        archive.mark_delivered(ids)
+        report.delivered[f"{watch.name} ({channel})"] = len(ids)

@@ -17,7 +17,7 @@ from indexer.search.watching import check_watches
 from indexer.store.archive import AlertEntry, Archive
 from lokalarkiv.watch_delivery import smtp_settings
 from lokalarkiv.watch_feed import render_feed
-from lokalarkiv.watches import add_watch, deliver, list_watches, remove_watch
+from lokalarkiv.watches import add_watch, deliver, delivery_lock, list_watches, remove_watch
 
 WHEN = datetime(2025, 8, 9, 6, 0, tzinfo=UTC)
 
@@ -106,6 +106,22 @@ def test_a_failed_webhook_stays_queued_and_is_reported(archive: Archive, config:
     watch = archive.watch("storm")
     assert watch is not None
     assert len(archive.pending(watch, "webhook")) == 1
+
+
+def test_one_deliverer_at_a_time(archive: Archive, config: Config) -> None:
+    archive.add_version(article("a", "Storm"))
+    sync(archive, config)
+    add_watch(config, "storm", "storm", {}, webhook="http://127.0.0.1:9/hook")
+    archive.add_version(article("b", "Ny storm"))
+    update(config, archive)
+    with delivery_lock(config) as held:  # as another process delivering would hold it
+        assert held
+        report = deliver(config, archive)
+    assert report.failed == ["another process is delivering the saved searches' alerts"]
+    watch = archive.watch("storm")
+    assert watch is not None
+    pending = archive.pending(watch, "webhook")
+    assert len(pending) == 1  # untouched: left to the other deliverer
 
 
 def test_the_feed_escapes_what_sites_wrote(archive: Archive, config: Config) -> None:
