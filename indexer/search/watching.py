@@ -11,6 +11,7 @@ alert is only queued, so this room needs neither SMTP nor HTTP and the crawl may
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +25,7 @@ from indexer.search.sync import open_index, watermark_key
 from indexer.store.archive import Archive, WatchInfo
 
 _DATES = ("date_from", "date_to")
+IDS_PER_QUERY = 1000  # ids in one query's filter (a Meilisearch filter is a string)
 
 
 @dataclass
@@ -56,17 +58,24 @@ def query_filters(query: Query) -> dict[str, Any]:
 def matching_ids(
     backend: SearchBackend, query: Query, among: Collection[str] | None = None
 ) -> set[str]:
-    """The ids the index matches for ``query`` (only those in ``among``, when given). Read
-    from the index's fast fields where the backend offers them."""
-    keys = getattr(backend, "iter_match_keys", None)
-    ids: Iterator[str] = (
-        (article_id for _, article_id in keys(query))
-        if keys is not None
-        else (hit.id for hit in backend.iter_matches(query))
-    )
+    """The ids the index matches for ``query`` (only those in ``among``, when given: asked
+    of the index in batches). Read from the index's fast fields where the backend offers
+    them."""
     if among is None:
-        return set(ids)
-    return {article_id for article_id in ids if article_id in among}
+        return set(_match_ids(backend, query))
+    wanted = sorted(among)
+    found: set[str] = set()
+    for start in range(0, len(wanted), IDS_PER_QUERY):
+        batch = tuple(wanted[start : start + IDS_PER_QUERY])
+        found.update(_match_ids(backend, dataclasses.replace(query, ids=batch)))
+    return found & set(wanted)
+
+
+def _match_ids(backend: SearchBackend, query: Query) -> Iterator[str]:
+    keys = getattr(backend, "iter_match_keys", None)
+    if keys is not None:
+        return (article_id for _, article_id in keys(query))
+    return (hit.id for hit in backend.iter_matches(query))
 
 
 def index_watermark(archive: Archive, config: Config) -> int:
