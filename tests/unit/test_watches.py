@@ -18,6 +18,7 @@ from indexer.store.archive import AlertEntry, Archive
 from lokalarkiv.watch_delivery import smtp_settings
 from lokalarkiv.watch_feed import render_feed
 from lokalarkiv.watches import add_watch, deliver, delivery_lock, list_watches, remove_watch
+from tests.helpers import make_v1_archive
 
 WHEN = datetime(2025, 8, 9, 6, 0, tzinfo=UTC)
 
@@ -153,3 +154,22 @@ def test_the_smtp_table_is_read_and_its_password_never_printed(tmp_path: Path) -
         smtp_settings({"hots": "x"})
     with pytest.raises(ValueError, match="no SMTP server"):
         smtp_settings({})
+
+
+def test_saved_searches_go_into_a_backup_and_an_old_archive_gets_their_tables(
+    archive: Archive, config: Config, tmp_path: Path
+) -> None:
+    archive.add_version(article("a", "Storm"))
+    sync(archive, config)
+    add_watch(config, "storm", "storm", {}, email="red@example.se")
+    archive.backup_to(tmp_path / "backup.sqlite3")
+    with Archive(tmp_path / "backup.sqlite3", readonly=True) as copy:
+        assert [(w.name, w.email) for w in copy.watches()] == [("storm", "red@example.se")]
+    old = tmp_path / "old" / "archive.sqlite3"
+    old.parent.mkdir()
+    make_v1_archive(old)
+    with Archive(old, readonly=True) as reading:
+        assert reading.watches() == []  # schema 1, read-only: no tables, no error
+    with Archive(old) as writing:
+        assert writing.get_meta("schema_version") == "3"
+        assert writing.watches() == []
