@@ -76,6 +76,8 @@ def index(
         alerts = after_index(config, archive)
     for line in alerts.warnings():
         click.echo(f"warning: {one_line(line)}", err=True)
+    for what, count in alerts.delivery.delivered.items():
+        click.echo(f"delivered {count} new articles of saved search {one_line(what)}", err=True)
     click.echo(
         f"indexed {result.upserted} new or changed, removed {result.deleted};"
         f" the {config.backend} index holds {result.documents} articles"
