@@ -25,7 +25,9 @@ _FILE_KEYS = {
     "contact": "contact",
     "meili_url": "meili_url",
     "meili_index": "meili_index",
+    "app_url": "app_url",
 }
+_TABLES = ("web", "smtp")  # [tables] kept as written, each checked where it is used
 _ENV_KEYS = {
     "ARKIV_DATA": "data_dir",
     "ARKIV_SOURCES": "sources_path",
@@ -66,6 +68,11 @@ class Config:
     # The [web] table of arkiv.toml as written (access control for `arkiv serve`); the web
     # app checks it. Holds password hashes: never printed.
     web: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    # The web app's address as readers reach it, for links in alert e-mails and webhooks.
+    app_url: str = ""
+    # The [smtp] table (host, port, starttls, user, password, from) for alert e-mails:
+    # checked by lokalarkiv.watch_delivery. Holds a password: never printed.
+    smtp: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -201,13 +208,13 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     values: dict[str, Any] = {}
     for key, value in data.items():
-        if key == "web":
+        if key in _TABLES:
             if not isinstance(value, dict):
-                raise ConfigError(f"{path}: [web] must be a table")
-            values["web"] = value
+                raise ConfigError(f"{path}: [{key}] must be a table")
+            values[key] = value
             continue
         if key not in _FILE_KEYS:
-            known = ", ".join(sorted([*_FILE_KEYS, "[web]"]))
+            known = ", ".join(sorted([*_FILE_KEYS, *(f"[{t}]" for t in _TABLES)]))
             raise ConfigError(f"{path}: unknown key {key!r} (known keys: {known})")
         values[_FILE_KEYS[key]] = value
     return values

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
 from datetime import datetime
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from indexer.config import Config
-from indexer.errors import ArchiveError, LockedError
+from indexer.errors import ArchiveError, ArkivError, LockedError
 from indexer.store.archive import Archive
 from indexer.store.lock import CrawlLock
 from lokalarkiv.params import resolve_source
@@ -136,9 +137,26 @@ def crawl(
                 progress=sys.stderr.isatty(),
             )
         )
+        if update_index:
+            _deliver_alerts(config)
     finally:
         lock.release()
     _report_run(config, run_id, started)
+
+
+def _deliver_alerts(config: Config) -> None:
+    """Deliver what the crawl's index step queued for the saved searches (the crawl itself
+    only queues: it does not import the application). Failures are warning lines."""
+    if not config.archive_path.exists():
+        return
+    from lokalarkiv.watches import deliver
+    from search_cli.watch_command import report_delivery
+
+    try:
+        with open_archive(config, write=True) as archive:
+            report_delivery(deliver(config, archive))
+    except (ArkivError, sqlite3.Error) as exc:
+        click.echo(f"warning: saved searches not delivered: {one_line(str(exc))}", err=True)
 
 
 def _report_run(config: Config, run_id: int | None, started: float) -> None:

@@ -26,7 +26,7 @@ from lokalarkiv.searching import page_json, update_index
 from lokalarkiv.searching import search as search_archive
 from lokalarkiv.storage import open_archive, require_writable
 from search_cli.options import backend_option, data_option, make_config
-from search_cli.output import ProgressLine, print_json
+from search_cli.output import ProgressLine, one_line, print_json
 from search_cli.render import render_article, render_hits, render_versions
 from search_cli.search_filters import QueryCommand, filter_options, query_words
 
@@ -71,6 +71,13 @@ def index(
     started = time.monotonic()
     with open_archive(config, write=True) as archive:
         result = run_sync(config, archive, rebuild=rebuild)
+        from lokalarkiv.watches import after_index  # SMTP and HTTP: not for `arkiv search`
+
+        alerts = after_index(config, archive)
+    for line in alerts.warnings():
+        click.echo(f"warning: {one_line(line)}", err=True)
+    for what, count in alerts.delivery.delivered.items():
+        click.echo(f"delivered {count} new articles of saved search {one_line(what)}", err=True)
     click.echo(
         f"indexed {result.upserted} new or changed, removed {result.deleted};"
         f" the {config.backend} index holds {result.documents} articles"

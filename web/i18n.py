@@ -125,6 +125,24 @@ _SV = {
     "Showing {first}–{last} of {total}": "Visar {first}–{last} av {total}",
     "What changed": "Vad som ändrats",
     "Dates": "Datum",
+    "Watch": "Bevaka",
+    "Name of the watch": "Bevakningens namn",
+    "E-mail (optional)": "E-post (valfritt)",
+    "Get new articles matching this search in a feed or by e-mail": (
+        "Få nya artiklar som matchar sökningen i ett flöde eller med e-post"
+    ),
+    "Watch saved": "Bevakningen sparad",
+    "Could not save the watch": "Bevakningen kunde inte sparas",
+    "New articles matching the search appear in its feed (keep the address to yourself: it"
+    " is the feed's only key):": (
+        "Nya artiklar som matchar sökningen kommer i dess flöde (håll adressen för dig själv:"
+        " den är flödets enda nyckel):"
+    ),
+    "A digest of the new articles goes to {email} after each update of the archive.": (
+        "En sammanställning av de nya artiklarna skickas till {email} efter varje uppdatering"
+        " av arkivet."
+    ),
+    "Back to the search": "Tillbaka till sökningen",
 }
 
 

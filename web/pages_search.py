@@ -121,6 +121,9 @@ def search_page(request: Request) -> Response:
         pages=pages(request, result.page.total, query.offset, query.limit),
         first=query.offset + 1,
         last=query.offset + len(result.page.hits),
+        search_params=link(
+            "", list(request.query_params.multi_items()), offset=None, limit=None, lang=None
+        ).lstrip("?"),
         export_href=link(
             "/export", list(request.query_params.multi_items()), offset=None, limit=None
         ),

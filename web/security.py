@@ -201,7 +201,7 @@ class Csrf:
 class Guard:
     """ASGI middleware: every response gets the security headers; a request body over
     :data:`MAX_BODY_BYTES` is refused (413), a request without valid credentials where
-    access control is configured gets 401."""
+    access control is configured gets 401 (a saved search's feed aside: see :func:`_is_feed`)."""
 
     def __init__(self, app: ASGIApp, auth: Authenticator) -> None:
         self.app = app
@@ -212,7 +212,7 @@ class Guard:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        if not self.auth.allows(headers.get("authorization", "")):
+        if not _is_feed(scope["path"]) and not self.auth.allows(headers.get("authorization", "")):
             await _plain(
                 send,
                 401,
@@ -225,6 +225,12 @@ class Guard:
             await _plain(send, 413, "request body too large\n")
             return
         await self.app(scope, _capped(receive), _with_headers(send))
+
+
+def _is_feed(path: str) -> bool:
+    """A saved search's feed (/feeds/TOKEN.atom): its unguessable token is its credential,
+    so that a feed reader needs no password (a wrong token is a 404)."""
+    return path.startswith("/feeds/") and path.endswith(".atom") and path.count("/") == 2
 
 
 def _capped(receive: Receive) -> Receive:

@@ -38,7 +38,9 @@ MAX_LIMIT = 1000
 MAX_OFFSET = 100_000
 """Deepest page a search reaches; beyond it, use ``iter_matches``."""
 
-_FILTERS = ("sources", "municipalities", "regions", "kinds", "languages", "roles", "people")
+_FILTERS = (
+    "sources", "municipalities", "regions", "kinds", "languages", "roles", "people", "ids",
+)  # fmt: skip
 
 
 def _as_tuple(name: str, value: object) -> tuple[str, ...]:
@@ -67,7 +69,8 @@ class Query:
     article's ``published`` time. Within one filter the values are alternatives (OR: any of the
     sources); different filters must all hold (AND). Filter values compare case-insensitively.
     Empty ``text`` with filters means every matching article (newest first under
-    ``sort="relevance"``).
+    ``sort="relevance"``). ``ids`` keeps only those article ids (a saved search's check
+    asks which of the articles new since its last check it matches).
     """
 
     text: str = ""
@@ -80,6 +83,7 @@ class Query:
     languages: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
     facets: tuple[str, ...] = DEFAULT_FACETS
     sort: Sort = "relevance"
     limit: int = 20

@@ -8,6 +8,7 @@ Tables (their DDL and migrations: :mod:`indexer.store.schema`):
               crawl decided and, for a page judged not an article, why and where in the WARC
               files its response is
     runs      one row per crawl run, with its JSON report
+    watches   saved searches; watch_matches what each matched, watch_outbox its deliveries
     meta      schema version and the index watermarks
 
 ``articles.seq`` is a change counter: each new version, removal or return of an article takes
@@ -17,7 +18,8 @@ the next number, so a search index syncs by asking for everything past its water
 :class:`~indexer.store.connection.ArchiveConnection` alone: writing articles
 (:mod:`~indexer.store.versions`), reading them (:mod:`~indexer.store.articles`), pages
 (:mod:`~indexer.store.pages`), records for re-extraction (:mod:`~indexer.store.records`),
-runs (:mod:`~indexer.store.runs`), sources and stories (:mod:`~indexer.store.sources`).
+runs (:mod:`~indexer.store.runs`), sources and stories (:mod:`~indexer.store.sources`),
+saved searches and their alerts (:mod:`~indexer.store.watches`).
 The names callers use are all importable from here.
 """
 
@@ -30,11 +32,13 @@ from indexer.store.runs import RunInfo, Runs
 from indexer.store.schema import ROW_COLUMNS, SCHEMA_VERSION
 from indexer.store.sources import SourcesAndStories
 from indexer.store.versions import DUPLICATE_WINDOW_DAYS, ArticleWrites, Outcome
+from indexer.store.watches import AlertEntry, Watches, WatchInfo
 
 __all__ = [
     "DUPLICATE_WINDOW_DAYS",
     "ROW_COLUMNS",
     "SCHEMA_VERSION",
+    "AlertEntry",
     "Archive",
     "Change",
     "FetchState",
@@ -42,10 +46,11 @@ __all__ = [
     "PersonMention",
     "RunInfo",
     "StoredRecord",
+    "WatchInfo",
 ]
 
 
-class Archive(ArticleWrites, ArticleReads, Pages, StoredRecords, Runs, SourcesAndStories):
+class Archive(ArticleWrites, ArticleReads, Pages, StoredRecords, Runs, SourcesAndStories, Watches):
     """The SQLite archive. Use as a context manager, or call :meth:`close`.
 
     ``Archive(path)`` opens it for writing (created and migrated as needed);

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from indexer.errors import ArchiveError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # The columns each schema version added to the tables of the version before: an older
 # archive gets them when it is opened (tables it lacks are made whole by SCHEMA).
 ADDED_COLUMNS: dict[int, tuple[tuple[str, str, str], ...]] = {
@@ -29,6 +29,7 @@ ADDED_COLUMNS: dict[int, tuple[tuple[str, str, str], ...]] = {
         ("articles", "latest_warc_offset", "INTEGER"),
         ("articles", "latest_warc_length", "INTEGER"),
     ),
+    # 3: saved searches (watches, watch_matches, watch_outbox): new tables only
 }
 CLEAN_TEXT_KEY = "text_cleaned_on_the_way_in"  # meta key, set when the archive is created
 
@@ -103,6 +104,36 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL,
     report TEXT NOT NULL DEFAULT '{}'
 );
+CREATE TABLE IF NOT EXISTS watches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    query TEXT NOT NULL,            -- the words
+    filters TEXT NOT NULL,          -- JSON: the Query's filters, names already resolved
+    email TEXT,
+    webhook TEXT,
+    token TEXT NOT NULL UNIQUE,     -- the feed's unguessable address
+    created TEXT NOT NULL,
+    checked_seq INTEGER NOT NULL    -- articles.seq up to which it has been checked
+);
+CREATE TABLE IF NOT EXISTS watch_matches (
+    watch_id INTEGER NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL,
+    found TEXT NOT NULL,
+    alerted INTEGER NOT NULL,       -- 0: matched already when the watch was made
+    PRIMARY KEY (watch_id, article_id)
+);
+CREATE TABLE IF NOT EXISTS watch_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    watch_id INTEGER NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL,
+    channel TEXT NOT NULL,          -- email, webhook
+    queued TEXT NOT NULL,
+    delivered TEXT,                 -- NULL: still to deliver
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    UNIQUE (watch_id, article_id, channel)
+);
+CREATE INDEX IF NOT EXISTS watch_outbox_pending ON watch_outbox (delivered, watch_id);
 """
 VERSION_FIELDS = (
     "fetched_at", "content_hash", "title", "lead", "body", "authors", "published", "updated",

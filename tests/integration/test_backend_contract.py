@@ -388,6 +388,10 @@ def test_export_iterates_every_match(indexed: Indexed) -> None:
         assert {h.id for h in backend.iter_matches(Query(sources=(source,)))} == {
             a.id for a in live if a.source == source
         }
+        some = (*[a.id for a in live if a.source == source][:2], live[-1].id)
+        assert {h.id for h in backend.iter_matches(Query(sources=(source,), ids=some))} == {
+            a.id for a in live if a.source == source and a.id in some
+        }  # ids restrict, as the saved searches' check asks
         kommun = [h.id for h in backend.iter_matches(Query(text="kommun ", limit=1))]
         assert len(kommun) == len(set(kommun))
         assert set(kommun) == set(indexed.ids("kommun "))

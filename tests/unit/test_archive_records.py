@@ -217,7 +217,7 @@ def test_a_schema_1_archive_is_upgraded_on_open(tmp_path: Path) -> None:
     path = tmp_path / "archive.sqlite3"
     make_v1_archive(path)
     with Archive(path) as archive:
-        assert archive.get_meta("schema_version") == str(SCHEMA_VERSION) == "2"
+        assert archive.get_meta("schema_version") == str(SCHEMA_VERSION) == "3"
         state = archive.fetch_state("https://e.se/kontakt")
         assert state is not None
         assert state.kind == "not_article"  # kept; it has no record to re-extract

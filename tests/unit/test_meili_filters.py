@@ -419,3 +419,10 @@ def test_a_trailing_stop_word_is_not_a_prefix() -> None:
     text = text_query("kommun i")
     assert text.q == "kommun i "
     assert text.prefix is None
+
+
+def test_ids_restrict_as_the_saved_searches_check_asks() -> None:
+    query = Query(sources=("x",), ids=("0123456789abcdef", "fedcba9876543210"))
+    assert filter_expression(query) == (
+        '(source IN ["x"]) AND (id IN ["0123456789abcdef", "fedcba9876543210"])'
+    )

@@ -205,7 +205,7 @@ def test_a_read_only_open_migrates_nothing(tmp_path: Path) -> None:
         columns = {row[1] for row in db.execute("PRAGMA table_info(pages)")}
     db.close()
     assert "reason" not in columns  # still schema 1: a writing open migrates it
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 3
 
 
 def test_a_read_only_open_refuses_what_is_no_archive(tmp_path: Path) -> None:

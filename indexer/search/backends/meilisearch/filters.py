@@ -104,6 +104,8 @@ def filter_expression(query: Query) -> str | None:
         values: tuple[str, ...] = getattr(query, field_name)
         if values:
             conditions.append(values_filter(attribute, values))
+    if query.ids:
+        conditions.append(id_filter(query.ids))
     conditions.append(date_filter(query.date_from, query.date_to))
     return all_of(*conditions)
 

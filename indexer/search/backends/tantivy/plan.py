@@ -292,6 +292,8 @@ def _filters(schema: tv.Schema, query: Query) -> list[tv.Query]:
         if values:
             terms = list(dict.fromkeys(keyword(v) for v in values))
             filters.append(tv.Query.term_set_query(schema, filter_field, terms))
+    if query.ids:
+        filters.append(tv.Query.term_set_query(schema, "id", list(dict.fromkeys(query.ids))))
     if query.date_from or query.date_to:
         lower = _day_start(query.date_from) if query.date_from else None
         upper = _day_start(query.date_to + timedelta(days=1)) if query.date_to else None
