@@ -138,15 +138,17 @@ def crawl(
             )
         )
         if update_index:
-            _deliver_alerts(config)
+            _deliver_alerts(config, run_id)
     finally:
         lock.release()
     _report_run(config, run_id, started)
 
 
-def _deliver_alerts(config: Config) -> None:
+def _deliver_alerts(config: Config, run_id: int | None) -> None:
     """Deliver what the crawl's index step queued for the saved searches (the crawl itself
-    only queues: it does not import the application). Failures are warning lines."""
+    only queues: it does not import the application). Failures are warning lines, and the
+    run's report gets an ``alerts`` entry: what was delivered, and what failed and stays
+    queued for the next run."""
     if not config.archive_path.exists():
         return
     from lokalarkiv.watches import deliver
@@ -154,7 +156,12 @@ def _deliver_alerts(config: Config) -> None:
 
     try:
         with open_archive(config, write=True) as archive:
-            report_delivery(deliver(config, archive))
+            delivery = deliver(config, archive)
+            report_delivery(delivery)
+            if run_id is not None and (delivery.delivered or delivery.failed):
+                archive.annotate_run(
+                    run_id, "alerts", {"delivered": delivery.delivered, "failed": delivery.failed}
+                )
     except (ArkivError, sqlite3.Error) as exc:
         click.echo(f"warning: saved searches not delivered: {one_line(str(exc))}", err=True)
 

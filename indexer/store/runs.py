@@ -69,6 +69,19 @@ class Runs(ArchiveConnection):
                 (iso(datetime.now(UTC)), status, json.dumps(report, default=str), run_id),
             )
 
+    def annotate_run(self, run_id: int, key: str, value: Any) -> None:
+        """Add ``key`` to a finished run's report: what happened after the crawl process
+        (the saved searches' deliveries) belongs to the run that found the articles."""
+        with self._transaction():
+            row = self._db.execute("SELECT report FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if row is None:
+                return
+            report = {**json.loads(row["report"] or "{}"), key: value}
+            self._db.execute(
+                "UPDATE runs SET report = ? WHERE id = ?",
+                (json.dumps(report, default=str), run_id),
+            )
+
     def runs(self, limit: int = 10) -> list[RunInfo]:
         rows = self._db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
         return [

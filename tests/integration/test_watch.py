@@ -245,6 +245,11 @@ def test_a_failed_email_is_a_warning_kept_for_the_next_run(watched: Watched) -> 
     assert len(warnings) == 2, watched.crawl.stderr  # one line per saved search
     assert "tried again on the next run" in warnings[0]
     assert "hemligt" not in watched.crawl.stderr + watched.crawl.stdout
+    # the run's report says so too: the webhook delivered, both e-mails failed
+    runs = run_arkiv("runs", "--json", "--limit", "1", "--data", str(watched.data))
+    alerts = json.loads(runs.stdout)[0]["alerts"]
+    assert len(alerts["failed"]) == 2, alerts
+    assert sum(alerts["delivered"].values()) == len(watched.new_tf), alerts
 
 
 def test_delivery_killed_midway_then_made_once(watched: Watched) -> None:
