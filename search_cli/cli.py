@@ -23,6 +23,7 @@ COMMANDS = {
     "show": "search_cli.search_commands:show",
     "export": "search_cli.export_command:export",
     "people": "search_cli.people_command:people",
+    "trend": "search_cli.trend_command:trend_command",
     "stats": "search_cli.crawl_commands:stats",
     "runs": "search_cli.crawl_commands:runs",
     "sources": "search_cli.crawl_commands:sources",
