@@ -107,3 +107,49 @@ def test_bad_by_is_one_line(first_crawl: Crawl) -> None:
     assert error.startswith("Error: ")
     assert "'year'" in error
     assert hint.startswith("Hint: ")
+
+
+def test_the_web_app_gives_what_the_cli_gives(first_crawl: Crawl) -> None:
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlencode
+
+    from tests.web_server import serving
+
+    def fetch(url: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(url) as answer:
+                return int(answer.status), answer.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    args = ("kommun", "storm", "--by", "week", "--share", "--kommun", "Vimmerby")
+    data = ("--data", str(first_crawl.data))
+    cli_json = arkiv_json(first_crawl, "trend", *args, "--format", "json")
+    cli_csv = run_arkiv("trend", *args, "--format", "csv", *data).stdout
+    params = [("q", "kommun"), ("q", "storm"), ("by", "week"), ("share", "1")]
+    params.append(("kommun", "Vimmerby"))
+    with serving(first_crawl.data) as web:
+        status, body = fetch(f"{web.url}/api/trend?{urlencode(params)}")
+        assert status == 200
+        assert json.loads(body) == cli_json
+        status, body = fetch(f"{web.url}/api/trend?{urlencode([*params, ('format', 'csv')])}")
+        assert (status, body.replace("\r\n", "\n")) == (200, cli_csv)  # text-mode CLI
+        status, page = fetch(f"{web.url}/trend?{urlencode(params)}")
+        assert status == 200
+        weeks = len(cli_json["periods"])
+        assert page.count('class="point"') == 2 * weeks
+        assert page.count('<tr><th scope="row">') == weeks
+        hostile = urlencode([("q", '<script>alert(1)</script>"'), ("q", "kommun")])
+        status, page = fetch(f"{web.url}/trend?{hostile}")
+        assert status == 200
+        assert "<script>alert" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        status, body = fetch(f"{web.url}/api/trend?q=kommun&by=year")
+        assert status == 400
+        assert "'year'" in json.loads(body)["error"]
+        status, page = fetch(f"{web.url}/trend?q=kommun&by=year")
+        assert status == 400
+        by_month = json.loads(fetch(f"{web.url}/api/count-by-period?q=kommun&by=month")[1])
+        months = arkiv_json(first_crawl, "trend", "kommun", "--format", "json")["periods"]
+        assert [p["count"] for p in by_month["periods"]] == [p["counts"]["kommun"] for p in months]
