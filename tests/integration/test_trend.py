@@ -150,6 +150,8 @@ def test_the_web_app_gives_what_the_cli_gives(first_crawl: Crawl) -> None:
         assert "'year'" in json.loads(body)["error"]
         status, page = fetch(f"{web.url}/trend?q=kommun&by=year")
         assert status == 400
+        status, page = fetch(f"{web.url}/?q=kommun&kommun=Vimmerby&sort=newest&offset=10")
+        assert 'href="/trend?q=kommun&amp;kommun=Vimmerby"' in page
         by_month = json.loads(fetch(f"{web.url}/api/count-by-period?q=kommun&by=month")[1])
         months = arkiv_json(first_crawl, "trend", "kommun", "--format", "json")["periods"]
         assert [p["count"] for p in by_month["periods"]] == [p["counts"]["kommun"] for p in months]
