@@ -45,7 +45,7 @@ def check_by(by: str) -> str:
     if by not in PERIODS:
         raise QueryError(
             f"count by day, week or month, not {by[:20]!r}",
-            hint="Give --by day, --by week or --by month.",
+            hint="Count by day, week (ISO, Monday first) or month.",
         )
     return by
 
@@ -87,7 +87,7 @@ def periods(first: date, last: date, by: str) -> list[date]:
         if len(starts) == MAX_PERIODS:
             raise QueryError(
                 f"more than {MAX_PERIODS} periods of a {by}",
-                hint="Count by a longer period, or give --from and --to.",
+                hint="Count by a longer period, or narrow the dates (from, to).",
             )
         starts.append(start)
         start = period_end(start, by) + timedelta(days=1)
