@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from indexer.config import Config
 from indexer.errors import BackendUnavailable
@@ -22,6 +22,7 @@ from lokalarkiv.storage import cannot_rebuild, data_writable, open_archive, sear
 
 # article id -> (id of its story's first copy, every copy as (id, source name))
 Stories = dict[str, tuple[str, list[tuple[str, str]]]]
+T = TypeVar("T")
 Progress = Callable[[int, int], None]
 # brings the index up to date from an open archive; a reason (str) asks for a rebuild
 Reindex = Callable[[Config, Archive, "bool | str"], Any]
@@ -100,11 +101,18 @@ def search(
 
 
 def _search_page(config: Config, query: Query, reindex: Reindex) -> SearchPage:
+    return on_index(config, lambda backend: backend.search(query), reindex)
+
+
+def on_index(config: Config, action: Callable[[SearchBackend], T], reindex: Reindex) -> T:
+    """``action`` on the configured index, opened for it and closed afterwards. A local
+    index that is missing, of an older version or damaged is rebuilt from the archive
+    (by ``reindex``) and ``action`` run again, as :func:`search` does."""
     from indexer.search.sync import is_local
 
     try:
         with search_index(config) as backend:
-            return backend.search(query)
+            return action(backend)
     except BackendUnavailable as exc:
         if not is_local(config):
             raise
@@ -114,7 +122,7 @@ def _search_page(config: Config, query: Query, reindex: Reindex) -> SearchPage:
     with open_archive(config, write=True) as archive:
         reindex(config, archive, reason)
     with search_index(config) as backend:
-        return backend.search(query)
+        return action(backend)
 
 
 def story_groups(config: Config, page: SearchPage) -> Stories:

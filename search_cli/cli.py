@@ -24,6 +24,7 @@ COMMANDS = {
     "export": "search_cli.export_command:export",
     "people": "search_cli.people_command:people",
     "watch": "search_cli.watch_command:watch",
+    "trend": "search_cli.trend_command:trend_command",
     "stats": "search_cli.crawl_commands:stats",
     "runs": "search_cli.crawl_commands:runs",
     "sources": "search_cli.crawl_commands:sources",

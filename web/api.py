@@ -1,20 +1,17 @@
 """The JSON API: the twin of every page (the same parameters, the documents the CLI's --json
 prints), and for researchers counts, counts by period and random samples, all answered by
-the search index (never by reading articles in Python)."""
+the search index (never by reading articles in Python). Counts by period and the trend
+are in :mod:`web.pages_trend`."""
 
 from __future__ import annotations
 
-import dataclasses
 import random
 import time
-from collections.abc import Iterator
-from datetime import date, timedelta
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from indexer.errors import QueryError
 from indexer.search.query import Query, SearchPage
 from lokalarkiv.articles import article_json, version_changes
 from lokalarkiv.params import MAX_LIMIT, MAX_OFFSET, Filters, build_query, check_sources
@@ -26,9 +23,7 @@ from web.pages_article import chosen, versions_of, word_diff
 from web.pages_more import people_mentions, status_data
 from web.params import filter_values, query_text, search_query, whole_number
 
-MAX_PERIODS = 1000
 MAX_SAMPLE = 100
-PERIODS = ("day", "week", "month")
 
 
 def api_search(request: Request) -> Response:
@@ -91,68 +86,6 @@ def api_count(request: Request) -> Response:
     return JSONResponse({"query": text, "filters": filters.as_dict(), "total": total})
 
 
-def periods(first: date, last: date, by: str) -> Iterator[tuple[str, date, date]]:
-    """(label, first day, last day) of each day, ISO week or month from ``first`` to ``last``."""
-    if by == "week":
-        first = first - timedelta(days=first.weekday())
-    elif by == "month":
-        first = first.replace(day=1)
-    while first <= last:
-        if by == "day":
-            end, label = first, first.isoformat()
-        elif by == "week":
-            year, week, _ = first.isocalendar()
-            end, label = first + timedelta(days=6), f"{year}-W{week:02d}"
-        else:
-            following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-            end, label = following - timedelta(days=1), f"{first:%Y-%m}"
-        yield label, first, end
-        first = end + timedelta(days=1)
-
-
-def api_count_by_period(request: Request) -> Response:
-    """/api/count-by-period?by=day|week|month: matches per period, one count search per
-    period, from the first to the last match (or the from/to given)."""
-    by = request.query_params.get("by", "month")
-    if by not in PERIODS:
-        raise QueryError(f"by must be one of {', '.join(PERIODS)}, not {by[:20]!r}")
-    text, filters = base_filters(request)
-    with state(request).searchers.backend() as backend:
-        total = backend.search(counting(text, filters)).total
-        ends = [
-            backend.search(counting(text, filters, sort=s, limit=1)).hits
-            for s in ("oldest", "newest")
-        ]
-        dated = [hits[0].published.date() for hits in ends if hits and hits[0].published]
-        first, last = (
-            filters.date_from or min(dated, default=None),
-            filters.date_to or max(dated, default=None),
-        )
-        rows = []
-        if first and last:
-            spans = list(periods(first, last, by))
-            if len(spans) > MAX_PERIODS:
-                raise QueryError(
-                    f"{len(spans)} periods of a {by}; at most {MAX_PERIODS}",
-                    hint="Count by a longer period, or give from and to.",
-                )
-            for label, start, end in spans:
-                narrowed = dataclasses.replace(
-                    filters, date_from=max(start, first), date_to=min(end, last)
-                )
-                rows.append(
-                    {
-                        "period": label,
-                        "from": start.isoformat(),
-                        "to": end.isoformat(),
-                        "count": backend.search(counting(text, narrowed)).total,
-                    }
-                )
-    return JSONResponse(
-        {"query": text, "filters": filters.as_dict(), "by": by, "total": total, "periods": rows}
-    )
-
-
 def api_sample(request: Request) -> Response:
     """/api/sample?n=&seed=: ``n`` matches drawn at random (the same ``seed``, the same
     draw while the index is unchanged), as /api/search lists hits."""
@@ -195,6 +128,7 @@ ENDPOINTS = (
     ("/api/status", ""),
     ("/api/count", "q and the filters of /api/search"),
     ("/api/count-by-period", "by=day|week|month, q and the filters"),
+    ("/api/trend", "q (repeatable, at most 10), by=day|week|month, share=1, format=csv, filters"),
     ("/api/sample", "n (at most 100), seed, q and the filters"),
     ("/api/export/manifest", "format, body, q and the filters"),
 )
@@ -215,7 +149,6 @@ routes = [
     route("/api/people", api_people),
     route("/api/status", api_status),
     route("/api/count", api_count),
-    route("/api/count-by-period", api_count_by_period),
     route("/api/sample", api_sample),
     route("/api/export/manifest", api_export_manifest),
 ]

@@ -156,12 +156,13 @@ def create_app(
     """The web app over the archive and index ``config`` names. ``access``: who may use it
     (None: anyone who can reach it); ``secret``: the key CSRF tokens are signed with (None:
     one made now)."""
-    from web import api, pages_article, pages_more, pages_search, watch_pages
+    from web import api, pages_article, pages_more, pages_search, pages_trend, watch_pages
 
     routes = [
         *pages_search.routes,
         *pages_article.routes,
         *pages_more.routes,
+        *pages_trend.routes,
         *api.routes,
         *watch_pages.routes,
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),

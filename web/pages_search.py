@@ -127,6 +127,9 @@ def search_page(request: Request) -> Response:
         export_href=link(
             "/export", list(request.query_params.multi_items()), offset=None, limit=None
         ),
+        trend_href=link(
+            "/trend", list(request.query_params.multi_items()), offset=None, limit=None, sort=None
+        ),
     )
     return render(request, "search.html", context)
 

@@ -232,3 +232,49 @@ def test_the_hostile_article_runs_nothing(driver: Any, hostile_crawl: Crawl) -> 
         assert "Skript i rubriken" in d.find_element(By.TAG_NAME, "h1").text
         time.sleep(0.5)
         assert_nothing_ran(d)
+
+
+def test_attention_over_time_chart(driver: Any, web: Served) -> None:
+    """Two queries compared by month in the chart: one point per period for each, the
+    table beside it, and a click on a point lists that period's articles."""
+    import json
+    import urllib.request
+    from urllib.parse import parse_qs, urlencode, urlparse
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    d = driver
+    d.get(web.url + "/trend")
+    d.find_element(By.ID, "q1").send_keys("kommun")
+    d.find_element(By.ID, "q2").send_keys("storm")
+    Select(d.find_element(By.ID, "by")).select_by_value("month")
+    d.find_element(By.ID, "share").click()
+    d.find_element(By.CSS_SELECTOR, "form.trend-form button").click()
+    wait_for(lambda: "share=1" in d.current_url, "the chart")
+    query = urlencode([("q", "kommun"), ("q", "storm"), ("by", "month"), ("share", "1")])
+    with urllib.request.urlopen(f"{web.url}/api/trend?{query}") as answer:
+        periods = json.load(answer)["periods"]
+    assert periods
+    series = d.find_elements(By.CSS_SELECTOR, "svg.chart g.series")
+    assert [s.get_attribute("data-query") for s in series] == ["kommun", "storm"]
+    for one in series:
+        points = one.find_elements(By.CSS_SELECTOR, "circle.point")
+        assert [p.get_attribute("data-period") for p in points] == [p["period"] for p in periods]
+        assert all(p.is_displayed() for p in points)
+    assert len(d.find_elements(By.CSS_SELECTOR, "table.trend-data tbody tr")) == len(periods)
+    d.find_element(By.CSS_SELECTOR, "svg.chart").location_once_scrolled_into_view  # noqa: B018
+    shot(d, "08-trend-chart")
+    busiest = max(periods, key=lambda p: p["counts"]["kommun"])
+    index = periods.index(busiest)
+    point = series[0].find_elements(By.CSS_SELECTOR, "a")[index]
+    point.click()
+    wait_for(lambda: "from=" in d.current_url, "the period's articles")
+    asked = parse_qs(urlparse(d.current_url).query)
+    assert asked["q"] == ["kommun"]
+    assert (asked["from"], asked["to"]) == ([busiest["from"]], [busiest["to"]])
+    counted = urlencode({"q": "kommun", "from": busiest["from"], "to": busiest["to"]})
+    with urllib.request.urlopen(f"{web.url}/api/count?{counted}") as answer:
+        assert json.load(answer)["total"] == busiest["counts"]["kommun"]
+    assert d.find_elements(By.CSS_SELECTOR, "li.hit")
+    assert_nothing_ran(d)

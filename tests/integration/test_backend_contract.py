@@ -363,6 +363,32 @@ def test_same_structured_answers_as_the_embedded_index(indexed: Indexed) -> None
         assert ours["facets"] == theirs["facets"], args
 
 
+def test_counts_by_period_are_the_archives(indexed: Indexed) -> None:
+    """`arkiv trend` on each backend: every article in the week of its Stockholm date, and a
+    query's weekly counts what a search of each week's dates totals."""
+    import json
+
+    def trend(*args: str) -> list[dict[str, Any]]:
+        result = run_arkiv(
+            "trend", *args, "--by", "week", "--format", "json", "--data", str(indexed.data),
+            "--backend", indexed.backend, env=indexed.env,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        periods: list[dict[str, Any]] = json.loads(result.stdout)["periods"]
+        return periods
+
+    expected = Counter(
+        "{}-W{:02d}".format(*a.published.astimezone(STOCKHOLM).isocalendar()[:2])
+        for a in indexed.live()
+        if a.published
+    )
+    weeks = trend("")
+    assert {p["period"]: p["counts"][""] for p in weeks if p["counts"][""]} == dict(expected)
+    for period in trend("kommun"):
+        dates = ("--from", period["from"], "--to", period["to"])
+        assert period["counts"]["kommun"] == indexed.search("kommun", *dates)["total"], period
+
+
 def test_export_iterates_every_match(indexed: Indexed) -> None:
     live = indexed.live()
     options: dict[str, Any] = {}

@@ -11,11 +11,12 @@ against a real server.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -613,3 +614,49 @@ def test_an_old_server_is_refused_with_the_version_needed(stub: Stub) -> None:
     stub.routes[("GET", "/version")] = (200, {"pkgVersion": "1.9.0"})
     with pytest.raises(BackendUnavailable, match=r"Meilisearch 1\.9\.0 .* needs 1\.10 or newer"):
         backend(stub).configure()
+
+
+# ---------------------------------------------------------------------- counts by period
+
+
+def test_counts_by_period_are_one_count_search_per_period(stub: Stub) -> None:
+    """No day, week or month attribute to facet on: the first and the last match by two
+    date-sorted searches, then one count per period on ``published_ts`` between Stockholm
+    midnights."""
+    times = [
+        datetime(2024, 12, 31, 23, 59, tzinfo=STOCKHOLM),  # December, but week 2025-W01
+        datetime(2025, 1, 1, 0, 0, 30, tzinfo=STOCKHOLM),  # 2024-12-31 in UTC
+        datetime(2025, 1, 20, 12, 0, tzinfo=STOCKHOLM),
+        datetime(2025, 3, 31, 0, 30, tzinfo=STOCKHOLM),  # summer time: 22:30 UTC the day before
+    ]
+    rows = [
+        {"id": f"{n:016x}", "published": t.isoformat(), "published_ts": int(t.timestamp())}
+        for n, t in enumerate(times)
+    ]
+
+    def answer(request: Request) -> Answer:
+        asked = request.json()
+        found = rows
+        for op, value in re.findall(r"published_ts (>=|<) (\d+)", asked.get("filter") or ""):
+            found = [r for r in found if (r["published_ts"] >= int(value)) == (op == ">=")]
+        if (asked.get("sort") or [""])[0] == "published_ts:desc":
+            found = found[::-1]
+        return (200, search_answer(found[: asked.get("hitsPerPage", 0)], len(found)))
+
+    stub.routes[("POST", f"/indexes/{UID}/search")] = answer
+    index = backend(stub)
+    assert index.count_by_period(Query(text=""), "month") == [
+        (date(2024, 12, 1), 1),
+        (date(2025, 1, 1), 2),
+        (date(2025, 3, 1), 1),
+    ]
+    stub.requests.clear()
+    weeks = index.count_by_period(Query(text="", date_to=date(2025, 3, 31)), "week")
+    assert weeks == [(date(2024, 12, 30), 2), (date(2025, 1, 20), 1), (date(2025, 3, 31), 1)]
+    searches = stub.sent("POST", f"/indexes/{UID}/search")
+    assert len(searches) == 2 + 14  # the two ends, then every week from 30 Dec to 31 Mar
+    summer = int(datetime(2025, 3, 31, tzinfo=STOCKHOLM).timestamp())
+    assert f"published_ts >= {summer}" in searches[-1].json()["filter"]
+    assert index.count_by_period(Query(text="", date_from=date(2026, 1, 1)), "day") == []
+    with pytest.raises(QueryError, match="'year'"):
+        index.count_by_period(Query(text=""), "year")

@@ -16,9 +16,9 @@ from starlette.applications import Starlette
 
 from indexer.config import Config, load_config
 from indexer.errors import ConfigError
+from indexer.search.periods import label, period_end, periods
 from indexer.search.query import Snippet
 from web import security
-from web.api import periods
 from web.app import create_app
 from web.i18n import format_number, format_when, in_words
 from web.markup import snippet_markup
@@ -122,13 +122,14 @@ def test_loopback_hosts() -> None:
 
 
 def test_periods() -> None:
-    months = list(periods(date(2024, 11, 20), date(2025, 2, 3), "month"))
-    assert [m[0] for m in months] == ["2024-11", "2024-12", "2025-01", "2025-02"]
-    assert months[1][1:] == (date(2024, 12, 1), date(2024, 12, 31))
-    weeks = list(periods(date(2024, 12, 31), date(2025, 1, 7), "week"))
-    assert [w[0] for w in weeks] == ["2025-W01", "2025-W02"]
-    assert weeks[0][1] == date(2024, 12, 30)
-    assert len(list(periods(date(2024, 2, 27), date(2024, 3, 1), "day"))) == 4
+    # (the periods of /api/count-by-period are indexer.search.periods', as arkiv trend's)
+    months = periods(date(2024, 11, 20), date(2025, 2, 3), "month")
+    assert [label(m, "month") for m in months] == ["2024-11", "2024-12", "2025-01", "2025-02"]
+    assert (months[1], period_end(months[1], "month")) == (date(2024, 12, 1), date(2024, 12, 31))
+    weeks = periods(date(2024, 12, 31), date(2025, 1, 7), "week")
+    assert [label(w, "week") for w in weeks] == ["2025-W01", "2025-W02"]
+    assert weeks[0] == date(2024, 12, 30)
+    assert len(periods(date(2024, 2, 27), date(2024, 3, 1), "day")) == 4
 
 
 def test_dates_and_numbers_as_readers_write_them() -> None:

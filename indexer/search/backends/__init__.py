@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
@@ -82,6 +83,15 @@ class SearchBackend(Protocol):
     def iter_matches(self, query: Query) -> Iterator[Hit]:
         """Every match (``limit``/``offset`` ignored), in the query's sort order (relevance
         gives a stable order of the backend's choice), without snippets, in constant memory."""
+        ...
+
+    def count_by_period(self, query: Query, by: str) -> list[tuple[date, int]]:
+        """(first day, matches) of each day, ISO week or month (``by``) with a match, oldest
+        first, counted by the index (never by reading the matches). Periods are on the
+        Europe/Stockholm calendar (:mod:`indexer.search.periods`); undated articles are in
+        none; ``limit``, ``offset``, ``sort`` and ``facets`` are ignored. A bad ``by``, or
+        more than ``MAX_PERIODS`` periods between the first and last match, is a
+        ``QueryError``."""
         ...
 
     def stats(self) -> IndexStats:

@@ -79,6 +79,7 @@ from indexer.search.backends.meilisearch.settings import (
     document,
 )
 from indexer.search.keyset import Keyset
+from indexer.search.periods import count_by_searches
 from indexer.search.query import Hit, IndexStats, Query, SearchPage
 
 __all__ = ["BATCH_BYTES", "FACET_SIZE", "ITER_PAGE", "MIN_SERVER_VERSION", "MeilisearchBackend"]
@@ -425,6 +426,9 @@ class MeilisearchBackend:
                 for row in keyset.take(rows):
                     yield hit(row, scored=False)
 
+    # No day/week/month attribute to facet on: one count search per period.
+    count_by_period = count_by_searches
+
     def stats(self) -> IndexStats:
         """Documents in the index, counted by a search (so a search-only key is enough);
         bytes as the server reports them where the key may read its stats, else 0."""
@@ -458,11 +462,9 @@ class MeilisearchBackend:
 
     def _params(self, query: Query, text: TextQuery) -> dict[str, Any]:
         params: dict[str, Any] = {"matchingStrategy": "all", "locales": [LOCALE]}
-        expression = filter_expression(query)
-        if expression:
+        if expression := filter_expression(query):
             params["filter"] = expression
-        sort = sort_for(query, has_text=text.has_text)
-        if sort:
+        if sort := sort_for(query, has_text=text.has_text):
             params["sort"] = sort
         return params
 

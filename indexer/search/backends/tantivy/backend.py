@@ -23,6 +23,7 @@ import os
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -42,6 +43,7 @@ from indexer.search.backends.tantivy.damage import (
 from indexer.search.backends.tantivy.documents import document, hit, id_from_key
 from indexer.search.backends.tantivy.facets import count_facets
 from indexer.search.backends.tantivy.folder import REBUILD_HINT
+from indexer.search.backends.tantivy.periods import count_periods
 from indexer.search.backends.tantivy.plan import Plan
 from indexer.search.backends.tantivy.ranking import count, page_of
 from indexer.search.backends.tantivy.schema import (
@@ -50,6 +52,7 @@ from indexer.search.backends.tantivy.schema import (
     register_analyzers,
 )
 from indexer.search.backends.tantivy.snippets import PageSnippets
+from indexer.search.periods import check_by
 from indexer.search.query import Hit, IndexStats, Query, SearchPage
 
 if TYPE_CHECKING:
@@ -345,6 +348,16 @@ class TantivyBackend:
         )
         for page in pages:
             yield searcher, page
+
+    def count_by_period(self, query: Query, by: str) -> list[tuple[date, int]]:
+        """Matches per period, from the index's aggregations (see :mod:`.periods`)."""
+        check_by(by)
+        index = self._open()
+        table = self.completion_table()
+        with self._engine("counting in it"):
+            searcher = index.searcher()
+            plan = Plan.build(index.schema, query, searcher, table)
+            return count_periods(searcher, plan.query, by)
 
     def stats(self) -> IndexStats:
         index = self._open()
