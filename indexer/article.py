@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, TypeVar
 
 KINDS = ("personnel", "municipal")
 CHANGES = ("appointed", "acting", "leaving", "resigned", "retired", "dismissed", "new_job")
@@ -227,3 +228,58 @@ def clean_article(article: Article) -> Article:
             if value is not None:
                 setattr(person, attr, clean_text(value))
     return article
+
+
+T = TypeVar("T")
+_PLAIN = (int, float, date)  # bool is an int, datetime a date: nothing to clean in them
+# An article's id is derived from its canonical URL, so that is never rewritten (it cannot
+# hold a control character anyway: URLs are percent-encoded).
+_KEEP_FIELDS = frozenset({"canonical_url"})
+
+
+def clean_values(value: T) -> T:
+    """``value`` with every string in it (in lists, tuples, dicts and dataclasses, however
+    deep) cleaned as :func:`clean_text` cleans a body (line breaks and tabs kept): for what
+    an archive written before that cleaning existed may hold, on its way to a terminal or a
+    file. Clean data (what the archive stores now) is returned as it is, after one read: no
+    copy."""
+    if _is_clean(value):
+        return value
+    return _cleaned(value)  # type: ignore[no-any-return]
+
+
+def _is_clean(value: Any) -> bool:
+    if isinstance(value, str):
+        return is_clean_text(value)
+    if value is None or isinstance(value, _PLAIN):
+        return True
+    if isinstance(value, list | tuple):
+        return all(_is_clean(item) for item in value)
+    if isinstance(value, dict):
+        return all(_is_clean(key) and _is_clean(item) for key, item in value.items())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return all(
+            _is_clean(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init and f.name not in _KEEP_FIELDS
+        )
+    return True
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value, multiline=True)
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_cleaned(item) for item in value)
+    if isinstance(value, dict):
+        return {_cleaned(key): _cleaned(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _cleaned(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init and f.name not in _KEEP_FIELDS
+        }
+        return dataclasses.replace(value, **changes)
+    return value

@@ -20,7 +20,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import IO, Any, Protocol
 
-from indexer.article import Person, clean_text, is_clean_text
+from indexer.article import Person, clean_values
 
 FIELDS: tuple[str, ...] = (
     "id", "url", "canonical_url", "source", "source_name", "title", "lead", "body", "authors",
@@ -142,30 +142,9 @@ def clean_row(row: Row) -> Row:
     """``row`` with control characters dropped from every string in it (lists and people
     too; line breaks and tabs kept), as the text is cleaned on its way into the archive: for
     rows of an archive written before that cleaning existed. A clean row is returned as it
-    is, after one look: no copy. (What ``search_cli.output.scrub`` does for the terminal.)"""
-    return row if _is_clean(row) else list(_cleaned(row))
-
-
-def _is_clean(value: Any) -> bool:
-    if isinstance(value, str):
-        return is_clean_text(value)
-    if isinstance(value, list | tuple):
-        return all(_is_clean(item) for item in value)
-    if isinstance(value, dict):
-        return all(_is_clean(key) and _is_clean(item) for key, item in value.items())
-    return True  # None, numbers, booleans
-
-
-def _cleaned(value: Any) -> Any:
-    if isinstance(value, str):
-        return clean_text(value, multiline=True)
-    if isinstance(value, list):
-        return [_cleaned(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(_cleaned(item) for item in value)
-    if isinstance(value, dict):
-        return {_cleaned(key): _cleaned(item) for key, item in value.items()}
-    return value
+    is, after one look: no copy."""
+    cleaned = clean_values(row)
+    return cleaned if cleaned is row else list(cleaned)
 
 
 # ---------------------------------------------------------------------- writers

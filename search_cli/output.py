@@ -13,26 +13,19 @@ line's carriage return on stderr.
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import json
 import os
 import sys
 import time
 from collections.abc import Sequence
-from datetime import date
 from typing import Any, NoReturn, TypeVar
 
 import click
 
-from indexer.article import clean_text, is_clean_text
+from indexer.article import clean_text, clean_values
 
 T = TypeVar("T")
-_PLAIN = (int, float, date)  # bool is an int, datetime a date: nothing to clean in them
-
-# An article's id is derived from its canonical URL, so that is never rewritten on its way
-# to the screen (it cannot hold a control character anyway: URLs are percent-encoded).
-_KEEP_FIELDS = frozenset({"canonical_url"})
 
 
 def one_line(value: object) -> str:
@@ -41,49 +34,9 @@ def one_line(value: object) -> str:
 
 
 def scrub(value: T) -> T:
-    """``value`` with every string in it (in lists, tuples, dicts and dataclasses, however
-    deep) cleaned of control characters; line breaks and tabs are kept. Clean data (what
-    the archive stores now) is returned as it is, after one read: no copy."""
-    if _is_clean(value):
-        return value
-    return _scrub(value)  # type: ignore[no-any-return]
-
-
-def _is_clean(value: Any) -> bool:
-    if isinstance(value, str):
-        return is_clean_text(value)
-    if value is None or isinstance(value, _PLAIN):
-        return True
-    if isinstance(value, list | tuple):
-        return all(_is_clean(item) for item in value)
-    if isinstance(value, dict):
-        return all(_is_clean(key) and _is_clean(item) for key, item in value.items())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return all(
-            _is_clean(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.init and f.name not in _KEEP_FIELDS
-        )
-    return True
-
-
-def _scrub(value: Any) -> Any:
-    if isinstance(value, str):
-        return clean_text(value, multiline=True)
-    if isinstance(value, list):
-        return [_scrub(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(_scrub(item) for item in value)
-    if isinstance(value, dict):
-        return {_scrub(key): _scrub(item) for key, item in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {
-            f.name: _scrub(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.init and f.name not in _KEEP_FIELDS
-        }
-        return dataclasses.replace(value, **changes)
-    return value
+    """``value`` made safe to print: every string in it cleaned of control characters, line
+    breaks and tabs kept (:func:`indexer.article.clean_values`)."""
+    return clean_values(value)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
