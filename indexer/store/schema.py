@@ -56,6 +56,8 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_seq ON articles (seq);
 CREATE INDEX IF NOT EXISTS articles_source ON articles (source);
+-- copies of a story (story_groups, on every search page): without it, a scan of every article
+CREATE INDEX IF NOT EXISTS articles_duplicate_of ON articles (duplicate_of);
 CREATE TABLE IF NOT EXISTS versions (
     article_id TEXT NOT NULL REFERENCES articles (id),
     version INTEGER NOT NULL,
