@@ -284,28 +284,27 @@ class MeilisearchBackend:
                     body, primary_key="id", content_type="application/json"
                 )
                 pending.append((task.task_uid, f"adding {len(batch)} documents"))
-            for start in range(0, len(gone), self.batch_size):
-                batch_ids = gone[start : start + self.batch_size]
-                self._check_writable("deleting documents")
-                task = index.delete_documents(filter=id_filter(batch_ids))
-                pending.append((task.task_uid, f"deleting {len(batch_ids)} documents"))
+            pending += self._queue_deletes(index, gone)
             for task_uid, what in pending:
                 self._await(task_uid, what)
         return written
 
+    def _queue_deletes(self, index: Any, ids: list[str]) -> list[tuple[int, str]]:
+        """Ask the server to delete ``ids`` in batches; the tasks to await, with what each does."""
+        pending = []
+        for start in range(0, len(ids), self.batch_size):
+            batch = ids[start : start + self.batch_size]
+            self._check_writable("deleting documents")
+            task = index.delete_documents(filter=id_filter(batch))
+            pending.append((task.task_uid, f"deleting {len(batch)} documents"))
+        return pending
+
     def delete(self, ids: Iterable[str]) -> int:
         """Remove articles by id; returns how many of them were in the index."""
-        unique = list(dict.fromkeys(ids))
         index = self._connect().index(self.index_uid)
         present = 0
         with self._errors("deleting documents", write=True):
-            pending: list[tuple[int, str]] = []
-            for start in range(0, len(unique), self.batch_size):
-                batch = unique[start : start + self.batch_size]
-                self._check_writable("deleting documents")
-                task = index.delete_documents(filter=id_filter(batch))
-                pending.append((task.task_uid, f"deleting {len(batch)} documents"))
-            for task_uid, what in pending:
+            for task_uid, what in self._queue_deletes(index, list(dict.fromkeys(ids))):
                 done = self._await(task_uid, what)
                 present += int((done.details or {}).get("deletedDocuments") or 0)
         return present
