@@ -17,6 +17,10 @@ On one synthetic corpus (``bench._corpus.generate_corpus``, ``--docs`` articles)
    the number of requests a page needs (the page and its stylesheet; no scripts, no fonts).
 
 Usage: python -m bench.bench_web [--docs 20000] [--passes 3] [--clients 8] [--seconds 10]
+                                 [--data DIR]
+
+``--data DIR`` uses a data folder built before (e.g. ``bench.bench_export``'s cached
+``archive-N`` folder, the same corpus with the same seed) instead of building one, and keeps it.
 """
 
 from __future__ import annotations
@@ -138,17 +142,23 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--data", type=Path, help="an existing data folder to serve (kept)")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    folder = args.data or Path(tempfile.mkdtemp(prefix="bench-web-"))
     try:
-        built = build(folder, args.docs)
-        print(f"built {args.docs} articles in {built:.0f} s", flush=True)
+        if args.data is None:
+            built = build(folder, args.docs)
+            print(f"built {args.docs} articles in {built:.0f} s", flush=True)
+        else:
+            with Archive(folder / "archive.sqlite3") as archive:
+                args.docs = archive.totals()["articles"]
         with serving(folder) as served:
             times = latency(folder, served.url, args.passes)
             rate = throughput(served.url, args.clients, args.seconds)
             page = weight(served.url)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if args.data is None:
+            shutil.rmtree(folder, ignore_errors=True)
     report: dict[str, Any] = {"docs": args.docs, "queries": len(times["page"])}
     for name, values in times.items():
         report[name] = {"p50_ms": round(percentile(values, 0.5) * 1000, 2),
