@@ -23,6 +23,7 @@ from indexer.article import Article
 from indexer.search.backends.tantivy.schema import (
     KEYWORDS,
     MATCH_FIELD,
+    PAIR_FIELD,
     SET_FACETS,
     SET_SEPARATOR,
     STOCKHOLM,
@@ -30,6 +31,7 @@ from indexer.search.backends.tantivy.schema import (
     compounds,
     head_words,
     keyword,
+    pairs,
     set_field,
 )
 from indexer.search.query import Hit, Snippet
@@ -74,6 +76,9 @@ def document(article: Article) -> tv.Document:
     for name, value in parts.items():  # separate values: no phrase runs from one into the next
         for _ in range(TEXT_REPEATS[name]):
             doc.add_text(MATCH_FIELD, value)
+        value_pairs = pairs().pairs(value)
+        if value_pairs:  # the same weights as in MATCH_FIELD: term frequencies, no positions
+            doc.add_text(PAIR_FIELD, " ".join([value_pairs] * TEXT_REPEATS[name]))
     text = "\n".join(parts.values())
     doc.add_text("fold", text)
     heads = head_words()

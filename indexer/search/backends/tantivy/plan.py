@@ -30,9 +30,11 @@ import tantivy as tv
 
 from indexer.errors import QueryError
 from indexer.search.backends.tantivy.completions import CompletionTable
+from indexer.search.backends.tantivy.pairs import pair_tokens
 from indexer.search.backends.tantivy.schema import (
     KEYWORDS,
     MATCH_FIELD,
+    PAIR_FIELD,
     STOCKHOLM,
     folded,
     keyword,
@@ -274,10 +276,23 @@ def _adds_documents(searcher: tv.Searcher, word: Word, folded_docs: int) -> bool
 
 
 def phrase(schema: tv.Schema, stems_: Sequence[str]) -> tv.Query:
-    """Exact words (no typos) in sequence, over ``MATCH_FIELD``."""
+    """Exact words (no typos) in sequence, over ``MATCH_FIELD``.
+
+    Through the ``PAIR_FIELD`` tokens of neighbouring stems: two words are one pair term
+    (exact, scored by BM25 on the pair); three or more are every pair (which narrows the
+    candidates to documents holding each of them, without positions) and the phrase query on
+    ``MATCH_FIELD`` (which reads positions only there, and alone gives the score).
+    """
     if len(stems_) == 1:
         return tv.Query.term_query(schema, MATCH_FIELD, stems_[0])
-    return tv.Query.phrase_query(schema, MATCH_FIELD, list(stems_))
+    pairs = [tv.Query.term_query(schema, PAIR_FIELD, t) for t in dict.fromkeys(pair_tokens(stems_))]
+    if len(stems_) == 2:
+        return pairs[0]
+    in_order = tv.Query.phrase_query(schema, MATCH_FIELD, list(stems_))
+    return tv.Query.boolean_query(
+        [(tv.Occur.Must, in_order)]
+        + [(tv.Occur.Must, tv.Query.const_score_query(q, 0.0)) for q in pairs]
+    )
 
 
 def _day_start(day: date) -> datetime:
