@@ -142,6 +142,7 @@ def page_json(result: SearchResult) -> dict[str, Any]:
     return {
         "query": query.text,
         "total": page.total,
+        "total_exact": page.total_exact,
         "offset": query.offset,
         "limit": query.limit,
         "hits": [

@@ -25,7 +25,8 @@ def render_hits(query: Query, page: SearchPage, elapsed: float, stories: Stories
     shown = f"{first}–{query.offset + len(page.hits)} of " if page.hits else ""
     quoted = text if text.startswith('"') else f'"{text}"'
     described = f" for {quoted}" if text else ""
-    lines = [f"{shown}{page.total} articles{described} ({elapsed * 1000:.0f} ms)", ""]
+    total = page.total if page.total_exact else f"about {page.total}"
+    lines = [f"{shown}{total} articles{described} ({elapsed * 1000:.0f} ms)", ""]
     shown_stories: set[str] = set()
     for number, hit in enumerate(page.hits, start=first):
         story, copies = stories.get(hit.id, (hit.id, []))

@@ -99,6 +99,12 @@ def index(
 )
 @click.option("--offset", type=click.IntRange(0, MAX_OFFSET), default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON document (for jq and scripts).")
+@click.option(
+    "--exact-total",
+    is_flag=True,
+    help="Count every match exactly (a Meilisearch server may otherwise estimate a very"
+    " large total, shown as 'about N').",
+)
 @data_option
 @backend_option
 def search(
@@ -110,6 +116,7 @@ def search(
     limit: int,
     offset: int,
     as_json: bool,
+    exact_total: bool,
     **filters: Any,
 ) -> None:
     """Search the archive.
@@ -127,7 +134,9 @@ def search(
     """
     config = make_config(config_file, data_dir=data_dir, backend=backend)
     filters["sources"] = check_sources(config, filters["sources"])
-    query = build_query(query_words(words), filters, sort=sort, limit=limit, offset=offset)
+    query = build_query(
+        query_words(words), filters, sort=sort, limit=limit, offset=offset, exact_total=exact_total
+    )
     result = search_archive(config, query, reindex=run_sync)
     if as_json:
         print_json(page_json(result))

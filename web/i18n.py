@@ -50,6 +50,7 @@ _SV = {
     "Results": "Träffar",
     "hits": "träffar",
     "hit": "träff",
+    "about {total}": "cirka {total}",
     "in {seconds} s": "på {seconds} s",
     "No articles match.": "Inga artiklar matchar.",
     "also in {n} papers": "även i {n} tidningar",

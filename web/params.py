@@ -96,13 +96,16 @@ def search_query(
     sort: str | None = None,
 ) -> Query:
     """The Query a request asks for (``limit``/``offset``/``sort`` given here win over the
-    request's own).
+    request's own). Its total may be an estimate unless the request says ``exact=1``.
 
     Raises:
         QueryError: a bad value; the message says which.
     """
     filters = filter_values(params)
     filters["sources"] = check_sources(config, filters["sources"])
+    exact = params.get("exact", "0")
+    if exact not in ("0", "1"):
+        raise QueryError(f"exact must be 1 (count every match) or 0, not {exact[:20]!r}")
     # None: the facets `arkiv search` asks for, so that /api/search is its document
     chosen = {} if facets is None else {"facets": tuple(facets)}
     return build_query(
@@ -111,6 +114,7 @@ def search_query(
         sort=sort or params.get("sort") or "relevance",
         limit=whole_number(params, "limit", DEFAULT_LIMIT, MAX_LIMIT) if limit is None else limit,
         offset=whole_number(params, "offset", 0, MAX_OFFSET) if offset is None else offset,
+        exact_total=exact == "1",
         **chosen,
     )
 

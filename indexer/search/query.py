@@ -71,6 +71,12 @@ class Query:
     Empty ``text`` with filters means every matching article (newest first under
     ``sort="relevance"``). ``ids`` keeps only those article ids (a saved search's check
     asks which of the articles new since its last check it matches).
+
+    ``exact_total=False`` lets a backend answer a large total with its estimate where the
+    exact count would cost more than the page (Meilisearch's ``estimatedTotalHits``): a
+    person reading page one does not need the exact number of 770,000 matches. The page
+    then says so (:attr:`SearchPage.total_exact`). Counts, trends, saved searches and
+    exports keep the default, exact.
     """
 
     text: str = ""
@@ -88,6 +94,7 @@ class Query:
     sort: Sort = "relevance"
     limit: int = 20
     offset: int = 0
+    exact_total: bool = True
 
     def __post_init__(self) -> None:
         if not isinstance(self.text, str):
@@ -230,11 +237,13 @@ class Hit:
 class SearchPage:
     """One page of results: ``total`` matches in all, ``hits`` from ``offset`` on, and for
     each requested facet its value counts over all matches (most frequent first, then by
-    value)."""
+    value). ``total_exact`` is False where ``total`` is the backend's estimate (only when the
+    query allowed one: :attr:`Query.exact_total`)."""
 
     total: int
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    total_exact: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,6 +80,17 @@ def test_the_search_api_is_the_cli_document(
     assert answer.json() == json.loads(cli.stdout)
 
 
+def test_exact_totals_on_request(web: Served) -> None:
+    for params in ({}, {"exact": "1"}, {"exact": "0"}):
+        answer = get(web, "/api/search", params={"q": "kommun", **params})
+        assert answer.status_code == 200
+        assert answer.json()["total_exact"] is True  # the embedded index always counts
+    for path in ("/api/search", "/"):
+        refused = get(web, path, params={"q": "kommun", "exact": "yes"})
+        assert refused.status_code == 400
+        assert "exact must be 1" in refused.text
+
+
 def test_the_search_page_forgives_a_typo_and_highlights(web: Served) -> None:
     page = get(web, "/", params={"q": "Westerbak"})
     assert page.status_code == 200

@@ -31,6 +31,7 @@ from indexer.errors import BackendUnavailable, ConfigError, IndexingError, Query
 from indexer.search.backends.meilisearch import FACET_SIZE, MeilisearchBackend, degraded
 from indexer.search.backends.meilisearch.filters import make_snippet, matched_stems, text_query
 from indexer.search.backends.meilisearch.settings import (
+    MAX_TOTAL_HITS,
     MAX_VALUES_PER_FACET,
     SEARCH_CUTOFF_MS,
     document,
@@ -384,6 +385,42 @@ def test_a_page_left_unsorted_twice_is_refused(stub: Stub) -> None:
         list(backend(stub).iter_matches(Query()))
     assert degraded([{"_rankingScoreDetails": SKIPPED}])
     assert not degraded([{"_rankingScoreDetails": sorted_details(1)}, {}])
+
+
+def estimate_answer(hits: list[dict[str, Any]], estimate: int, **extra: Any) -> dict[str, Any]:
+    """A search response of offset / limit: the server's estimate, no exhaustive count."""
+    return {"hits": hits, "query": "", "processingTimeMs": 1, "offset": 0, "limit": 2,
+            "estimatedTotalHits": estimate, **extra}  # fmt: skip
+
+
+def test_a_large_total_may_be_the_servers_estimate(stub: Stub) -> None:
+    rows = [hit(1, sorted_details(1)), hit(2, sorted_details(2))]
+    stub.routes[("POST", f"/indexes/{UID}/search")] = (200, estimate_answer(rows, 770_000))
+    page = backend(stub).search(Query(sort="newest", limit=2, offset=4, exact_total=False))
+    assert (page.total, page.total_exact) == (770_000, False)
+    [sent] = stub.sent("POST", f"/indexes/{UID}/search")  # one request, no exact count
+    assert (sent.json()["offset"], sent.json()["limit"]) == (4, 2)
+    assert "page" not in sent.json()
+    assert "hitsPerPage" not in sent.json()
+
+
+def test_a_page_that_ends_the_result_gives_the_exact_total(stub: Stub) -> None:
+    rows = [hit(1, sorted_details(1))]
+    stub.routes[("POST", f"/indexes/{UID}/search")] = (200, estimate_answer(rows, 9))
+    page = backend(stub).search(Query(sort="newest", limit=2, offset=4, exact_total=False))
+    assert (page.total, page.total_exact) == (5, True)  # 4 before, 1 here, and no more
+
+
+def test_the_total_is_exact_unless_an_estimate_is_allowed(stub: Stub) -> None:
+    rows = [hit(1, sorted_details(1)), hit(2, sorted_details(2))]
+    answers = iter([search_answer(rows, MAX_TOTAL_HITS), search_answer([], MAX_TOTAL_HITS,
+        facetDistribution={"schema": {"6": 770_000}})])  # fmt: skip
+    stub.routes[("POST", f"/indexes/{UID}/search")] = lambda r: (200, next(answers))
+    page = backend(stub).search(Query(sort="newest", limit=2))
+    assert (page.total, page.total_exact) == (770_000, True)
+    first, count = stub.sent("POST", f"/indexes/{UID}/search")
+    assert first.json()["hitsPerPage"] == 2  # exhaustive, and past the cap a count by facet
+    assert count.json()["facets"] == ["schema"]
 
 
 def test_the_cutoff_is_set_deliberately() -> None:

@@ -6,7 +6,9 @@ idempotently (see :mod:`.settings`); ``upsert`` / ``delete`` send
 batches (at most ``batch_size`` documents and ``batch_bytes`` of JSON each) and await every
 task. The search path maps a :class:`~indexer.search.query.Query` to one request (see
 :mod:`.filters`): stemmed ``q``, a filter of quoted values, facets,
-``sort``, exhaustive ``page`` / ``hitsPerPage`` for an exact total; snippets are made from
+``sort``, exhaustive ``page`` / ``hitsPerPage`` for an exact total (or, where the query
+allows an estimate, ``offset`` / ``limit`` and the server's ``estimatedTotalHits``, which
+spares it counting every match of a large result); snippets are made from
 the stored text (``filters.make_snippet``), highlighting the words whose stems the
 server reports it matched (``_matchesPosition`` in the ``*_sv`` fields).
 
@@ -56,11 +58,13 @@ from indexer.search.backends.meilisearch.filters import (
 from indexer.search.backends.meilisearch.hits import (
     batches,
     encode,
+    estimated_total,
     fully_ranked,
     hit,
     int_or_none,
     top,
 )
+from indexer.search.backends.meilisearch.pages import PageRequest
 from indexer.search.backends.meilisearch.server import (
     MIN_SERVER_VERSION,
     apply_settings,
@@ -94,9 +98,6 @@ FACET_SIZE = 300
 _TEXTS = ("lead", "body")
 _RETRIEVE = tuple(name for name in DISPLAYED if name not in _TEXTS)
 """What iter_matches reads back: what a search shows, without the texts."""
-_HIT_FIELDS = DISPLAYED
-"""What a page of hits reads back (the ``*_sv`` stems are displayed only so that the server
-reports its matches in them)."""
 
 
 class MeilisearchBackend:
@@ -312,16 +313,23 @@ class MeilisearchBackend:
     # ------------------------------------------------------------------ reading
 
     def search(self, query: Query) -> SearchPage:
-        """One page of hits (with snippets), the exact total and the facet counts."""
+        """One page of hits (with snippets), the total (exact, or the server's estimate
+        where the query allows one) and the facet counts."""
         text = text_query(query.text)
         base = self._params(query, text)
         facets = [FACET_ATTRIBUTES[name] for name in query.facets]
+        exact = True
         with self._errors("searching"):
             index = self._connect().index(self.index_uid)
-            counted, rows = self._page(query, text, base, facets)
-            total = int(counted.get("totalHits", 0))
-            if total >= MAX_TOTAL_HITS:  # Meilisearch caps totals there; facets are exact
-                total = exact_total(index, text.q, base)
+            asked = PageRequest(self._connect(), self.index_uid, self.location, text, base, facets)
+            if query.exact_total or not query.limit:
+                counted, rows = asked.exact(query)
+                total = int(counted.get("totalHits", 0))
+                if total >= MAX_TOTAL_HITS:  # Meilisearch caps totals there; facets are exact
+                    total = exact_total(index, text.q, base)
+            else:
+                counted, rows = asked.estimated(query)
+                total, exact = estimated_total(counted, rows, query)
         scored = text.has_text and query.sort == "relevance"
         hits = [
             hit(row, scored=scored, snippet=make_snippet(row, text, matched_stems(row)))
@@ -332,52 +340,7 @@ class MeilisearchBackend:
             name: top(distribution.get(FACET_ATTRIBUTES[name]) or {}, self.facet_size)
             for name in query.facets
         }
-        return SearchPage(total=total, hits=hits, facets=facet_counts)
-
-    def _page(
-        self, query: Query, text: TextQuery, base: dict[str, Any], facets: list[str]
-    ) -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
-        """The answer that counts (total, facets) and the page's rows: one request when the
-        offset is on the page grid, else a multi-search of a count and a page."""
-        client = self._connect()
-        index = client.index(self.index_uid)
-        hits_params: dict[str, Any] = {
-            **base,
-            "attributesToRetrieve": list(_HIT_FIELDS),
-            "showRankingScore": True,
-            "showRankingScoreDetails": True,  # the only sign of a page left unsorted
-            "showMatchesPosition": text.has_text,  # what the server matched, for snippets
-        }
-        if not query.limit:
-            return index.search(text.q, {**base, "facets": facets, "hitsPerPage": 0}), []
-        if query.offset % query.limit == 0:
-
-            def one() -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
-                result = index.search(
-                    text.q,
-                    {
-                        **hits_params,
-                        "facets": facets,
-                        "page": query.offset // query.limit + 1,
-                        "hitsPerPage": query.limit,
-                    },
-                )
-                return result, list(result.get("hits", []))
-
-            return fully_ranked(one, doing="searching", location=self.location)
-
-        def two() -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
-            count = {"indexUid": self.index_uid, "q": text.q, **base, "facets": facets}
-            rows = {"indexUid": self.index_uid, "q": text.q, **hits_params}
-            both = client.multi_search(
-                [
-                    {**count, "hitsPerPage": 0},
-                    {**rows, "offset": query.offset, "limit": query.limit},
-                ]
-            )["results"]
-            return both[0], list(both[1].get("hits", []))
-
-        return fully_ranked(two, doing="searching", location=self.location)
+        return SearchPage(total=total, hits=hits, facets=facet_counts, total_exact=exact)
 
     def iter_matches(self, query: Query) -> Iterator[Hit]:
         """Every match in date order (newest first, or oldest first for ``sort="oldest"``;

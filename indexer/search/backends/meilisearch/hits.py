@@ -10,9 +10,18 @@ from typing import Any, TypeVar
 
 from indexer.errors import QueryError
 from indexer.search.backends.meilisearch.settings import SEARCH_CUTOFF_MS, STOCKHOLM
-from indexer.search.query import Hit, Snippet, order_facet
+from indexer.search.query import Hit, Query, Snippet, order_facet
 
-__all__ = ["batches", "degraded", "encode", "fully_ranked", "hit", "int_or_none", "top"]
+__all__ = [
+    "batches",
+    "degraded",
+    "encode",
+    "estimated_total",
+    "fully_ranked",
+    "hit",
+    "int_or_none",
+    "top",
+]
 
 Answer = TypeVar("Answer")
 _DEGRADED_RETRIES = 1
@@ -55,6 +64,18 @@ def fully_ranked(
         hint="Try again when the server is less busy, or narrow the search (filters, "
         "--from/--to); an export would otherwise skip or repeat articles.",
     )
+
+
+def estimated_total(
+    answer: Mapping[str, Any], rows: list[Mapping[str, Any]], query: Query
+) -> tuple[int, bool]:
+    """The total of an ``offset`` / ``limit`` answer, and whether it is exact: the server's
+    ``estimatedTotalHits``, except where the page shows the end of the result (fewer hits
+    than asked for), which gives the exact number."""
+    seen = query.offset + len(rows)
+    if len(rows) < query.limit and (rows or not query.offset):
+        return seen, True
+    return max(int(answer.get("estimatedTotalHits") or 0), seen), False
 
 
 def top(values: Mapping[str, Any], size: int) -> dict[str, int]:
