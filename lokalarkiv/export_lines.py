@@ -6,6 +6,7 @@ making the values they take.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -187,7 +188,13 @@ class LineMaker:
 
             return ("py", (f"CAST({x} AS BLOB)", None, items))
         if name == "language_score":
-            return ("py", (x, None, lambda stored: key + encode(stored).encode()))
+
+            def score(stored: Any) -> bytes:
+                if type(stored) is float and math.isfinite(stored):  # json.dumps: its repr
+                    return key + repr(stored).encode()
+                return key + encode(stored).encode()
+
+            return ("py", (x, None, score))
         if name in TIME_FIELDS:
             quoted, null = key + b'"', key + b"null"
 

@@ -14,8 +14,8 @@ import queue
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -49,6 +49,7 @@ from lokalarkiv.export_parquet import (
 # batches of two rows on a small archive: tests/integration/test_export_bytes.py).
 BATCH = 800  # ids per read of the archive
 HELPER_ROWS = 20_000  # a CSV or JSON Lines export this large gets a helper process
+HELPER_QUEUE = 2  # batches the helper may have in hand
 MMAP_BYTES = 1 << 40  # as much as SQLite maps (its build's limit, often 2 GB)
 
 
@@ -75,15 +76,25 @@ class Helper:
     def shaped(
         self, batches: Iterable[list[str]], here: Callable[[list[str]], tuple[Any, int]]
     ) -> Iterator[tuple[Any, int]]:
-        """``here(ids)`` for every batch, or the helper's bytes of it, in order."""
+        """``here(ids)`` for every batch, or the helper's bytes of it, in order.
+
+        The helper gets a batch whenever fewer than ``HELPER_QUEUE`` of its own are still
+        being shaped, this process the others: the share each takes follows how fast each
+        is (this one also reads the ids from the index and hands the bytes to the writer),
+        rather than one batch in two."""
         pending: collections.deque[Future[tuple[bytes, int]] | tuple[Any, int]]
         pending = collections.deque()
-        for n, ids in enumerate(batches):
-            if n % 2:
+        for ids in batches:
+            busy = sum(1 for p in pending if isinstance(p, Future) and not p.done())
+            if busy < HELPER_QUEUE:
                 pending.append(self._pool.submit(shape_batch, self._job, ids))
             else:
                 pending.append(here(ids))
-            while pending and (len(pending) > 2 or not isinstance(pending[0], Future)):
+            while pending and (
+                len(pending) > 2 * HELPER_QUEUE
+                or not isinstance(pending[0], Future)
+                or pending[0].done()
+            ):
                 head = pending.popleft()
                 yield head.result() if isinstance(head, Future) else head
         while pending:
@@ -92,6 +103,42 @@ class Helper:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class ReadAhead:
+    """The rows of each batch read in a thread of its own, one batch ahead of the one being
+    shaped: SQLite lets go of the GIL while it steps through the archive, so the reading
+    of the next batch overlaps the making of this one's Arrow arrays (Parquet's path, which
+    has no helper process). The thread has its own connection (any thread may close it)."""
+
+    def __init__(self, config: Config, columns: Sequence[str]) -> None:
+        self._columns = list(columns)
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="export-reader")
+        self._reader = Archive(
+            config.archive_path, readonly=True, mmap_bytes=MMAP_BYTES, any_thread=True
+        )
+
+    def rows(
+        self, batches: Iterable[list[str]]
+    ) -> Iterator[tuple[list[str], dict[str, tuple[Any, ...]]]]:
+        """Each batch of ids with its rows (as ``Archive.current_rows`` gives them), in order."""
+        pending: collections.deque[tuple[list[str], Future[dict[str, tuple[Any, ...]]]]]
+        pending = collections.deque()
+        for ids in batches:
+            pending.append((ids, self._pool.submit(self._reader.current_rows, ids, self._columns)))
+            if len(pending) > 1:
+                done, read = pending.popleft()
+                yield done, read.result()
+        while pending:
+            done, read = pending.popleft()
+            yield done, read.result()
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *_exc_info: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._reader.close()
 
 
 def start_helper(job: Job, allowed: bool = True) -> Helper | None:
@@ -329,11 +376,12 @@ def _write_stored_parquet(job: Job, out: IO[bytes], counted: Counted) -> None:
     with Background() as background:
         stored = StoredParquetWriter(out, job.fields, submit=background.submit)
         schema = parquet_schema(job.fields)
-        for ids in regrouped(ordered_ids(job.backend, job.query), ROW_GROUP):
-            found = job.reader.current_rows(ids, stored.columns)
-            held = [found[i] for i in ids if i in found]
-            stored.write_batch(stored_batch(job.fields, schema, held))
-            counted(len(held))
+        batches = regrouped(ordered_ids(job.backend, job.query), ROW_GROUP)
+        with ReadAhead(job.config, stored.columns) as reading:
+            for ids, found in reading.rows(batches):
+                held = [found[i] for i in ids if i in found]
+                stored.write_batch(stored_batch(job.fields, schema, held))
+                counted(len(held))
         stored.close()
 
 
