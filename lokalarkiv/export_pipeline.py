@@ -14,8 +14,8 @@ import queue
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -103,42 +103,6 @@ class Helper:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-class ReadAhead:
-    """The rows of each batch read in a thread of its own, one batch ahead of the one being
-    shaped: SQLite lets go of the GIL while it steps through the archive, so the reading
-    of the next batch overlaps the making of this one's Arrow arrays (Parquet's path, which
-    has no helper process). The thread has its own connection (any thread may close it)."""
-
-    def __init__(self, config: Config, columns: Sequence[str]) -> None:
-        self._columns = list(columns)
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="export-reader")
-        self._reader = Archive(
-            config.archive_path, readonly=True, mmap_bytes=MMAP_BYTES, any_thread=True
-        )
-
-    def rows(
-        self, batches: Iterable[list[str]]
-    ) -> Iterator[tuple[list[str], dict[str, tuple[Any, ...]]]]:
-        """Each batch of ids with its rows (as ``Archive.current_rows`` gives them), in order."""
-        pending: collections.deque[tuple[list[str], Future[dict[str, tuple[Any, ...]]]]]
-        pending = collections.deque()
-        for ids in batches:
-            pending.append((ids, self._pool.submit(self._reader.current_rows, ids, self._columns)))
-            if len(pending) > 1:
-                done, read = pending.popleft()
-                yield done, read.result()
-        while pending:
-            done, read = pending.popleft()
-            yield done, read.result()
-
-    def __enter__(self) -> ReadAhead:
-        return self
-
-    def __exit__(self, *_exc_info: object) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        self._reader.close()
 
 
 def start_helper(job: Job, allowed: bool = True) -> Helper | None:
@@ -376,12 +340,11 @@ def _write_stored_parquet(job: Job, out: IO[bytes], counted: Counted) -> None:
     with Background() as background:
         stored = StoredParquetWriter(out, job.fields, submit=background.submit)
         schema = parquet_schema(job.fields)
-        batches = regrouped(ordered_ids(job.backend, job.query), ROW_GROUP)
-        with ReadAhead(job.config, stored.columns) as reading:
-            for ids, found in reading.rows(batches):
-                held = [found[i] for i in ids if i in found]
-                stored.write_batch(stored_batch(job.fields, schema, held))
-                counted(len(held))
+        for ids in regrouped(ordered_ids(job.backend, job.query), ROW_GROUP):
+            found = job.reader.current_rows(ids, stored.columns)
+            held = [found[i] for i in ids if i in found]
+            stored.write_batch(stored_batch(job.fields, schema, held))
+            counted(len(held))
         stored.close()
 
 
