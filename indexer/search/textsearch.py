@@ -241,40 +241,35 @@ def compound_heads(stem: Callable[[str], list[str]]) -> dict[str, int]:
 
 
 class CompoundFinder:
-    """The compound heads in a text (:func:`find_compound_heads` over its words' stems), for
-    indexing, with one cache entry per distinct whitespace-separated token.
+    """The compound heads among a text's stems (:func:`find_compound_heads`), for indexing,
+    with one cache entry per distinct stem (cleared when it holds ``max_stems``).
 
-    Stemming every word of every document in Python costs more than all other document
-    building; tokens repeat across documents, so each distinct one is stemmed once (the cache
-    is cleared when it holds ``max_tokens``). Splitting on whitespace first changes nothing:
-    ``stem`` splits a token on its non-letters itself. A token shorter than the shortest
-    modifier plus the shortest head stem cannot hold a compound (a Swedish stem is a prefix
-    of its word) and is skipped unstemmed.
+    The stems come from the document's own analysis (the Tantivy index makes them once for
+    its pair tokens and hands them here), so no word is stemmed twice; stems repeat across
+    documents, so each distinct one is looked at once.
     """
 
-    def __init__(self, stem: Callable[[str], list[str]], max_tokens: int = 500_000) -> None:
+    def __init__(self, stem: Callable[[str], list[str]], max_stems: int = 500_000) -> None:
         self.heads = compound_heads(stem)
-        self._stem = stem
-        self._max_tokens = max_tokens
-        self._min_token = 3 + min(len(head) for head in self.heads)
+        self._max_stems = max_stems
         self._with_heads: dict[str, tuple[str, ...]] = {}
-        self._plain: set[str] = set()  # tokens known to hold no compound: one set difference
+        self._plain: set[str] = set()  # stems known to hold no compound: one set difference
 
-    def in_text(self, text: str) -> set[str]:
+    def in_stems(self, stems: Iterable[str]) -> set[str]:
+        """The head stems of the compounds among ``stems``."""
         found: set[str] = set()
-        for token in set(text.split()) - self._plain:
-            heads = self._with_heads.get(token)
+        for word_stem in set(stems) - self._plain:
+            heads = self._with_heads.get(word_stem)
             if heads is None:
-                if len(token) >= self._min_token:
-                    heads = tuple(find_compound_heads(self._stem(token), self.heads))
+                heads = tuple(find_compound_heads((word_stem,), self.heads))
                 if not heads:
-                    if len(self._plain) >= self._max_tokens:
+                    if len(self._plain) >= self._max_stems:
                         self._plain.clear()
-                    self._plain.add(token)
+                    self._plain.add(word_stem)
                     continue
-                if len(self._with_heads) >= self._max_tokens:
+                if len(self._with_heads) >= self._max_stems:
                     self._with_heads.clear()
-                self._with_heads[token] = heads
+                self._with_heads[word_stem] = heads
             found.update(heads)
         return found
 

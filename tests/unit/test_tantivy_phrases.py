@@ -131,5 +131,5 @@ def test_pair_tokens() -> None:
 def test_pairs_break_where_the_analyzer_drops_a_token() -> None:
     long_word = "x" * 41
     assert pairs().stems(f"Nya chefen {long_word} börjar") == ["nya", "chef", "", "börj"]
-    assert pairs().pairs(f"Nya chefen {long_word} börjar") == "nya_chef"
+    assert pair_tokens(pairs().stems(f"Nya chefen {long_word} börjar")) == ["nya_chef"]
     assert pairs().stems("E-post, S:t Olof") == stems("E-post, S:t Olof")

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 import tantivy as tv
 
 from indexer.article import Article
+from indexer.search.backends.tantivy.pairs import pair_tokens
 from indexer.search.backends.tantivy.schema import (
     KEYWORDS,
     MATCH_FIELD,
@@ -73,16 +74,18 @@ def document(article: Article) -> tv.Document:
     parts = {"title": article.title, "lead": article.lead, "body": article.body}
     for name, value in parts.items():
         doc.add_text(name, value)
+    all_stems: list[str] = []
     for name, value in parts.items():  # separate values: no phrase runs from one into the next
         for _ in range(TEXT_REPEATS[name]):
             doc.add_text(MATCH_FIELD, value)
-        value_pairs = pairs().pairs(value)
+        value_stems = pairs().stems(value)
+        all_stems += value_stems
+        value_pairs = " ".join(pair_tokens(value_stems))
         if value_pairs:  # the same weights as in MATCH_FIELD: term frequencies, no positions
             doc.add_text(PAIR_FIELD, " ".join([value_pairs] * TEXT_REPEATS[name]))
-    text = "\n".join(parts.values())
-    doc.add_text("fold", text)
+    doc.add_text("fold", "\n".join(parts.values()))
     heads = head_words()
-    found = compounds().in_text(text)
+    found = compounds().in_stems(all_stems)
     for part in sorted(found):  # one value each: no phrase runs from one head into another
         doc.add_text(MATCH_FIELD, heads[part])
     _add_keywords(doc, article)

@@ -35,8 +35,9 @@ def pair_tokens(stems: Sequence[str]) -> list[str]:
 
 
 class PairMaker:
-    """The pair tokens of texts, with one cache entry per distinct whitespace-separated token
-    (cleared at ``max_tokens``).
+    """The stems of texts at their positions, for their pair tokens (:func:`pair_tokens`) and
+    compound heads, with one cache entry per distinct whitespace-separated token (cleared at
+    ``max_tokens``).
 
     ``words`` is the simple tokenizer with lowercasing (the ``sv`` analysis before its length
     filter and stemmer), ``stem`` the ``sv`` analysis of one word. A text is split on
@@ -77,7 +78,3 @@ class PairMaker:
             else:
                 found.extend(self._stem(word))
         return found
-
-    def pairs(self, text: str) -> str:
-        """The pair tokens of ``text``, space-separated (a value of the ``pairs`` field)."""
-        return " ".join(pair_tokens(self.stems(text)))
