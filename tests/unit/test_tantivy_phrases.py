@@ -1,14 +1,17 @@
 """Quoted phrases through the pair tokens give exactly what Tantivy's own phrase query gives.
 
-The index matches a phrase through ``pairs`` (neighbouring stems as one token) and, for three
-words or more, the phrase query on ``text`` among the documents that hold every pair. This
-checks that against the plain phrase query on ``text`` over the same real index: phrases cut
-from the articles (which must match), the same words shuffled, phrases across the end of the
-title into the lead, repeated words, inflections and function words.
+The index matches a phrase through ``pairs`` (neighbouring frequent stems as one token) and,
+where a phrase has a rarer word or three words or more, the phrase query on ``text`` among the
+documents that hold every pair it has. This checks that against the plain phrase query on
+``text`` over the same real index: phrases cut from the articles (which must match), the same
+words shuffled, phrases across the end of the title into the lead, repeated words,
+inflections, function words, and rare words that are not paired, alone or among frequent ones.
 """
 
 from __future__ import annotations
 
+import collections
+import hashlib
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -20,7 +23,15 @@ import tantivy as tv
 from indexer.article import Article
 from indexer.search.backends.tantivy import TantivyBackend
 from indexer.search.backends.tantivy.pairs import pair_tokens
-from indexer.search.backends.tantivy.schema import MATCH_FIELD, pairs, register_analyzers, stems
+from indexer.search.backends.tantivy.schema import (
+    MATCH_FIELD,
+    PAIR_STEMS_FILE,
+    SCHEMA_VERSION,
+    pair_stems,
+    pairs,
+    register_analyzers,
+    stems,
+)
 from indexer.search.query import Query
 
 # A small vocabulary with inflections and function words, so that phrases recur across
@@ -30,7 +41,11 @@ WORDS = (
     "reserverade sig mot fullmäktige kommunfullmäktige nya ny chefen chef skolan skola "
     "budget budgeten år nästa för med har en ett den det till av om e-post S:t 2024 Åsa "
     "fastighetsförvaltningsbolagsstyrelseordförandeskapen"  # 52 bytes: the analyzer drops it
+    " tranbärssaft hemslöjden Westerbak"  # not frequent words: never paired
 ).split()
+
+
+PINNED = "4f759500ef64a83d"
 
 
 def _sentence(rng: random.Random, length: int) -> str:
@@ -112,24 +127,54 @@ def test_pair_phrases_match_as_the_phrase_query_does(
     backend, folder = indexed
     articles = _articles(400, random.Random(7))
     checked = matched = 0
+    paired = collections.Counter[int]()
     for phrase in _phrases(random.Random(11), articles):
         expected = _plain(folder, phrase)
         assert _ours(backend, phrase) == expected, phrase
         checked += 1
         matched += bool(expected)
+        words = stems(phrase)
+        paired[len(pair_tokens(words, pair_stems())) * 2 // max(1, len(words) - 1)] += 1
     assert checked > 300
     assert 100 < matched < checked  # both kinds were really tried
+    assert paired[0] > 20, paired  # phrases with no pair term,
+    assert paired[1] > 20, paired  # some,
+    assert paired[2] > 100, paired  # and a pair term for every two neighbours
 
 
 def test_pair_tokens() -> None:
-    assert pair_tokens(["miljon", "kron"]) == ["miljon_kron"]
-    assert pair_tokens(["a", "b", "c"]) == ["a_b", "b_c"]
-    assert pair_tokens(["a"]) == []
-    assert pair_tokens(["a", "", "b", "c"]) == ["b_c"]  # no pair across a dropped token
+    both = {"miljon", "kron", "a", "b", "c"}
+    assert pair_tokens(["miljon", "kron"], both) == ["miljon_kron"]
+    assert pair_tokens(["a", "b", "c"], both) == ["a_b", "b_c"]
+    assert pair_tokens(["a"], both) == []
+    assert pair_tokens(["a", "", "b", "c"], both) == ["b_c"]  # no pair across a dropped token
+    assert pair_tokens(["a", "x", "b", "c", "y"], both) == ["b_c"]  # both must be listed
+
+
+def test_frequent_words_are_paired_and_rare_ones_not() -> None:
+    listed = pair_stems()
+    for word in ("miljoner", "kronor", "i", "går", "pension", "kommunfullmäktige", "ordförande"):
+        assert all(stem in listed for stem in stems(word)), word
+    for word in ("tranbärssaft", "hemslöjden", "Westerbak", "kanotpaddlare"):
+        assert not any(stem in listed for stem in stems(word)), word
+    assert "" not in listed
+    assert 1000 < len(listed) < 5000
+
+
+def test_the_paired_stems_belong_to_the_schema_version() -> None:
+    """The list decides what an index holds: an index made with another list would miss
+    phrases. Changing it needs a new SCHEMA_VERSION (old indexes are rebuilt) and a new
+    fingerprint here."""
+    fingerprint = hashlib.sha256("\n".join(sorted(pair_stems())).encode()).hexdigest()[:16]
+    assert (SCHEMA_VERSION, fingerprint) == (7, PINNED), (
+        f"{PAIR_STEMS_FILE.name} changed: bump SCHEMA_VERSION and pin {fingerprint}"
+    )
 
 
 def test_pairs_break_where_the_analyzer_drops_a_token() -> None:
     long_word = "x" * 41
     assert pairs().stems(f"Nya chefen {long_word} börjar") == ["nya", "chef", "", "börj"]
-    assert pair_tokens(pairs().stems(f"Nya chefen {long_word} börjar")) == ["nya_chef"]
+    assert pair_tokens(pairs().stems(f"Nya chefen {long_word} börjar"), pair_stems()) == [
+        "nya_chef"
+    ]
     assert pairs().stems("E-post, S:t Olof") == stems("E-post, S:t Olof")

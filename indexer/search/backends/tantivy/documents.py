@@ -32,6 +32,7 @@ from indexer.search.backends.tantivy.schema import (
     compounds,
     head_words,
     keyword,
+    pair_stems,
     pairs,
     set_field,
 )
@@ -75,12 +76,13 @@ def document(article: Article) -> tv.Document:
     for name, value in parts.items():
         doc.add_text(name, value)
     all_stems: list[str] = []
+    paired = pair_stems()
     for name, value in parts.items():  # separate values: no phrase runs from one into the next
         for _ in range(TEXT_REPEATS[name]):
             doc.add_text(MATCH_FIELD, value)
         value_stems = pairs().stems(value)
         all_stems += value_stems
-        value_pairs = " ".join(pair_tokens(value_stems))
+        value_pairs = " ".join(pair_tokens(value_stems, paired))
         if value_pairs:  # the same weights as in MATCH_FIELD: term frequencies, no positions
             doc.add_text(PAIR_FIELD, " ".join([value_pairs] * TEXT_REPEATS[name]))
     doc.add_text("fold", "\n".join(parts.values()))

@@ -38,6 +38,7 @@ from indexer.search.backends.tantivy.schema import (
     STOCKHOLM,
     folded,
     keyword,
+    pair_stems,
     stems,
     typo_distance,
 )
@@ -278,17 +279,22 @@ def _adds_documents(searcher: tv.Searcher, word: Word, folded_docs: int) -> bool
 def phrase(schema: tv.Schema, stems_: Sequence[str]) -> tv.Query:
     """Exact words (no typos) in sequence, over ``MATCH_FIELD``.
 
-    Through the ``PAIR_FIELD`` tokens of neighbouring stems: two words are one pair term
-    (exact, scored by BM25 on the pair); three or more are every pair (which narrows the
-    candidates to documents holding each of them, without positions) and the phrase query on
-    ``MATCH_FIELD`` (which reads positions only there, and alone gives the score).
+    Through the ``PAIR_FIELD`` tokens of neighbouring frequent stems (:mod:`.pairs`): two
+    such words are one pair term (exact, scored by BM25 on the pair); otherwise the phrase
+    query on ``MATCH_FIELD``, which alone gives the score, with every pair term the phrase
+    has as a condition (it narrows the documents whose positions are read, without
+    positions of its own). A phrase with no pair has a word that is not frequent, and that
+    word bounds the positions read.
     """
     if len(stems_) == 1:
         return tv.Query.term_query(schema, MATCH_FIELD, stems_[0])
-    pairs = [tv.Query.term_query(schema, PAIR_FIELD, t) for t in dict.fromkeys(pair_tokens(stems_))]
-    if len(stems_) == 2:
+    tokens = dict.fromkeys(pair_tokens(stems_, pair_stems()))
+    pairs = [tv.Query.term_query(schema, PAIR_FIELD, t) for t in tokens]
+    if len(stems_) == 2 and pairs:
         return pairs[0]
     in_order = tv.Query.phrase_query(schema, MATCH_FIELD, list(stems_))
+    if not pairs:
+        return in_order
     return tv.Query.boolean_query(
         [(tv.Occur.Must, in_order)]
         + [(tv.Occur.Must, tv.Query.const_score_query(q, 0.0)) for q in pairs]

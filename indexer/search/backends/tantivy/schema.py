@@ -8,13 +8,14 @@ Analysis (custom analyzers registered on every open):
   holds the title three times, the lead twice, the body and the compound heads, each as a
   separate value; words and phrases match there. Title, lead and body are stored, and their
   own indexes are documents only, for the snippets' term weights.
-* ``pair`` (whitespace only) for ``pairs``: each pair of neighbouring ``sv`` stems as one
-  token ("miljon_kron"), made in Python (Tantivy has no shingle filter),
-  with term frequencies and no positions (:mod:`.pairs`). A quoted phrase is matched
-  through them (see :func:`.plan.phrase`): two words are one posting list instead of two
-  walked with their positions for every document that has both. At 1M articles "miljoner
-  kronor" (770k matches) took 157 ms as a phrase query, the slowest of the benchmark mix.
-  Elasticsearch's ``index_phrases`` does the same.
+* ``pair`` (whitespace only) for ``pairs``: each pair of neighbouring ``sv`` stems that are
+  both frequent words (:func:`pair_stems`) as one token ("miljon_kron"), made in Python
+  (Tantivy has no shingle filter), with term frequencies and no positions (:mod:`.pairs`).
+  A quoted phrase is matched through them where it can (see :func:`.plan.phrase`): two
+  words are one posting list instead of two walked with their positions for every document
+  that has both. At 1M articles "miljoner kronor" (770k matches) took 157 ms as a phrase
+  query, the slowest of the benchmark mix. Elasticsearch's ``index_phrases`` pairs every
+  word; Lucene's CommonGrams, like this, only frequent ones.
 * ``fold`` for one extra unstored field over title + lead + body: lowercase + ASCII folding, no
   stemming. Typo tolerance runs there (see :mod:`.plan`).
 * ``kw`` (raw, lowercase) for the filter copies of the keyword fields, so filters ignore case;
@@ -43,6 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import tantivy as tv
@@ -69,6 +71,7 @@ __all__ = [
     "head_stems",
     "head_words",
     "keyword",
+    "pair_stems",
     "pairs",
     "register_analyzers",
     "schema",
@@ -77,9 +80,11 @@ __all__ = [
     "typo_distance",
 ]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bump on any change to fields or analyzers: old indexes then refuse to open (rebuild)."""
 META_FILE = "lokalarkiv-index.json"
+PAIR_STEMS_FILE = Path(__file__).parent / "data" / "pair_stems.txt"
+"""Part of the schema: a change needs a new ``SCHEMA_VERSION``."""
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 MATCH_FIELD = "text"
@@ -200,6 +205,16 @@ def compounds() -> CompoundFinder:
 def pairs() -> PairMaker:
     """The maker of ``PAIR_FIELD`` values over the ``sv`` analysis."""
     return PairMaker(lambda text: list(analyzers()["words"].analyze(text)), stems)
+
+
+@lru_cache(maxsize=1)
+def pair_stems() -> frozenset[str]:
+    """The stems paired in ``PAIR_FIELD`` (both of two neighbours must be one): frequent
+    Swedish words and the field's own (see the file's header and :mod:`.pairs`)."""
+    text = PAIR_STEMS_FILE.read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 def head_stems() -> dict[str, int]:
