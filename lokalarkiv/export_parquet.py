@@ -9,10 +9,12 @@ a Parquet file is made, not before.
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
-from typing import IO, Any
+from itertools import accumulate
+from typing import IO, Any, cast
 
 from lokalarkiv.export_formats import (
     BOOL_FIELDS,
@@ -26,6 +28,7 @@ from lokalarkiv.export_formats import (
 from lokalarkiv.export_lines import plain_items
 
 ROW_GROUP = 10_000
+SINK_BUFFER = 8 << 20  # bytes of Parquet gathered before each write to the stream
 
 
 class ParquetWriter:
@@ -41,7 +44,10 @@ class ParquetWriter:
         self._submit = submit
         self._fields = list(fields)
         self._schema = pa.schema([(name, _arrow_type(pa, name)) for name in self._fields])
-        self._writer = pq.ParquetWriter(out, self._schema, compression="zstd")
+        # Buffered here, not written page by page: every write to a Python stream takes
+        # the GIL (some 170 a row group), and the thread that makes the rows holds it.
+        sink = pa.output_stream(out, compression=None, buffer_size=SINK_BUFFER)
+        self._writer = pq.ParquetWriter(sink, self._schema, compression="zstd")
         self._times = [i for i, name in enumerate(self._fields) if name in TIME_FIELDS]
         self._columns: list[list[Any]] = [[] for _ in self._fields]
         self._held = 0
@@ -143,7 +149,7 @@ def parquet_columns(fields: Sequence[str]) -> list[str]:
 def stored_batch(fields: Sequence[str], schema: Any, rows: Sequence[Sequence[Any]]) -> Any:
     """A record batch of stored rows (of :func:`parquet_columns`), with the arrays that
     :class:`ParquetWriter` makes of the values :func:`row_converter` gives: text goes into
-    Arrow as its bytes (binary, then cast to string: checked, not copied through a str),
+    Arrow as its bytes (:func:`_arrow_text`: checked, not copied through a str),
     lists as stored are split by Arrow where json.dumps spelt them, times spelt as
     isoformat writes them with an offset are parsed by Arrow; anything else goes the way
     of :func:`row_converter`."""
@@ -163,10 +169,32 @@ def stored_batch(fields: Sequence[str], schema: Any, rows: Sequence[Sequence[Any
         elif name in BOOL_FIELDS:
             arrays.append(pa.array(column, type=pa.int64()).cast(pa.bool_()))
         elif field.type == pa.string():
-            arrays.append(pa.array(column, type=pa.binary()).cast(pa.string()))
+            arrays.append(_arrow_text(pa, column))
         else:
             arrays.append(pa.array(column, type=field.type))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _arrow_text(pa: Any, stored: Sequence[bytes | None]) -> Any:
+    """A string array of stored UTF-8 text, checked as UTF-8 by Arrow. Without nulls, its
+    data is the values joined into one buffer of exactly their size, and offsets counted
+    here: Arrow's conversion of a list of bytes grows its buffer by doubling, and so writes
+    (and the kernel zeroes) some three times the body text's bytes afresh for every batch."""
+    if None in stored:
+        return pa.array(stored, type=pa.binary()).cast(pa.string())
+    values = cast(Sequence[bytes], stored)
+    data = b"".join(values)
+    if len(data) > _MAX_OFFSET:  # past 32-bit offsets: Arrow's conversion says so
+        return pa.array(stored, type=pa.binary()).cast(pa.string())
+    offsets = array("i", accumulate(map(len, values), initial=0))
+    text = pa.Array.from_buffers(
+        pa.string(), len(stored), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
+    text.validate(full=True)  # offsets in order, and UTF-8
+    return text
+
+
+_MAX_OFFSET = (1 << 31) - 1
 
 
 def _items(stored: bytes) -> list[bytes]:
@@ -190,7 +218,7 @@ def _arrow_lists(pa: Any, stored: list[bytes], arrow_type: Any) -> Any:
     each), else item by item in Python."""
     import pyarrow.compute as pc
 
-    text = pa.array(stored, type=pa.binary()).cast(pa.string())
+    text = _arrow_text(pa, stored)
     empty = pc.equal(text, "[]")
     plain = pc.and_(
         pc.and_(pc.starts_with(text, '["'), pc.ends_with(text, '"]')),
@@ -217,7 +245,7 @@ def _arrow_times(pa: Any, stored: list[bytes | None], arrow_type: Any) -> Any:
     too), else one by one as the writers do."""
     import pyarrow.compute as pc
 
-    text = pa.array(stored, type=pa.binary()).cast(pa.string())
+    text = _arrow_text(pa, stored)
     if pc.all(pc.match_substring_regex(text, _ISO_WITH_OFFSET)).as_py() is not False:
         return text.cast(pa.timestamp("us", tz="UTC")).cast(arrow_type)
     values = [None if v is None else datetime.fromisoformat(v.decode("utf-8")) for v in stored]
