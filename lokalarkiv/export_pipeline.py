@@ -10,8 +10,10 @@ import collections
 import ctypes
 import hashlib
 import multiprocessing
+import os
 import queue
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -51,6 +53,7 @@ BATCH = 800  # ids per read of the archive
 HELPER_ROWS = 20_000  # a CSV or JSON Lines export this large gets a helper process
 HELPER_QUEUE = 2  # batches the helper may have in hand
 MMAP_BYTES = 1 << 40  # as much as SQLite maps (its build's limit, often 2 GB)
+WRITEBACK_BYTES = 32 << 20  # written to a file between two starts of its writeback
 
 
 def open_reader(config: Config) -> Archive:
@@ -146,6 +149,18 @@ def regrouped(batches: Iterable[list[str]], size: int) -> Iterator[list[str]]:
         yield held
 
 
+def _regular_file(fh: IO[bytes]) -> int | None:
+    """The descriptor of ``fh`` if it is a regular file and the system can start its
+    writeback (Linux's ``posix_fadvise``), else None (a pipe, a device, a stream)."""
+    if not hasattr(os, "posix_fadvise"):
+        return None
+    try:
+        fd = fh.fileno()
+        return fd if stat.S_ISREG(os.fstat(fd).st_mode) else None
+    except (OSError, AttributeError, ValueError):  # io.UnsupportedOperation is both
+        return None
+
+
 def fewer_page_faults() -> None:
     """Keep large allocations on the heap. glibc gives each allocation over 128 kB (a
     batch's bytes are megabytes) its own memory map and unmaps it when freed, so every
@@ -235,18 +250,43 @@ def ordered_ids(backend: SearchBackend, query: Query) -> Iterator[list[str]]:
 class HashingFile:
     """A binary stream that hashes (SHA-256) what goes through it, for the manifest (the
     file is not read again after it is written), and counts it: it tells how much was
-    written, so any writable stream will do, a pipe too. ``sha256=False``: counts only."""
+    written, so any writable stream will do, a pipe too. ``sha256=False``: counts only.
+
+    On a regular file it also hands what it wrote to the kernel's writeback every
+    ``WRITEBACK_BYTES`` (:meth:`_write_back`): the export ends with an fsync, and
+    without this the disk idles while the file is made (the kernel starts writing back
+    only at a tenth of memory dirty, or after 30 s) and the fsync then waits for all of it.
+    """
 
     def __init__(self, fh: IO[bytes], sha256: bool = True) -> None:
         self._fh = fh
         self._hash = hashlib.sha256() if sha256 else None
         self._written = 0
+        self._fd = _regular_file(fh)
+        self._handed = (0, 0)  # the last two points up to which writeback was started
 
     def write(self, data: bytes) -> int:
         if self._hash is not None:
             self._hash.update(data)
         self._written += len(data)
-        return self._fh.write(data)
+        written = self._fh.write(data)
+        if self._fd is not None and self._written - self._handed[1] >= WRITEBACK_BYTES:
+            self._write_back()
+        return written
+
+    def _write_back(self) -> None:
+        """Start writing back the bytes since the last call, without waiting for them
+        (``POSIX_FADV_DONTNEED`` on dirty pages starts their writeback on Linux), and let
+        the page cache drop the bytes of the call before, written back by now: an export of
+        gigabytes does not push the archive out of memory."""
+        assert self._fd is not None
+        self._fh.flush()
+        start = self._handed[0]
+        try:
+            os.posix_fadvise(self._fd, start, self._written - start, os.POSIX_FADV_DONTNEED)
+        except OSError:  # the file system will not: the fsync at the end does it all
+            self._fd = None
+        self._handed = (self._handed[1], self._written)
 
     def flush(self) -> None:
         self._fh.flush()

@@ -3,12 +3,16 @@ the CLI and the web app both build, and the one-line errors of a bad one."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from indexer.errors import QueryError
+from lokalarkiv import export_pipeline
 from lokalarkiv.export_formats import clean_row
 from lokalarkiv.exporting import (
     DELIMITERS,
@@ -83,3 +87,43 @@ def test_an_old_archives_rows_are_cleaned_as_the_terminal_cleans_them(row: list[
     assert clean_row(list(row)) == scrub(list(row))
     if clean_row(row) == row:
         assert clean_row(row) is row  # clean: not copied
+
+
+def test_a_written_file_goes_to_writeback_as_it_grows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export's file is handed to the kernel's writeback every WRITEBACK_BYTES, each
+    range from the start of the one before (so that range's pages may be dropped); the bytes
+    and their hash are those written. A pipe is never advised."""
+    monkeypatch.setattr(export_pipeline, "WRITEBACK_BYTES", 1000)
+    advised: list[tuple[int, int, int]] = []
+    real = os.posix_fadvise
+
+    def spy(fd: int, offset: int, length: int, advice: int) -> None:
+        advised.append((offset, length, advice))
+        real(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", spy)
+    chunks = [bytes([65 + i]) * 700 for i in range(10)]
+    path = tmp_path / "export.csv"
+    with path.open("wb") as fh:
+        sink = export_pipeline.HashingFile(fh)
+        for chunk in chunks:
+            sink.write(chunk)
+    data = b"".join(chunks)
+    assert path.read_bytes() == data
+    assert sink.tell() == len(data)
+    assert sink.hexdigest() == hashlib.sha256(data).hexdigest()
+    assert [(start, start + length) for start, length, _ in advised] == [
+        (0, 1400), (0, 2800), (1400, 4200), (2800, 5600), (4200, 7000)
+    ]  # fmt: skip
+    assert {advice for *_, advice in advised} == {os.POSIX_FADV_DONTNEED}
+
+    advised.clear()
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, "rb") as reader, os.fdopen(write_end, "wb") as writer:
+        piped = export_pipeline.HashingFile(writer)
+        piped.write(b"x" * 3000)
+        writer.flush()
+        assert reader.read(3000) == b"x" * 3000
+    assert advised == []
