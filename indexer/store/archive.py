@@ -54,7 +54,6 @@ class Archive(ArticleWrites, ArticleReads, Pages, StoredRecords, Runs, SourcesAn
     """The SQLite archive. Use as a context manager, or call :meth:`close`.
 
     ``Archive(path)`` opens it for writing (created and migrated as needed);
-    ``Archive(path, readonly=True)`` for reading only, with ``mmap_bytes`` and
-    ``any_thread`` for long and parallel reads: see
-    :class:`~indexer.store.connection.ArchiveConnection`.
+    ``Archive(path, readonly=True)`` for reading only, with ``mmap_bytes`` for long reads:
+    see :class:`~indexer.store.connection.ArchiveConnection`.
     """

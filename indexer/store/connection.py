@@ -32,17 +32,13 @@ class ArchiveConnection:
     that needs ``immutable=1``. ``mmap_bytes`` (read-only only) has SQLite read up to that
     much of the file through a memory map (``PRAGMA mmap_size``): a long read such as an
     export then copies no pages (random reads of a 100k-article archive: ~40 % faster).
-    ``any_thread`` (read-only only) lets another thread than the one that opened it use it
-    (one at a time): readers working in parallel each take their own.
     """
 
-    def __init__(
-        self, path: Path, *, readonly: bool = False, mmap_bytes: int = 0, any_thread: bool = False
-    ) -> None:
+    def __init__(self, path: Path, *, readonly: bool = False, mmap_bytes: int = 0) -> None:
         self.path = path
         self.readonly = readonly
         if readonly:
-            self._db = connect_readonly(path, any_thread)
+            self._db = connect_readonly(path)
             try:
                 self._db.row_factory = sqlite3.Row
                 if mmap_bytes:  # pages read from a memory map, not copied by read(2)
@@ -130,7 +126,7 @@ class ArchiveConnection:
         return self.last_seq() + 1
 
 
-def connect_readonly(path: Path, any_thread: bool = False) -> sqlite3.Connection:
+def connect_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection (``mode=ro``) to the archive at ``path``, which must exist.
 
     SQLite reads a WAL-mode database through its ``-shm`` index, which it creates when it is
@@ -150,9 +146,7 @@ def connect_readonly(path: Path, any_thread: bool = False) -> sqlite3.Connection
     uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
     db = None
     try:
-        db = sqlite3.connect(
-            uri, uri=True, isolation_level=None, timeout=30, check_same_thread=not any_thread
-        )
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
         db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # opens the file for real
         return db
     except sqlite3.Error as exc:
@@ -175,18 +169,13 @@ def connect_readonly(path: Path, any_thread: bool = False) -> sqlite3.Connection
                 hint="Open the archive once where its folder is writable (any arkiv command),"
                 " or copy the whole folder to a writable place.",
             ) from exc
-    return _connect_immutable(uri, path, any_thread)
+    return _connect_immutable(uri, path)
 
 
-def _connect_immutable(uri: str, path: Path, any_thread: bool) -> sqlite3.Connection:
+def _connect_immutable(uri: str, path: Path) -> sqlite3.Connection:
     """The ``immutable=1`` connection of :func:`connect_readonly`, once it found it safe."""
     try:
-        immutable = sqlite3.connect(
-            uri + "&immutable=1",
-            uri=True,
-            isolation_level=None,
-            check_same_thread=not any_thread,
-        )
+        immutable = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None)
     except sqlite3.Error as exc:
         raise ArchiveError(f"cannot read archive {path}: {exc}") from exc
     try:
