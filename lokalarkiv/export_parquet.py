@@ -180,15 +180,13 @@ def _arrow_text(pa: Any, stored: Sequence[bytes | None]) -> Any:
     data is the values joined into one buffer of exactly their size, and offsets counted
     here: Arrow's conversion of a list of bytes grows its buffer by doubling, and so writes
     (and the kernel zeroes) some three times the body text's bytes afresh for every batch."""
-    if None in stored:
-        return pa.array(stored, type=pa.binary()).cast(pa.string())
     values = cast(Sequence[bytes], stored)
-    data = b"".join(values)
-    if len(data) > _MAX_OFFSET:  # past 32-bit offsets: Arrow's conversion says so
+    # nulls, or past 32-bit offsets (Arrow's conversion says so): the plain conversion
+    if None in stored or sum(map(len, values)) > _MAX_OFFSET:
         return pa.array(stored, type=pa.binary()).cast(pa.string())
     offsets = array("i", accumulate(map(len, values), initial=0))
     text = pa.Array.from_buffers(
-        pa.string(), len(stored), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+        pa.string(), len(stored), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(values))]
     )
     text.validate(full=True)  # offsets in order, and UTF-8
     return text

@@ -271,19 +271,18 @@ class HashingFile:
         self._written += len(data)
         written = self._fh.write(data)
         if self._fd is not None and self._written - self._handed[1] >= WRITEBACK_BYTES:
-            self._write_back()
+            self._write_back(self._fd)
         return written
 
-    def _write_back(self) -> None:
+    def _write_back(self, fd: int) -> None:
         """Start writing back the bytes since the last call, without waiting for them
         (``POSIX_FADV_DONTNEED`` on dirty pages starts their writeback on Linux), and let
         the page cache drop the bytes of the call before, written back by now: an export of
         gigabytes does not push the archive out of memory."""
-        assert self._fd is not None
         self._fh.flush()
         start = self._handed[0]
         try:
-            os.posix_fadvise(self._fd, start, self._written - start, os.POSIX_FADV_DONTNEED)
+            os.posix_fadvise(fd, start, self._written - start, os.POSIX_FADV_DONTNEED)
         except OSError:  # the file system will not: the fsync at the end does it all
             self._fd = None
         self._handed = (self._handed[1], self._written)
