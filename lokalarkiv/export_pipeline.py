@@ -7,7 +7,9 @@ memory settings that keep that fast. The formats themselves: :mod:`lokalarkiv.ex
 from __future__ import annotations
 
 import collections
+import contextlib
 import ctypes
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from indexer.config import Config
+from indexer.errors import ArchiveError
 from indexer.search.backends import SearchBackend
 from indexer.search.query import Query
 from indexer.store.archive import Archive
@@ -179,6 +182,36 @@ def fewer_page_faults() -> None:
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
 
 
+class _Collector:
+    """How many exports run with the cycle collector paused, and whether it ran before."""
+
+    lock = threading.Lock()
+    pauses = 0
+    was_on = True
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while an export runs. The rows are millions of
+    tuples (and people's dicts) that live for a batch: every few hundred of them start a
+    pass of the collector, and the older ones it keeps finding make it sweep everything
+    alive again and again, a tenth of a Parquet export's time. Nothing an export makes
+    holds a cycle, so nothing waits to be freed meanwhile; the collector runs again when
+    the last export running ends (the web app may run several), unless it was off before."""
+    with _Collector.lock:
+        if _Collector.pauses == 0:
+            _Collector.was_on = gc.isenabled()
+            gc.disable()
+        _Collector.pauses += 1
+    try:
+        yield
+    finally:
+        with _Collector.lock:
+            _Collector.pauses -= 1
+            if _Collector.pauses == 0 and _Collector.was_on:
+                gc.enable()
+
+
 class Background:
     """One thread that runs the calls given to :meth:`submit`, in order, while this one
     goes on: writing the file and hashing it, and Parquet's encoding and compression, all
@@ -264,8 +297,17 @@ class HashingFile:
         self._written = 0
         self._fd = _regular_file(fh)
         self._handed = (0, 0)  # the last two points up to which writeback was started
+        self._cut = False
+
+    def cut_off(self) -> None:
+        """Take nothing more, after a failed export: pyarrow's writer, freed later, flushes
+        what it still holds, and that must go nowhere (by then the file is closed, and the
+        error would be printed)."""
+        self._cut = True
 
     def write(self, data: bytes) -> int:
+        if self._cut:
+            return len(data)
         if self._hash is not None:
             self._hash.update(data)
         self._written += len(data)
@@ -288,7 +330,8 @@ class HashingFile:
         self._handed = (self._handed[1], self._written)
 
     def flush(self) -> None:
-        self._fh.flush()
+        if not self._cut:
+            self._fh.flush()
 
     def tell(self) -> int:
         return self._written
@@ -344,12 +387,13 @@ def write_rows(job: Job, out: IO[bytes], counted: Counted, helper: bool = True) 
     ``Article.to_dict()`` would give (``row_converter``), for the writers. Writing (and
     hashing, and Parquet's encoding) runs in a thread of its own meanwhile."""
     fewer_page_faults()
-    if job.clean and job.fmt in LINE_FORMATS:
-        _write_lines(job, out, counted, helper)
-    elif job.clean and job.fmt == "parquet":
-        _write_stored_parquet(job, out, counted)
-    else:
-        _write_values(job, out, counted)
+    with collector_paused():
+        if job.clean and job.fmt in LINE_FORMATS:
+            _write_lines(job, out, counted, helper)
+        elif job.clean and job.fmt == "parquet":
+            _write_stored_parquet(job, out, counted)
+        else:
+            _write_values(job, out, counted)
 
 
 def _write_lines(job: Job, out: IO[bytes], counted: Counted, helper: bool) -> None:
@@ -376,15 +420,24 @@ def _write_lines(job: Job, out: IO[bytes], counted: Counted, helper: bool) -> No
 
 
 def _write_stored_parquet(job: Job, out: IO[bytes], counted: Counted) -> None:
-    with Background() as background:
-        stored = StoredParquetWriter(out, job.fields, submit=background.submit)
-        schema = parquet_schema(job.fields)
-        for ids in regrouped(ordered_ids(job.backend, job.query), ROW_GROUP):
-            found = job.reader.current_rows(ids, stored.columns)
-            held = [found[i] for i in ids if i in found]
-            stored.write_batch(stored_batch(job.fields, schema, held))
-            counted(len(held))
-        stored.close()
+    import pyarrow as pa
+
+    try:
+        with Background() as background:
+            stored = StoredParquetWriter(out, job.fields, submit=background.submit)
+            schema = parquet_schema(job.fields)
+            for ids in regrouped(ordered_ids(job.backend, job.query), ROW_GROUP):
+                found = job.reader.current_rows(ids, stored.columns)
+                held = [found[i] for i in ids if i in found]
+                stored.write_batch(stored_batch(job.fields, schema, held))
+                counted(len(held))
+            stored.close()
+    except pa.ArrowInvalid as exc:  # text that is not UTF-8: put there by another program
+        raise ArchiveError(
+            f"the archive {job.config.archive_path} holds a value Parquet cannot take: {exc}",
+            hint="The archive may be damaged: restore it from a backup, or export it as CSV"
+            " or JSON Lines, which keep its bytes as they are.",
+        ) from exc
 
 
 def _write_values(job: Job, out: IO[bytes], counted: Counted) -> None:

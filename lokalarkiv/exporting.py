@@ -256,8 +256,11 @@ class Export:
             if progress is not None:
                 progress(rows, self.total)
 
-        # HashingFile is as much of a file as the writers and pyarrow use
-        write_rows(self._job, cast(IO[bytes], sink), counted, helper=helper)
+        try:  # HashingFile is as much of a file as the writers and pyarrow use
+            write_rows(self._job, cast(IO[bytes], sink), counted, helper=helper)
+        except BaseException:
+            sink.cut_off()
+            raise
         return ExportResult(
             rows=rows,
             index_documents=self.index_documents,

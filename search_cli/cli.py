@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 from typing import Any
 
@@ -35,7 +36,8 @@ COMMANDS = {
 
 class ArkivGroup(click.Group):
     """Turns every ArkivError into one clear line plus a hint, and exit code 1 (both made
-    safe to print: a message may quote what a site wrote)."""
+    safe to print: a message may quote what a site wrote); so too an SQLite error met while
+    reading the archive (the places that write turn theirs into ArchiveError)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -53,6 +55,17 @@ class ArkivGroup(click.Group):
             return super().invoke(ctx)
         except ArkivError as exc:
             raise click.ClickException(f"{one_line(exc)}\nHint: {one_line(exc.hint)}") from exc
+        except sqlite3.DatabaseError as exc:  # met while reading: a damaged archive
+            raise click.ClickException(
+                f"the archive cannot be read: {one_line(exc)}\nHint: {_DAMAGED_HINT}"
+            ) from exc
+
+
+_DAMAGED_HINT = (
+    "It may be damaged, or changed by another program: `sqlite3 archive.sqlite3"
+    " 'PRAGMA integrity_check'` in the data folder checks it. Restore it from a backup"
+    " (`arkiv backup` makes one)."
+)
 
 
 @click.group(

@@ -3,6 +3,7 @@ the CLI and the web app both build, and the one-line errors of a bad one."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -127,3 +128,23 @@ def test_a_written_file_goes_to_writeback_as_it_grows(
         writer.flush()
         assert reader.read(3000) == b"x" * 3000
     assert advised == []
+
+
+def test_the_cycle_collector_is_paused_while_any_export_runs() -> None:
+    assert gc.isenabled()
+    with export_pipeline.collector_paused():
+        assert not gc.isenabled()
+        with export_pipeline.collector_paused():  # a second export, in the web app
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the first still runs
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), export_pipeline.collector_paused():
+        raise RuntimeError("the export failed")
+    assert gc.isenabled()
+    gc.disable()  # off before: left off
+    try:
+        with export_pipeline.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
