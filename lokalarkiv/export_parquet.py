@@ -163,9 +163,7 @@ def stored_batch(fields: Sequence[str], schema: Any, rows: Sequence[Sequence[Any
     of :func:`row_converter`."""
     import pyarrow as pa
 
-    columns: list[list[Any]] = [list(values) for values in zip(*rows, strict=True)]
-    if not rows:
-        columns = [[] for _ in fields]
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(fields)
     arrays = []
     for name, column, field in zip(fields, columns, schema, strict=True):
         if name in LIST_FIELDS:
@@ -216,7 +214,7 @@ def _stored_people(stored: bytes) -> list[dict[str, Any]]:
     return [] if stored == b"[]" else people_from_json(stored)
 
 
-def _arrow_lists(pa: Any, stored: list[bytes], arrow_type: Any) -> Any:
+def _arrow_lists(pa: Any, stored: Sequence[bytes], arrow_type: Any) -> Any:
     """A list column from stored JSON lists of strings: split by Arrow where every one is
     "[]" or spelt as json.dumps spells it with no escape (see
     :func:`~lokalarkiv.export_lines.plain_items`: its quotes are those of its items, two
@@ -244,7 +242,7 @@ def _arrow_lists(pa: Any, stored: list[bytes], arrow_type: Any) -> Any:
 _ISO_WITH_OFFSET = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?[+-]\d\d:\d\d$"
 
 
-def _arrow_times(pa: Any, stored: list[bytes | None], arrow_type: Any) -> Any:
+def _arrow_times(pa: Any, stored: Sequence[bytes | None], arrow_type: Any) -> Any:
     """Timestamps from stored ISO 8601 times: by Arrow's parser when every one is spelt
     with a UTC offset as isoformat spells it (what datetime.fromisoformat makes of them
     too), else one by one as the writers do."""

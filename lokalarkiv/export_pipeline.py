@@ -428,7 +428,7 @@ def _write_stored_parquet(job: Job, out: IO[bytes], counted: Counted) -> None:
             schema = parquet_schema(job.fields)
             for ids in regrouped(ordered_ids(job.backend, job.query), ROW_GROUP):
                 found = job.reader.current_rows(ids, stored.columns)
-                held = [found[i] for i in ids if i in found]
+                held = [row for row in map(found.get, ids) if row is not None]
                 stored.write_batch(stored_batch(job.fields, schema, held))
                 counted(len(held))
             stored.close()

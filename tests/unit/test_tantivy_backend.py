@@ -800,8 +800,9 @@ def test_iter_matches_pages_through_equal_keys(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(paging, "ITER_PAGE", 7)
+    monkeypatch.setattr(paging, "KEY_PAGE", 7)
     # Every article shares its sort key with one other, and pages of 7 split pairs: keyset
-    # paging must still yield each exactly once.
+    # paging must still yield each exactly once, stored documents or keys alike.
     articles = _sharing_sort_keys(30)
     assert len({documents.order_keys(a) for a in articles}) == len(articles) // 2
     with TantivyBackend(tmp_path / "index") as backend:
@@ -810,6 +811,8 @@ def test_iter_matches_pages_through_equal_keys(
         for sort in ("newest", "oldest", "relevance"):
             ids = [hit.id for hit in backend.iter_matches(Query(sort=sort))]
             assert sorted(ids) == sorted(a.id for a in articles), sort
+            keys = [aid for _, aid in backend.iter_match_keys(Query(sort=sort))]
+            assert sorted(keys) == sorted(ids), sort
 
 
 def test_iter_matches_of_nothing(many: TantivyBackend) -> None:
