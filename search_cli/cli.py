@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from indexer.errors import ArkivError
+from indexer.errors import DAMAGED_ARCHIVE_HINT, ArkivError
 from search_cli.options import EPILOG
 from search_cli.output import one_line, output_failed
 
@@ -57,15 +57,8 @@ class ArkivGroup(click.Group):
             raise click.ClickException(f"{one_line(exc)}\nHint: {one_line(exc.hint)}") from exc
         except sqlite3.DatabaseError as exc:  # met while reading: a damaged archive
             raise click.ClickException(
-                f"the archive cannot be read: {one_line(exc)}\nHint: {_DAMAGED_HINT}"
+                f"the archive cannot be read: {one_line(exc)}\nHint: {DAMAGED_ARCHIVE_HINT}"
             ) from exc
-
-
-_DAMAGED_HINT = (
-    "It may be damaged, or changed by another program: `sqlite3 archive.sqlite3"
-    " 'PRAGMA integrity_check'` in the data folder checks it. Restore it from a backup"
-    " (`arkiv backup` makes one)."
-)
 
 
 @click.group(

@@ -13,7 +13,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Self
 
-from indexer.errors import ArchiveError
+from indexer.errors import DAMAGED_ARCHIVE_HINT, ArchiveError
 from indexer.store.schema import CLEAN_TEXT_KEY, check_schema, migrate, read_meta
 
 _READ_HINT = (
@@ -48,13 +48,15 @@ class ArchiveConnection:
                 self._db.close()
                 if isinstance(exc, ArchiveError):
                     raise
-                raise ArchiveError(f"cannot read archive {path}: {exc}") from exc
+                raise ArchiveError(
+                    f"cannot read archive {path}: {exc}", hint=sqlite_hint(exc)
+                ) from exc
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
         except (OSError, sqlite3.Error) as exc:
-            raise ArchiveError(f"cannot open archive {path}: {exc}") from exc
+            raise ArchiveError(f"cannot open archive {path}: {exc}", hint=sqlite_hint(exc)) from exc
         try:
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode = WAL")
@@ -67,7 +69,7 @@ class ArchiveConnection:
             self._db.close()
             if isinstance(exc, ArchiveError):
                 raise
-            raise ArchiveError(f"cannot open archive {path}: {exc}") from exc
+            raise ArchiveError(f"cannot open archive {path}: {exc}", hint=sqlite_hint(exc)) from exc
 
     def __enter__(self) -> Self:
         return self
@@ -153,7 +155,9 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         if db is not None:
             db.close()
         if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN":
-            raise ArchiveError(f"cannot read archive {path}: {exc}", hint=_READ_HINT) from exc
+            raise ArchiveError(
+                f"cannot read archive {path}: {exc}", hint=sqlite_hint(exc, _READ_HINT)
+            ) from exc
         wal = path.with_name(path.name + "-wal")
         try:
             pending = wal.stat().st_size > 0
@@ -182,7 +186,9 @@ def _connect_immutable(uri: str, path: Path) -> sqlite3.Connection:
         immutable.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
         immutable.close()
-        raise ArchiveError(f"cannot read archive {path}: {exc}", hint=_READ_HINT) from exc
+        raise ArchiveError(
+            f"cannot read archive {path}: {exc}", hint=sqlite_hint(exc, _READ_HINT)
+        ) from exc
     return immutable
 
 
@@ -202,4 +208,13 @@ class Transaction:
             return
         self._db.execute("ROLLBACK")
         if isinstance(exc, sqlite3.Error):
-            raise ArchiveError(f"archive write failed: {exc}") from exc
+            raise ArchiveError(f"archive write failed: {exc}", hint=sqlite_hint(exc)) from exc
+
+
+def sqlite_hint(exc: BaseException, otherwise: str | None = None) -> str | None:
+    """The hint for an SQLite error: what to do about a damaged file (SQLite finds it
+    malformed, or not a database at all), else ``otherwise`` (None: ArchiveError's own)."""
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return DAMAGED_ARCHIVE_HINT
+    return otherwise

@@ -1,9 +1,11 @@
 """A damaged archive, through the real `arkiv` in a subprocess: text that is not UTF-8 (what
-another program, or a damaged disk, can leave in SQLite) is one clear line from every
-command that meets it, never a traceback, and what the archive holds stays as it was."""
+another program can leave in SQLite) and pages overwritten with noise (a damaged disk) are one
+clear line from every command that meets them, never a traceback, and what the archive holds
+stays as it was."""
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -79,3 +81,39 @@ def test_a_rebuild_of_the_index_says_so_and_the_archive_keeps_its_bytes(
     db.close()
     assert body == NOT_UTF8
     assert articles == 3
+
+
+@pytest.fixture(scope="module")
+def malformed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder whose archive has every page after the first (its schema) overwritten
+    with noise."""
+    data = tmp_path_factory.mktemp("malformed") / "data"
+    with Archive(data / "archive.sqlite3") as archive:
+        for n in range(40):
+            archive.add_version(
+                article(f"https://kustposten.se/{n}", "kustposten", f"Kommunen {n}",
+                        "Kommunstyrelsen beslutade om skolan. " * 40, hours=n + 1)
+            )  # fmt: skip
+    indexed = run_arkiv("index", "--data", str(data))
+    assert indexed.returncode == 0, indexed.stderr
+    path = data / "archive.sqlite3"
+    assert not path.with_name("archive.sqlite3-wal").exists()  # all in the file itself
+    size = path.stat().st_size
+    noise = random.Random(17)
+    with path.open("r+b") as fh:
+        fh.seek(4096)
+        fh.write(noise.randbytes(size - 4096))
+    return data
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["people"], ["search", "kommunen"], ["index", "--rebuild"]],
+    ids=lambda c: "-".join(c),
+)
+def test_a_malformed_archive_is_one_line_with_what_to_do(
+    malformed: Path, command: list[str]
+) -> None:
+    result = run_arkiv(*command, "--data", str(malformed))
+    one_line_error(result, "malformed")
+    assert "integrity_check" in result.stderr
