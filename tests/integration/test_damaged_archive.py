@@ -20,20 +20,25 @@ pytestmark = pytest.mark.integration
 NOT_UTF8 = b"Kommunstyrelsen \xff\xfe beslutade"
 
 
+def indexed_data(data: Path, articles: int) -> Path:
+    """A data folder of ``articles`` articles (kustposten.se/0, /1, ...), indexed."""
+    with Archive(data / "archive.sqlite3") as archive:
+        for n in range(articles):
+            archive.add_version(
+                article(f"https://kustposten.se/{n}", "kustposten", f"Kommunen {n}",
+                        "Kommunstyrelsen beslutade om skolan. " * 40, hours=n + 1)
+            )  # fmt: skip
+    indexed = run_arkiv("index", "--data", str(data))
+    assert indexed.returncode == 0, indexed.stderr
+    return data
+
+
 @pytest.fixture(scope="module")
 def damaged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A data folder whose index is in step, and one article whose body then became bytes
     that are not UTF-8 (its change counter untouched: the index is not rebuilt first)."""
-    data = tmp_path_factory.mktemp("damaged") / "data"
-    with Archive(data / "archive.sqlite3") as archive:
-        for n in range(3):
-            archive.add_version(
-                article(f"https://kustposten.se/{n}", "kustposten", f"Kommunen {n}",
-                        "Kommunstyrelsen beslutade om skolan. " * 20, hours=n + 1)
-            )  # fmt: skip
-        aid = article("https://kustposten.se/1", "kustposten", "", "").id
-    indexed = run_arkiv("index", "--data", str(data))
-    assert indexed.returncode == 0, indexed.stderr
+    data = indexed_data(tmp_path_factory.mktemp("damaged") / "data", 3)
+    aid = article("https://kustposten.se/1", "kustposten", "", "").id
     with sqlite3.connect(data / "archive.sqlite3") as db:
         db.execute(
             "UPDATE versions SET body = CAST(? AS TEXT) WHERE article_id = ?", (NOT_UTF8, aid)
@@ -87,15 +92,7 @@ def test_a_rebuild_of_the_index_says_so_and_the_archive_keeps_its_bytes(
 def malformed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder whose archive has every page after the first (its schema) overwritten
     with noise."""
-    data = tmp_path_factory.mktemp("malformed") / "data"
-    with Archive(data / "archive.sqlite3") as archive:
-        for n in range(40):
-            archive.add_version(
-                article(f"https://kustposten.se/{n}", "kustposten", f"Kommunen {n}",
-                        "Kommunstyrelsen beslutade om skolan. " * 40, hours=n + 1)
-            )  # fmt: skip
-    indexed = run_arkiv("index", "--data", str(data))
-    assert indexed.returncode == 0, indexed.stderr
+    data = indexed_data(tmp_path_factory.mktemp("malformed") / "data", 40)
     path = data / "archive.sqlite3"
     assert not path.with_name("archive.sqlite3-wal").exists()  # all in the file itself
     size = path.stat().st_size
