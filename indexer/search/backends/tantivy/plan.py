@@ -104,8 +104,19 @@ class Plan:
         taken from (see :func:`completions`)."""
         try:
             return _Builder(schema, searcher, table).build(query)
+        except _Unreadable as unreadable:  # not the query: the caller's guard around the
+            raise unreadable.error from None  # engine takes it for damage (and a rebuild)
         except ValueError as exc:
             raise QueryError(f"the search could not be built: {exc}") from exc
+
+
+class _Unreadable(Exception):
+    """Tantivy's error reading the index's terms while a plan was built (its bytes are
+    damaged), kept apart from its errors about the query itself."""
+
+    def __init__(self, error: ValueError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class _Builder:
@@ -181,12 +192,15 @@ class _Builder:
             distance=typo_distance(term) if one else 0,
             prefix=last_typed and one and len(folded_forms[0]) >= MIN_PREFIX_CHARS,
         )
-        folded_docs = self.searcher.doc_freq("fold", word.folded) if word.distance else 0
-        if folded_docs >= self.cutoff:
-            word.distance = 0  # a common word is taken as typed right
-            word.fold_only = _adds_documents(self.searcher, word, folded_docs)
-        if word.prefix:
-            word.completions = tuple(completions(self.searcher, word, self.table))
+        try:  # reads of the term dictionary: what fails here is the index's bytes
+            folded_docs = self.searcher.doc_freq("fold", word.folded) if word.distance else 0
+            if folded_docs >= self.cutoff:
+                word.distance = 0  # a common word is taken as typed right
+                word.fold_only = _adds_documents(self.searcher, word, folded_docs)
+            if word.prefix:
+                word.completions = tuple(completions(self.searcher, word, self.table))
+        except ValueError as exc:
+            raise _Unreadable(exc) from exc
         return word
 
     def _compiled(self, query: Query) -> tv.Query:
