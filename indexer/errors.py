@@ -33,14 +33,6 @@ class ArchiveError(ArkivError):
     default_hint = "Check that --data points at a writable folder (env ARKIV_DATA)."
 
 
-DAMAGED_ARCHIVE_HINT = (
-    "The archive may be damaged, or changed by another program: `sqlite3 archive.sqlite3"
-    " 'PRAGMA integrity_check'` in the data folder checks it. Restore it from a backup"
-    " (`arkiv backup` makes one)."
-)
-"""The hint for an archive that SQLite finds damaged, or whose text is not UTF-8."""
-
-
 class LockedError(ArkivError):
     default_hint = "Wait for the other run to finish; a lock left by a dead process is taken over."
 

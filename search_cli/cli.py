@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from indexer.errors import DAMAGED_ARCHIVE_HINT, ArkivError
+from indexer.errors import ArkivError
 from search_cli.options import EPILOG
 from search_cli.output import one_line, output_failed
 
@@ -55,9 +55,12 @@ class ArkivGroup(click.Group):
             return super().invoke(ctx)
         except ArkivError as exc:
             raise click.ClickException(f"{one_line(exc)}\nHint: {one_line(exc.hint)}") from exc
-        except sqlite3.DatabaseError as exc:  # met while reading: a damaged archive
+        except sqlite3.DatabaseError as exc:  # met while reading: mostly a damaged archive
+            from indexer.store.connection import READ_HINT, sqlite_hint
+
+            hint = sqlite_hint(exc, READ_HINT)
             raise click.ClickException(
-                f"the archive cannot be read: {one_line(exc)}\nHint: {DAMAGED_ARCHIVE_HINT}"
+                f"the archive cannot be read: {one_line(exc)}\nHint: {hint}"
             ) from exc
 
 

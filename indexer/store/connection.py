@@ -13,12 +13,17 @@ import urllib.parse
 from pathlib import Path
 from typing import Self
 
-from indexer.errors import DAMAGED_ARCHIVE_HINT, ArchiveError
+from indexer.errors import ArchiveError
 from indexer.store.schema import CLEAN_TEXT_KEY, check_schema, migrate, read_meta
 
-_READ_HINT = (
+READ_HINT = (
     "Check that --data (ARKIV_DATA) is a Lokalarkiv data folder and archive.sqlite3 in it is"
     " readable."
+)
+DAMAGED_HINT = (
+    "The archive may be damaged, or changed by another program: `sqlite3 archive.sqlite3"
+    " 'PRAGMA integrity_check'` in the data folder checks it. Restore it from a backup"
+    " (`arkiv backup` makes one)."
 )
 
 
@@ -156,7 +161,7 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
             db.close()
         if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN":
             raise ArchiveError(
-                f"cannot read archive {path}: {exc}", hint=sqlite_hint(exc, _READ_HINT)
+                f"cannot read archive {path}: {exc}", hint=sqlite_hint(exc, READ_HINT)
             ) from exc
         wal = path.with_name(path.name + "-wal")
         try:
@@ -187,7 +192,7 @@ def _connect_immutable(uri: str, path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         immutable.close()
         raise ArchiveError(
-            f"cannot read archive {path}: {exc}", hint=sqlite_hint(exc, _READ_HINT)
+            f"cannot read archive {path}: {exc}", hint=sqlite_hint(exc, READ_HINT)
         ) from exc
     return immutable
 
@@ -213,8 +218,12 @@ class Transaction:
 
 def sqlite_hint(exc: BaseException, otherwise: str | None = None) -> str | None:
     """The hint for an SQLite error: what to do about a damaged file (SQLite finds it
-    malformed, or not a database at all), else ``otherwise`` (None: ArchiveError's own)."""
-    name = str(getattr(exc, "sqlite_errorname", ""))
+    malformed, or not a database at all; or Python's driver finds stored text that is not
+    UTF-8, an error of its own with no SQLite code), else ``otherwise`` (None:
+    ArchiveError's own)."""
+    name = str(getattr(exc, "sqlite_errorname", None) or "")
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-        return DAMAGED_ARCHIVE_HINT
+        return DAMAGED_HINT
+    if not name and str(exc).startswith("Could not decode to UTF-8"):
+        return DAMAGED_HINT
     return otherwise

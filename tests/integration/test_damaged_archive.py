@@ -61,7 +61,9 @@ def one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> Non
 
 def test_show_says_the_archive_cannot_be_read(damaged: tuple[Path, str]) -> None:
     data, aid = damaged
-    one_line_error(run_arkiv("show", aid, "--data", str(data)), "cannot be read", "UTF-8")
+    result = run_arkiv("show", aid, "--data", str(data))
+    one_line_error(result, "cannot be read", "UTF-8")
+    assert "integrity_check" in result.stderr
 
 
 def test_a_parquet_export_says_so_and_leaves_no_file(

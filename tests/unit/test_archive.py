@@ -1,5 +1,6 @@
 """The SQLite archive: versions kept, nothing overwritten, gone articles marked, runs recorded."""
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -140,3 +141,26 @@ def test_warc_files_rotate(tmp_path: Path) -> None:
     assert len({r.file for r in refs}) > 1
     for i, ref in enumerate(refs):
         assert read_response(tmp_path, ref).url == f"https://e.se/{i}"
+
+
+def test_only_a_damaged_file_gets_the_damage_hint(tmp_path: Path) -> None:
+    """A stored text that is not UTF-8 is damage (as SQLite's "malformed" is:
+    tests/integration/test_damaged_archive.py); an archive another process holds locked
+    is not, and keeps the plain hint."""
+    from indexer.store.connection import DAMAGED_HINT, READ_HINT, sqlite_hint
+
+    path = tmp_path / "a.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x TEXT)")
+    holder.execute("INSERT INTO t VALUES (CAST(x'41ff' AS TEXT))")
+    with pytest.raises(sqlite3.OperationalError) as not_utf8:
+        holder.execute("SELECT x FROM t").fetchall()
+    holder.execute("BEGIN EXCLUSIVE")
+    reader = sqlite3.connect(path, timeout=0)
+    with pytest.raises(sqlite3.OperationalError) as locked:
+        reader.execute("SELECT * FROM t").fetchall()
+    reader.close()
+    holder.close()
+    assert sqlite_hint(not_utf8.value, READ_HINT) == DAMAGED_HINT
+    assert sqlite_hint(locked.value, READ_HINT) == READ_HINT
+    assert locked.value.sqlite_errorname == "SQLITE_BUSY"
