@@ -188,3 +188,28 @@ def test_a_surname_in_the_genitive_is_the_surname() -> None:
 )
 def test_headlines_about_a_post_without_a_named_title(title: str) -> None:
     assert "personnel" in run(title, "Mer information kommer senare i veckan.").kinds
+
+
+def test_others_elected_in_the_same_sentence() -> None:
+    """An election told once for a whole presidium: each person named with a title after
+    "som", joined by "med" or "och", is elected too."""
+    article = run(
+        "Nytt presidium i kulturnämnden",
+        "Lars Holmberg (M) valdes som ordförande i kulturnämnden, med Siv Ekdahl (C) som förste"
+        " vice ordförande och nuvarande ordföranden Mona Brandt (S) som andre vice ordförande.",
+    )
+    assert change_of(article, "Lars Holmberg") == "appointed"
+    assert change_of(article, "Siv Ekdahl") == "appointed"
+    assert change_of(article, "Mona Brandt") == "appointed"
+
+
+def test_a_title_in_another_sentence_is_not_an_election() -> None:
+    article = run(
+        "Ny ordförande i kulturnämnden",
+        "Lars Holmberg (M) valdes in som ordförande i kulturnämnden. Siv Ekdahl (C), som är"
+        " vice ordförande sedan tidigare, och Mona Brandt (S) som ledamot tycker att det blev"
+        " ett bra val.",
+    )
+    assert change_of(article, "Lars Holmberg") == "appointed"
+    assert change_of(article, "Siv Ekdahl") is None
+    assert change_of(article, "Mona Brandt") is None

@@ -108,7 +108,49 @@ def find_signals(
             signal = _signal(ctx, phrase, k, end, gap)
             if signal is not None:
                 signals.append(signal)
-    return signals
+    return signals + _elected_along(ctx, links, signals)
+
+
+_ELECTING = frozenset(
+    {"valdes", "väljs", "valts", "föreslogs", "föreslås", "nominerades", "nomineras", "utsågs"}
+)
+_ALONG = frozenset({"med", "och"})
+
+
+def _elected_along(ctx: _Reading, links: list[RoleLink], signals: list[Signal]) -> list[Signal]:
+    """Others elected in the same sentence as a named person, each with a title of their own
+    after "som": "X valdes som ordförande, med Y som förste vice ordförande och Z som andre
+    vice ordförande", "A föreslogs som ordförande och B som vice"."""
+    doc, people = ctx.doc, ctx.people
+    taken = {s.entity for s in signals}
+    found: list[Signal] = []
+    for s in signals:
+        if s.change != "appointed" or s.entity < 0 or s.phrase.split()[0] not in _ELECTING:
+            continue
+        sent = doc.tok_sent[doc.token_at(s.start)]
+        for link in links:
+            if link.rule != "som" or link.former or link.entity in taken:
+                continue
+            role_tok = doc.token_at(link.role.start)
+            if doc.tok_sent[role_tok] != sent or link.role.start <= s.start:
+                continue
+            named = [
+                m
+                for m in people.mentions
+                if m.entity == link.entity and s.start < m.start < link.role.start
+            ]
+            if not named or doc.tok_sent[named[-1].tok] != sent:
+                continue
+            between = doc.lower[doc.token_at(s.start) : named[-1].tok]
+            if not _ALONG.intersection(between):
+                continue
+            taken.add(link.entity)
+            start = named[-1].start
+            found.append(
+                Signal("appointed", s.past, link.entity, "", start, doc.zone_of(start), s.phrase)
+            )
+            found[-1].new_role = link.role
+    return found
 
 
 def _reading(doc: Doc, roles: list[RoleMention], people: People, links: list[RoleLink]) -> _Reading:
