@@ -203,6 +203,16 @@ def test_others_elected_in_the_same_sentence() -> None:
     assert change_of(article, "Mona Brandt") == "appointed"
 
 
+def test_others_proposed_in_the_same_sentence() -> None:
+    article = run(
+        "Valberedningens förslag",
+        "Karin Dahl (KD) föreslogs som förste vice ordförande i tekniska nämnden och Olle Berg"
+        " (S) som andre vice ordförande.",
+    )
+    assert change_of(article, "Karin Dahl") == "appointed"
+    assert change_of(article, "Olle Berg") == "appointed"
+
+
 def test_a_title_in_another_sentence_is_not_an_election() -> None:
     article = run(
         "Ny ordförande i kulturnämnden",

@@ -125,7 +125,8 @@ def _elected_along(ctx: _Reading, links: list[RoleLink], signals: list[Signal]) 
     taken = {s.entity for s in signals}
     found: list[Signal] = []
     for s in signals:
-        if s.change != "appointed" or s.entity < 0 or s.phrase.split()[0] not in _ELECTING:
+        verbs = s.phrase.split()[0].split("|")  # the phrase's first word and its alternatives
+        if s.change != "appointed" or s.entity < 0 or _ELECTING.isdisjoint(verbs):
             continue
         sent = doc.tok_sent[doc.token_at(s.start)]
         for link in links:
@@ -146,10 +147,10 @@ def _elected_along(ctx: _Reading, links: list[RoleLink], signals: list[Signal]) 
                 continue
             taken.add(link.entity)
             start = named[-1].start
+            zone = doc.zone_of(start)
             found.append(
-                Signal("appointed", s.past, link.entity, "", start, doc.zone_of(start), s.phrase)
+                Signal("appointed", s.past, link.entity, "", start, zone, s.phrase, link.role)
             )
-            found[-1].new_role = link.role
     return found
 
 
