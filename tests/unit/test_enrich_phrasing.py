@@ -223,3 +223,16 @@ def test_a_title_in_another_sentence_is_not_an_election() -> None:
     assert change_of(article, "Lars Holmberg") == "appointed"
     assert change_of(article, "Siv Ekdahl") is None
     assert change_of(article, "Mona Brandt") is None
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "change"),
+    [
+        ("Mats Holm ny kommundirektör i Salem", "Mats Holm", "appointed"),
+        ("Eva Ek tillförordnad kommunchef i Askersund", "Eva Ek", "acting"),
+    ],
+)
+def test_a_headline_without_a_verb(title: str, name: str, change: str) -> None:
+    """A headline that is only a name and a new (or acting) title tells the change."""
+    article = run(title, "Beslutet fattades av kommunstyrelsen på tisdagen.")
+    assert change_of(article, name) == change

@@ -145,6 +145,10 @@ def _role_after_name(ctx: _Linking, site: _Site) -> RoleLink | None:
         # a list of members: "Pär Edgren (M) ordförande, Anna Ek (C) vice ordförande",
         # "Tony Johansson (elevhälsochef), Pontus Düring (stabschef)"
         return site.link(before.entity, "apposition", r.former)
+    if not gap.strip() and before.kind == "full" and ctx.doc.zone_of(r.start) == 0:
+        # a headline without a verb: "Mats Holm ny kommundirektör i Salem", "Eva Ek
+        # tillförordnad kommunchef"
+        return site.link(before.entity, "apposition", r.former)
     rel = RELATIVE_GAP.fullmatch(text, before.ext_end, r.start)
     if rel:
         words = rel.group(1).split()
