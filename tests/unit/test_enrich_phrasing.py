@@ -236,3 +236,24 @@ def test_a_headline_without_a_verb(title: str, name: str, change: str) -> None:
     """A headline that is only a name and a new (or acting) title tells the change."""
     article = run(title, "Beslutet fattades av kommunstyrelsen på tisdagen.")
     assert change_of(article, name) == change
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "change"),
+    [
+        (
+            "Socialchefen Annika Berg gjorde sin sista arbetsdag i fredags.",
+            "Annika Berg",
+            "leaving",
+        ),
+        ("Rektorn Per Ek tvingades bort från sin tjänst i mars.", "Per Ek", "dismissed"),
+        ("Tränaren Jonas Lind fick tacka för sig efter säsongen.", "Jonas Lind", "dismissed"),
+        (
+            "Ekonomichefen Lena Holm övergår till tjänsten som regiondirektör i maj.",
+            "Lena Holm",
+            "new_job",
+        ),
+    ],
+)
+def test_last_days_forced_exits_and_moves(body: str, name: str, change: str) -> None:
+    assert change_of(run("Förändringar i ledningen", body), name) == change
