@@ -78,6 +78,7 @@ class Text:
     expected: dict[str, Any]
     wire: bool
     split: str = "dev"
+    url: str = ""  # a real page's address
 
 
 @dataclass
@@ -172,6 +173,7 @@ def load_real(labels: Path = REAL_LABELS, texts: Path = REAL_TEXTS) -> list[Text
                     page,
                     bool(page.get("wire")),
                     real_split(str(page["id"])),
+                    str(page.get("url", "")),
                 )
             )
     return out
@@ -206,9 +208,10 @@ def load_samplesite(folder: Path = SAMPLE_DIR) -> list[Text]:
 
 def run(text: Text) -> Article:
     """``enrich`` on one text, as the crawler calls it."""
+    url = text.url or f"https://example.invalid/{text.name}"
     article = Article(
-        url=f"https://example.invalid/{text.name}",
-        canonical_url=f"https://example.invalid/{text.name}",
+        url=url,
+        canonical_url=url,
         source=text.set,
         title=text.title,
         lead=text.lead,

@@ -54,8 +54,10 @@ def enrich(article: Article, *, home_municipality: str = "", home_region: str = 
     agency = article.wire or wire.detect_wire(
         article.title, article.lead, article.body, article.authors
     )
+    # a local paper's section for one municipality says more than the paper's home town
+    home = places.section_municipality(article.url) or home_municipality
     municipalities = places.tag_municipalities(
-        doc, found_people, home_municipality=home_municipality, wire=agency is not None
+        doc, found_people, home_municipality=home, wire=agency is not None
     )
     links = people.link_roles(doc, found_roles, found_people)
     signals = changes.find_signals(doc, found_roles, found_people, links)

@@ -10,10 +10,12 @@ paragraph) and 1 in the body, one more next to "kommun" or "stad", before a muni
 or more told as news: "gemensam räddningschef för Hudiksvall, Nordanstig och Söderhamn"). A
 municipality is tagged from a weight of 2; one named only in the body and in no such list must
 also weigh half as much as the heaviest one (a passing "bor i Gävle" in a story about
-Sandviken does not count). The publishing source's home municipality counts one more when the
-story mentions it, and is the tag when nothing else is named in the headline, the lead or a
-list (never for wire copy): a passing "kom från Uppsala kommun" in a local story does not
-replace home.
+Sandviken does not count). A place in capitals opening a paragraph is a dateline ("ORSA (DT)",
+"LAHOLM.", or alone on its line): it counts with "kommun" and weighs as a lead mention. The
+publishing source's home municipality (or the one a local paper files the page under, from its
+address: :func:`section_municipality`) counts one more when the story mentions it, and is the
+tag when nothing else is named in the headline, the lead or a list (never for wire copy): a
+passing "kom från Uppsala kommun" in a local story does not replace home.
 
 Not counted: names inside a person's name ("Anders Berg", "Nora Lund") or equal to a named
 person's surname; "Kalmar län", "Region Stockholm" (regions; "Region Gotland" is the
@@ -33,6 +35,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from crawler.enrich.agencies import AGENCY_ALTERNATIVES
 from crawler.enrich.people import Doc, People
@@ -157,6 +160,34 @@ def lookup(name: str) -> Municipality | None:
     return None
 
 
+_SLUG = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", " ": "-"})
+# Segments after these name a county's desk (SVT's "lokalt/uppsala"), not a municipality's
+_DESK_BEFORE = frozenset({"lokalt", "lan", "region"})
+_KOMMUN_SEGMENTS = frozenset({"kommun", "kommuner"})
+
+
+@functools.cache
+def _slugs() -> dict[str, Municipality]:
+    return {muni.name.lower().translate(_SLUG): muni for muni in get_gazetteer().municipalities}
+
+
+def section_municipality(url: str) -> str:
+    """The municipality a local paper files a page under, from its address: "corren.se/
+    nyheter/vadstena/...", "nwt.se/torsby/2017/...", "lansposten.se/kommun/nora/..." ("" for
+    none, or more than one). An ambiguous name (Nora, Mark) counts only after "kommun"."""
+    segments = [seg.lower() for seg in urlsplit(url).path.split("/") if seg]
+    found: set[str] = set()
+    for i, seg in enumerate(segments):
+        muni = _slugs().get(seg)
+        before = segments[i - 1] if i else ""
+        if muni is None or before in _DESK_BEFORE:
+            continue
+        if muni.ambiguous and before not in _KOMMUN_SEGMENTS:
+            continue
+        found.add(muni.name)
+    return found.pop() if len(found) == 1 else ""
+
+
 def official_name(name: str) -> str:
     """ "Jönköping" -> "Jönköpings kommun", "Göteborg" -> "Göteborgs stad"; "" if unknown."""
     muni = _tables().by_name.get(name) or lookup(name)
@@ -243,7 +274,9 @@ def _mentions(doc: Doc, people: People, home: str = "") -> list[_Hit]:
         if verdict == "pending":
             pending.append(_Hit(k, name.last, name.muni, _weight(doc, k), False))
         elif verdict is not None:
-            hits.append(_Hit(k, name.last, name.muni, _weight(doc, k), verdict == "kommun"))
+            # a dateline says where the story is, as a lead would
+            weight = max(_weight(doc, k), ZONE_WEIGHT[1]) if name.dateline else _weight(doc, k)
+            hits.append(_Hit(k, name.last, name.muni, weight, verdict == "kommun"))
     known = {h.muni.name for h in hits} | {home}
     listed = {h.tok for h in hits} | {h.last for h in hits}
     hits += [h for h in pending if h.muni.name in known or _listed_with(doc, h, listed)]
@@ -344,7 +377,8 @@ def _dateline_place(doc: Doc, k: int) -> str | None:
     if doc.text[line_start : doc.starts[k]].strip():
         return None
     after = doc.text[doc.ends[k] : doc.ends[k] + 3]
-    if not after.startswith((" (", " –", " —", " -", ":", ".")):
+    alone = not doc.text[doc.ends[k] : doc.text.find("\n", doc.ends[k]) % (len(doc.text) + 1)]
+    if not (alone or after.startswith((" (", " –", " —", " -", ":", "."))):
         return None
     return "-".join(part.capitalize() for part in doc.words[k].split("-"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.enrich import enrich
-from crawler.enrich.places import lookup, official_name, regions_of
+from crawler.enrich.places import lookup, official_name, regions_of, section_municipality
 from indexer.article import Article
 
 
@@ -244,3 +244,35 @@ def test_a_dateline_in_capitals_names_the_place() -> None:
     ]
     # capitals inside a sentence are no dateline
     assert tag("Nytt", "", "Det sade BERG i ett uttalande om saken.") == []
+
+
+@pytest.mark.parametrize(
+    ("url", "want"),
+    [
+        ("https://www.corren.se/nyheter/vadstena/ny-skola-om123", "Vadstena"),
+        ("https://nwt.se/torsby/2017/03/07/beslut", "Torsby"),
+        ("https://ekuriren.se/strangnas/budgeten-klar", "Strängnäs"),
+        ("https://tidning.se/nyheter/upplands-vasby/story", "Upplands Väsby"),
+        ("https://lansposten.se/kommun/nora/page/3", "Nora"),  # ambiguous, after "kommun"
+        ("https://tidning.se/nora/page/3", ""),  # ambiguous without "kommun"
+        ("https://www.svt.se/nyheter/lokalt/uppsala/story", ""),  # a county's desk
+        ("https://tidning.se/vadstena/motala/story", ""),  # two: no section
+        ("https://tidning.se/nyheter/story", ""),
+        ("not a url", ""),
+    ],
+)
+def test_section_municipality(url: str, want: str) -> None:
+    assert section_municipality(url) == want
+
+
+def test_a_local_papers_section_is_the_home_of_its_stories() -> None:
+    """A story filed under a municipality's section that names no municipality is about it,
+    rather than about the paper's home town."""
+    article = Article(
+        url="https://www.corren.se/nyheter/vadstena/beslut-om5",
+        canonical_url="https://www.corren.se/nyheter/vadstena/beslut-om5",
+        source="t",
+        title="Förordnandet förlängs",
+        body="Kommunstyrelsen beslutade i juni att förlänga kommundirektörens förordnande.",
+    )
+    assert enrich(article, home_municipality="Linköping").municipalities == ["Vadstena"]
