@@ -38,7 +38,9 @@ def enrich(article: Article, *, home_municipality: str = "", home_region: str = 
     """Fill ``article``'s municipalities, regions, kinds, people and wire; return it.
 
     Args:
-        article: an extracted article (title, lead, body, authors are read).
+        article: an extracted article (title, lead, body, authors are read, and its
+            address: a local paper's section for one municipality, or a municipality's own
+            site, which also makes the story municipal).
         home_municipality: the publishing source's home municipality (a prior for the place
             tags: it counts more when the story mentions it, and is the tag of a local story
             that names no other municipality). Not applied to wire copy.
@@ -54,14 +56,16 @@ def enrich(article: Article, *, home_municipality: str = "", home_region: str = 
     agency = article.wire or wire.detect_wire(
         article.title, article.lead, article.body, article.authors
     )
-    # a local paper's section for one municipality says more than the paper's home town
-    home = places.section_municipality(article.url) or home_municipality
+    # a local paper's section for one municipality says more than the paper's home town; a
+    # municipality's own site is about it, and its news is municipal news
+    publisher = places.publisher_municipality(article.url)
+    home = places.section_municipality(article.url) or publisher or home_municipality
     municipalities = places.tag_municipalities(
         doc, found_people, home_municipality=home, wire=agency is not None
     )
     links = people.link_roles(doc, found_roles, found_people)
     signals = changes.find_signals(doc, found_roles, found_people, links)
-    municipal = kinds.is_municipal(doc)
+    municipal = bool(publisher) or kinds.is_municipal(doc)
     persons = changes.assemble(
         doc, found_people, links, signals, municipalities, municipal_story=municipal
     )

@@ -12,8 +12,9 @@ municipality is tagged from a weight of 2; one named only in the body and in no 
 also weigh half as much as the heaviest one (a passing "bor i Gävle" in a story about
 Sandviken does not count). A place in capitals opening a paragraph is a dateline ("ORSA (DT)",
 "LAHOLM.", or alone on its line): it counts with "kommun" and weighs as a lead mention. The
-publishing source's home municipality (or the one a local paper files the page under, from its
-address: :func:`section_municipality`) counts one more when the story mentions it, and is the
+publishing source's home municipality (or, from the page's address, the one a local paper files
+it under, :func:`section_municipality`, or whose own site it is, :func:`publisher_municipality`)
+counts one more when the story mentions it, and is the
 tag when nothing else is named in the headline, the lead or a list (never for wire copy): a
 passing "kom från Uppsala kommun" in a local story does not replace home.
 
@@ -186,6 +187,20 @@ def section_municipality(url: str) -> str:
             continue
         found.add(muni.name)
     return found.pop() if len(found) == 1 else ""
+
+
+def publisher_municipality(url: str) -> str:
+    """The municipality whose own site published the page: "www.hoor.se/nyheter/...",
+    "morakommun.se/..." (a municipality's .se domain is its own), else ""."""
+    host = (urlsplit(url).hostname or "").lower()
+    if not host.endswith(".se"):
+        return ""
+    name = host.rsplit(".", 2)[-2]
+    for candidate in (name, name.removesuffix("kommun"), name.removesuffix("stad")):
+        muni = _slugs().get(candidate)
+        if muni is not None:
+            return muni.name
+    return ""
 
 
 def official_name(name: str) -> str:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from crawler.enrich import enrich
-from crawler.enrich.places import lookup, official_name, regions_of, section_municipality
+from crawler.enrich.places import (
+    lookup,
+    official_name,
+    publisher_municipality,
+    regions_of,
+    section_municipality,
+)
 from indexer.article import Article
 
 
@@ -276,3 +282,32 @@ def test_a_local_papers_section_is_the_home_of_its_stories() -> None:
         body="Kommunstyrelsen beslutade i juni att förlänga kommundirektörens förordnande.",
     )
     assert enrich(article, home_municipality="Linköping").municipalities == ["Vadstena"]
+
+
+@pytest.mark.parametrize(
+    ("url", "want"),
+    [
+        ("https://www.hoor.se/nyheter/page/3/#notis", "Höör"),
+        ("https://morakommun.se/nyheter/ny-taxa", "Mora"),
+        ("https://nyheter.goteborg.se/artikel", "Göteborg"),
+        ("https://www.malung-salen.se/nyheter/", "Malung-Sälen"),
+        ("https://www.corren.se/nyheter/vadstena/story", ""),
+        ("https://hoor.example.com/nyheter", ""),
+        ("", ""),
+    ],
+)
+def test_publisher_municipality(url: str, want: str) -> None:
+    assert publisher_municipality(url) == want
+
+
+def test_a_municipalitys_own_news_is_municipal_and_about_it() -> None:
+    article = Article(
+        url="https://www.filipstad.se/nyheter/simhallen-stangd",
+        canonical_url="https://www.filipstad.se/nyheter/simhallen-stangd",
+        source="t",
+        title="Simhallen är stängd tills vidare",
+        body="Simhallen håller stängt medan taket undersöks. Vi återkommer med besked.",
+    )
+    enrich(article)
+    assert article.municipalities == ["Filipstad"]
+    assert "municipal" in article.kinds
