@@ -63,7 +63,13 @@ def timeline(config: Config, wanted: PeopleFilter) -> list[PersonMention]:
 
 def _has_role(mention: PersonMention, wanted: str) -> bool:
     roles = [mention.person.new_role or "", *mention.person.roles]
-    return any(normalise_name(r).endswith(wanted) for r in roles if r)
+    return any(role_matches(normalise_name(r), wanted) for r in roles if r)
+
+
+def role_matches(title: str, wanted: str) -> bool:
+    """``wanted`` (normalised) is the title, the head of a compound ("chef": "kommunchef"),
+    or a member title without its body ("ledamot": "ledamot i kulturnämnden")."""
+    return title.endswith(wanted) or title.split(" i ", 1)[0].endswith(wanted)
 
 
 def change_text(mention: PersonMention) -> str:
