@@ -257,3 +257,17 @@ def test_a_headline_without_a_verb(title: str, name: str, change: str) -> None:
 )
 def test_last_days_forced_exits_and_moves(body: str, name: str, change: str) -> None:
     assert change_of(run("Förändringar i ledningen", body), name) == change
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "change"),
+    [
+        ("Även moderaten Ed Kahrs lämnar presidiet efter valet.", "Ed Kahrs", "leaving"),
+        ("KD:s Ib Nåhls föreslogs som ordförande i kulturnämnden.", "Ib Nåhls", "appointed"),
+        ("Centerns Ib Nåhls blir ny ordförande i kulturnämnden.", "Ib Nåhls", "appointed"),
+    ],
+)
+def test_a_party_members_name_whatever_the_first_name(body: str, name: str, change: str) -> None:
+    """A party member's word ("moderaten") or a party's genitive ("KD:s", "Centerns") before
+    two capitalised words makes them a name, as a party tag after them does."""
+    assert change_of(run("Nytt presidium", body), name) == change

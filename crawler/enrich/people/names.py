@@ -75,6 +75,12 @@ _NOT_SURNAME = frozenset(
 
 # Words right before a name that make two capitalised words a name even when the first name
 # is not in the list: "säger Jasmina Kovač", "har anställt Mirja Johansson".
+PARTY_MEMBER_WORDS = frozenset(
+    """moderaten socialdemokraten centerpartisten liberalen kristdemokraten sverigedemokraten
+    miljöpartisten vänsterpartisten folkpartisten moderaternas socialdemokraternas centerns
+    centerpartiets liberalernas kristdemokraternas sverigedemokraternas miljöpartiets
+    vänsterpartiets vänsterns m:s s:s c:s l:s kd:s sd:s mp:s v:s""".split()
+)
 _ANCHORS = frozenset(
     {
         "säger",
@@ -98,6 +104,9 @@ _ANCHORS = frozenset(
         "heter",
         "says",
         "said",
+        # a party member or a party's own: "moderaten Ed Kahrs", "Centerns Eva Dahlgren",
+        # "KD:s Angela Joelsson"
+        *PARTY_MEMBER_WORDS,
     }
 )
 # Typical endings of Swedish, Nordic and other surnames common in Sweden.
