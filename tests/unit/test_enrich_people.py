@@ -253,3 +253,15 @@ def test_background_change_outside_personnel_story() -> None:
     assert p.change is None
     assert p.roles == ["kommunalråd"]
     assert a.kinds == []
+
+
+def test_a_list_of_members_gives_each_the_title_after_their_party() -> None:
+    """ "Name (party) title, Name (party) title": a title after a party tag is that person's,
+    not the next name's."""
+    article = story(
+        "Nytt arbetsutskott",
+        body="Utskottet består av Pär Edgren (M) ordförande, Siv Ekdahl (C) vice ordförande"
+        " och Mona Brandt (S) ledamot.",
+    )
+    assert person(article, "Pär Edgren").roles == ["ordförande"]
+    assert person(article, "Siv Ekdahl").roles == ["vice ordförande"]

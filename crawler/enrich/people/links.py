@@ -116,7 +116,14 @@ def _site(ctx: _Linking, r: RoleMention) -> _Site | None:
 def _role_before_name(ctx: _Linking, site: _Site) -> RoleLink | None:
     """The role right before the name: "kommunchefen Johan Rydén", "avdelningschefen för vård
     och omsorg, Mikael Strand" (the words between name the organisation)."""
-    text, r, after = ctx.doc.text, site.role, site.after
+    text, r, after, before = ctx.doc.text, site.role, site.after, site.before
+    if (
+        before is not None
+        and before.ext_end > before.end
+        and before.sent == site.sent
+        and not text[before.ext_end : r.start].strip()
+    ):
+        return None  # a list of members: "Pär Edgren (M) ordförande, Anna Ek (C) vice"
     if (
         after is None
         or after.sent != site.sent
