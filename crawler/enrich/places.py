@@ -195,7 +195,7 @@ def publisher_municipality(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     if not host.endswith(".se"):
         return ""
-    name = host.rsplit(".", 2)[-2]
+    name = host.rsplit(".", 2)[-2].translate(_SLUG)
     for candidate in (name, name.removesuffix("kommun"), name.removesuffix("stad")):
         muni = _slugs().get(candidate)
         if muni is not None:
@@ -392,7 +392,8 @@ def _dateline_place(doc: Doc, k: int) -> str | None:
     if doc.text[line_start : doc.starts[k]].strip():
         return None
     after = doc.text[doc.ends[k] : doc.ends[k] + 3]
-    alone = not doc.text[doc.ends[k] : doc.text.find("\n", doc.ends[k]) % (len(doc.text) + 1)]
+    line_end = doc.text.find("\n", doc.ends[k])
+    alone = not doc.text[doc.ends[k] : line_end if line_end >= 0 else len(doc.text)].strip()
     if not (alone or after.startswith((" (", " –", " —", " -", ":", "."))):
         return None
     return "-".join(part.capitalize() for part in doc.words[k].split("-"))

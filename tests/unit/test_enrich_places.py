@@ -252,6 +252,18 @@ def test_a_dateline_in_capitals_names_the_place() -> None:
     assert tag("Nytt", "", "Det sade BERG i ett uttalande om saken.") == []
 
 
+def test_a_dateline_alone_on_its_line_outweighs_a_passing_home() -> None:
+    """A dateline alone on its line names the place, and weighs as a lead mention would:
+    more than the publisher's home named once in the body."""
+    body = (
+        "MÖRBYLÅNGA\nSocialnämnden fick en ny ordförande på tisdagen.\n\n"
+        "Beslutet väntas i Borgholm också."
+    )
+    assert tag("Ny ordförande i nämnden", "", body, home_municipality="Borgholm")[0] == (
+        "Mörbylånga"
+    )
+
+
 @pytest.mark.parametrize(
     ("url", "want"),
     [

@@ -73,14 +73,15 @@ _NOT_SURNAME = frozenset(
 )
 
 
-# Words right before a name that make two capitalised words a name even when the first name
-# is not in the list: "säger Jasmina Kovač", "har anställt Mirja Johansson".
+# A party member ("moderaten") or a party's genitive ("Centerns", "KD:s") before a name.
 PARTY_MEMBER_WORDS = frozenset(
     """moderaten socialdemokraten centerpartisten liberalen kristdemokraten sverigedemokraten
     miljöpartisten vänsterpartisten folkpartisten moderaternas socialdemokraternas centerns
     centerpartiets liberalernas kristdemokraternas sverigedemokraternas miljöpartiets
     vänsterpartiets vänsterns m:s s:s c:s l:s kd:s sd:s mp:s v:s""".split()
 )
+# Words right before a name that make two capitalised words a name even when the first name
+# is not in the list: "säger Jasmina Kovač", "har anställt Mirja Johansson".
 _ANCHORS = frozenset(
     {
         "säger",
