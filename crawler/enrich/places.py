@@ -172,11 +172,20 @@ def _slugs() -> dict[str, Municipality]:
     return {muni.name.lower().translate(_SLUG): muni for muni in get_gazetteer().municipalities}
 
 
+def _split(url: str) -> tuple[str, str]:
+    """(host, path) of ``url``, lowercased; empty where it cannot be read ("http://[::1")."""
+    try:
+        parts = urlsplit(url)
+        return (parts.hostname or "").lower(), parts.path.lower()
+    except ValueError:
+        return "", ""
+
+
 def section_municipality(url: str) -> str:
     """The municipality a local paper files a page under, from its address: "corren.se/
     nyheter/vadstena/...", "nwt.se/torsby/2017/...", "lansposten.se/kommun/nora/..." ("" for
     none, or more than one). An ambiguous name (Nora, Mark) counts only after "kommun"."""
-    segments = [seg.lower() for seg in urlsplit(url).path.split("/") if seg]
+    segments = [seg for seg in _split(url)[1].split("/") if seg]
     found: set[str] = set()
     for i, seg in enumerate(segments):
         muni = _slugs().get(seg)
@@ -192,7 +201,7 @@ def section_municipality(url: str) -> str:
 def publisher_municipality(url: str) -> str:
     """The municipality whose own site published the page: "www.hoor.se/nyheter/...",
     "morakommun.se/..." (a municipality's .se domain is its own), else ""."""
-    host = (urlsplit(url).hostname or "").lower()
+    host = _split(url)[0]
     if not host.endswith(".se"):
         return ""
     name = host.rsplit(".", 2)[-2].translate(_SLUG)

@@ -277,6 +277,7 @@ def test_a_dateline_alone_on_its_line_outweighs_a_passing_home() -> None:
         ("https://tidning.se/vadstena/motala/story", ""),  # two: no section
         ("https://tidning.se/nyheter/story", ""),
         ("not a url", ""),
+        ("http://[::1/vadstena/", ""),  # unreadable: no error
     ],
 )
 def test_section_municipality(url: str, want: str) -> None:
@@ -306,6 +307,7 @@ def test_a_local_papers_section_is_the_home_of_its_stories() -> None:
         ("https://www.corren.se/nyheter/vadstena/story", ""),
         ("https://hoor.example.com/nyheter", ""),
         ("", ""),
+        ("http://[::1", ""),
     ],
 )
 def test_publisher_municipality(url: str, want: str) -> None:
