@@ -9,6 +9,7 @@ pension", V2 order), the object of an appointing verb ("styrelsen har utsett Ann
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from crawler.enrich.changes.phrases import (
@@ -20,7 +21,14 @@ from crawler.enrich.changes.phrases import (
     negated,
 )
 from crawler.enrich.doc import Doc
-from crawler.enrich.people import SKIPPABLE, People, RoleLink, org_after_span, subject_before
+from crawler.enrich.people import (
+    SKIPPABLE,
+    Mention,
+    People,
+    RoleLink,
+    org_after_span,
+    subject_before,
+)
 from crawler.enrich.roles import RoleMention
 
 __all__ = ["Signal", "find_signals"]
@@ -73,6 +81,7 @@ class _Reading:
     role_tok: dict[int, RoleMention]  # token -> the first role mention covering it
     linked: set[int]  # ids of the role mentions tied to a person
     appositions: dict[int, int]  # an apposition's last token -> its entity
+    role_words: list[int]  # the token of each role's word, in order (as ``roles`` are)
 
     def entity_at(self, tok: int) -> tuple[int, int]:
         """(entity, last token) of the mention covering token ``tok`` (which must have one)."""
@@ -121,32 +130,39 @@ def _elected_along(ctx: _Reading, links: list[RoleLink], signals: list[Signal]) 
     """Others elected in the same sentence as a named person, each with a title of their own
     after "som": "X valdes som ordförande, med Y som förste vice ordförande och Z som andre
     vice ordförande", "A föreslogs som ordförande och B som vice"."""
-    doc, people = ctx.doc, ctx.people
+    doc = ctx.doc
     taken = {s.entity for s in signals}
     found: list[Signal] = []
-    for s in signals:
-        verbs = s.phrase.split()[0].split("|")  # the phrase's first word and its alternatives
-        if s.change != "appointed" or s.entity < 0 or _ELECTING.isdisjoint(verbs):
-            continue
-        sent = doc.tok_sent[doc.token_at(s.start)]
-        for link in links:
-            if link.rule != "som" or link.former or link.entity in taken:
+    electing = [
+        s
+        for s in signals
+        if s.change == "appointed"
+        and s.entity >= 0
+        # the phrase's first word and its alternatives
+        and not _ELECTING.isdisjoint(s.phrase.split()[0].split("|"))
+    ]
+    if not electing:
+        return found
+    by_sent: dict[int, list[RoleLink]] = {}  # each sentence's "som" links, in order
+    for link in links:
+        if link.rule == "som" and not link.former:
+            by_sent.setdefault(doc.tok_sent[doc.token_at(link.role.start)], []).append(link)
+    named: dict[tuple[int, int], list[Mention]] = {}  # (entity, sentence) -> its mentions
+    for m in ctx.people.mentions:
+        named.setdefault((m.entity, doc.tok_sent[m.tok]), []).append(m)
+    for s in electing:
+        first = doc.token_at(s.start)
+        sent = doc.tok_sent[first]
+        for link in by_sent.get(sent, ()):
+            if link.entity in taken or link.role.start <= s.start:
                 continue
-            role_tok = doc.token_at(link.role.start)
-            if doc.tok_sent[role_tok] != sent or link.role.start <= s.start:
-                continue
-            named = [
-                m
-                for m in people.mentions
-                if m.entity == link.entity and s.start < m.start < link.role.start
+            before = [
+                m for m in named.get((link.entity, sent), ()) if s.start < m.start < link.role.start
             ]
-            if not named or doc.tok_sent[named[-1].tok] != sent:
-                continue
-            between = doc.lower[doc.token_at(s.start) : named[-1].tok]
-            if not _ALONG.intersection(between):
+            if not before or _ALONG.isdisjoint(doc.lower[first : before[-1].tok]):
                 continue
             taken.add(link.entity)
-            start = named[-1].start
+            start = before[-1].start
             zone = doc.zone_of(start)
             found.append(
                 Signal("appointed", s.past, link.entity, "", start, zone, s.phrase, link.role)
@@ -171,7 +187,8 @@ def _reading(doc: Doc, roles: list[RoleMention], people: People, links: list[Rol
             stop = doc.text.find(".", link.role.end)
             if comma > 0 and (stop < 0 or comma < stop):
                 appositions[doc.token_at(comma) - 1] = link.entity
-    return _Reading(doc, people, roles, by_tok, role_tok, linked, appositions)
+    role_words = [doc.token_at(r.word_start) for r in roles]
+    return _Reading(doc, people, roles, by_tok, role_tok, linked, appositions, role_words)
 
 
 def _acting_roles(doc: Doc, links: list[RoleLink]) -> list[Signal]:
@@ -225,9 +242,9 @@ def _take_new_role(
         return not (
             phrase.needs_role
             and not _job_word_near(doc, end)
-            and _role_after(doc, k, end - 1, ctx.roles) is None
+            and _role_after(ctx, k, end - 1) is None
         )
-    rm = _role_after(doc, k, max(end - 1, subject_last), ctx.roles)
+    rm = _role_after(ctx, k, max(end - 1, subject_last))
     if rm is None:
         return not phrase.needs_role or (phrase.change == "new_job" and _job_word_near(doc, end))
     signal.new_role = rm
@@ -345,19 +362,19 @@ def _role_object(doc: Doc, end: int, role_tok: dict[int, RoleMention]) -> RoleMe
     return None
 
 
-def _role_after(doc: Doc, k: int, after: int, roles: list[RoleMention]) -> RoleMention | None:
-    """The first role word within six words after token ``after`` in the same sentence."""
-    sent = doc.tok_sent[k]
-    for r in roles:
-        t = doc.token_at(r.word_start)
-        if t <= after or t <= k:
-            continue
-        if t > after + 7 or t >= len(doc.tok_sent) or doc.tok_sent[t] != sent:
-            return None
-        if any(hard_break(doc, x) for x in range(after, t)):
-            return None
-        return r
-    return None
+def _role_after(ctx: _Reading, k: int, after: int) -> RoleMention | None:
+    """The first role word within six words after token ``after`` in the same sentence (found
+    by bisection: a story may hold thousands of roles and phrases)."""
+    doc = ctx.doc
+    i = bisect_right(ctx.role_words, max(after, k))
+    if i == len(ctx.roles):
+        return None
+    t = ctx.role_words[i]
+    if t > after + 7 or t >= len(doc.tok_sent) or doc.tok_sent[t] != doc.tok_sent[k]:
+        return None
+    if any(hard_break(doc, x) for x in range(after, t)):
+        return None
+    return ctx.roles[i]
 
 
 def _job_word_near(doc: Doc, end: int) -> bool:
