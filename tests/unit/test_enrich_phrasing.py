@@ -190,27 +190,27 @@ def test_headlines_about_a_post_without_a_named_title(title: str) -> None:
     assert "personnel" in run(title, "Mer information kommer senare i veckan.").kinds
 
 
-def test_others_elected_in_the_same_sentence() -> None:
-    """An election told once for a whole presidium: each person named with a title after
-    "som", joined by "med" or "och", is elected too."""
-    article = run(
-        "Nytt presidium i kulturnämnden",
-        "Lars Holmberg (M) valdes som ordförande i kulturnämnden, med Siv Ekdahl (C) som förste"
-        " vice ordförande och nuvarande ordföranden Mona Brandt (S) som andre vice ordförande.",
-    )
-    assert change_of(article, "Lars Holmberg") == "appointed"
-    assert change_of(article, "Siv Ekdahl") == "appointed"
-    assert change_of(article, "Mona Brandt") == "appointed"
-
-
-def test_others_proposed_in_the_same_sentence() -> None:
-    article = run(
-        "Valberedningens förslag",
-        "Karin Dahl (KD) föreslogs som förste vice ordförande i tekniska nämnden och Olle Berg"
-        " (S) som andre vice ordförande.",
-    )
-    assert change_of(article, "Karin Dahl") == "appointed"
-    assert change_of(article, "Olle Berg") == "appointed"
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        (
+            "Lars Holmberg (M) valdes som ordförande i kulturnämnden, med Siv Ekdahl (C) som"
+            " förste vice ordförande och nuvarande ordföranden Mona Brandt (S) som andre vice"
+            " ordförande.",
+            ["Lars Holmberg", "Siv Ekdahl", "Mona Brandt"],
+        ),
+        (
+            "Karin Dahl (KD) föreslogs som förste vice ordförande i tekniska nämnden och Olle"
+            " Berg (S) som andre vice ordförande.",
+            ["Karin Dahl", "Olle Berg"],
+        ),
+    ],
+)
+def test_others_elected_in_the_same_sentence(body: str, names: list[str]) -> None:
+    """An election (or a proposal) told once for a whole presidium: each person named with a
+    title after "som", joined by "med" or "och", is elected too."""
+    article = run("Nytt presidium i nämnden", body)
+    assert [change_of(article, name) for name in names] == ["appointed"] * len(names)
 
 
 def test_a_title_in_another_sentence_is_not_an_election() -> None:

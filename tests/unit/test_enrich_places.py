@@ -20,6 +20,12 @@ def tag(title: str, lead: str = "", body: str = "", **kw: str) -> list[str]:
     return enrich(article, **kw).municipalities
 
 
+def published_at(url: str, title: str, body: str, **kw: str) -> Article:
+    """A story published at ``url``, enriched."""
+    article = Article(url=url, canonical_url=url, source="t", title=title, body=body)
+    return enrich(article, **kw)
+
+
 def test_title_mention_counts_body_passing_mention_does_not() -> None:
     got = tag(
         "Nytt äldreboende i Vetlanda",
@@ -287,14 +293,13 @@ def test_section_municipality(url: str, want: str) -> None:
 def test_a_local_papers_section_is_the_home_of_its_stories() -> None:
     """A story filed under a municipality's section that names no municipality is about it,
     rather than about the paper's home town."""
-    article = Article(
-        url="https://www.corren.se/nyheter/vadstena/beslut-om5",
-        canonical_url="https://www.corren.se/nyheter/vadstena/beslut-om5",
-        source="t",
-        title="Förordnandet förlängs",
-        body="Kommunstyrelsen beslutade i juni att förlänga kommundirektörens förordnande.",
+    article = published_at(
+        "https://www.corren.se/nyheter/vadstena/beslut-om5",
+        "Förordnandet förlängs",
+        "Kommunstyrelsen beslutade i juni att förlänga kommundirektörens förordnande.",
+        home_municipality="Linköping",
     )
-    assert enrich(article, home_municipality="Linköping").municipalities == ["Vadstena"]
+    assert article.municipalities == ["Vadstena"]
 
 
 @pytest.mark.parametrize(
@@ -315,13 +320,10 @@ def test_publisher_municipality(url: str, want: str) -> None:
 
 
 def test_a_municipalitys_own_news_is_municipal_and_about_it() -> None:
-    article = Article(
-        url="https://www.filipstad.se/nyheter/simhallen-stangd",
-        canonical_url="https://www.filipstad.se/nyheter/simhallen-stangd",
-        source="t",
-        title="Simhallen är stängd tills vidare",
-        body="Simhallen håller stängt medan taket undersöks. Vi återkommer med besked.",
+    article = published_at(
+        "https://www.filipstad.se/nyheter/simhallen-stangd",
+        "Simhallen är stängd tills vidare",
+        "Simhallen håller stängt medan taket undersöks. Vi återkommer med besked.",
     )
-    enrich(article)
     assert article.municipalities == ["Filipstad"]
     assert "municipal" in article.kinds
