@@ -40,9 +40,16 @@ from urllib.parse import urlsplit
 
 from crawler.enrich.agencies import AGENCY_ALTERNATIVES
 from crawler.enrich.people import Doc, People
-from crawler.gazetteer import Municipality, get_gazetteer
+from crawler.gazetteer import Municipality, get_gazetteer, normalise_name
 
-__all__ = ["lookup", "official_name", "regions_of", "tag_municipalities"]
+__all__ = [
+    "lookup",
+    "official_name",
+    "publisher_municipality",
+    "regions_of",
+    "section_municipality",
+    "tag_municipalities",
+]
 
 TAG_THRESHOLD = 2.0
 PASSING_SHARE = 0.5  # body-only mentions count when they weigh half as much as the top one
@@ -161,15 +168,20 @@ def lookup(name: str) -> Municipality | None:
     return None
 
 
-_SLUG = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", " ": "-"})
 # Segments after these name a county's desk (SVT's "lokalt/uppsala"), not a municipality's
 _DESK_BEFORE = frozenset({"lokalt", "lan", "region"})
 _KOMMUN_SEGMENTS = frozenset({"kommun", "kommuner"})
 
 
 @functools.cache
-def _slugs() -> dict[str, Municipality]:
-    return {muni.name.lower().translate(_SLUG): muni for muni in get_gazetteer().municipalities}
+def _by_folded_name() -> dict[str, Municipality | None]:
+    """Municipalities by their name folded as an address spells it (``normalise_name``:
+    "malung-salen" is Malung-Sälen); None where two fold alike (Habo, Håbo)."""
+    found: dict[str, Municipality | None] = {}
+    for muni in get_gazetteer().municipalities:
+        key = normalise_name(muni.name)
+        found[key] = None if key in found else muni
+    return found
 
 
 def _split(url: str) -> tuple[str, str]:
@@ -185,10 +197,10 @@ def section_municipality(url: str) -> str:
     """The municipality a local paper files a page under, from its address: "corren.se/
     nyheter/vadstena/...", "nwt.se/torsby/2017/...", "lansposten.se/kommun/nora/..." ("" for
     none, or more than one). An ambiguous name (Nora, Mark) counts only after "kommun"."""
-    segments = [seg for seg in _split(url)[1].split("/") if seg]
+    segments = [normalise_name(seg) for seg in _split(url)[1].split("/") if seg]
     found: set[str] = set()
     for i, seg in enumerate(segments):
-        muni = _slugs().get(seg)
+        muni = _by_folded_name().get(seg)
         before = segments[i - 1] if i else ""
         if muni is None or before in _DESK_BEFORE:
             continue
@@ -204,9 +216,9 @@ def publisher_municipality(url: str) -> str:
     host = _split(url)[0]
     if not host.endswith(".se"):
         return ""
-    name = host.rsplit(".", 2)[-2].translate(_SLUG)
+    name = host.rsplit(".", 2)[-2]
     for candidate in (name, name.removesuffix("kommun"), name.removesuffix("stad")):
-        muni = _slugs().get(candidate)
+        muni = _by_folded_name().get(normalise_name(candidate))
         if muni is not None:
             return muni.name
     return ""

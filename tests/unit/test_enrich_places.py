@@ -311,6 +311,7 @@ def test_a_local_papers_section_is_the_home_of_its_stories() -> None:
         ("https://www.malung-salen.se/nyheter/", "Malung-Sälen"),
         ("https://www.corren.se/nyheter/vadstena/story", ""),
         ("https://hoor.example.com/nyheter", ""),
+        ("https://habo.se/nyheter", ""),  # Habo or Håbo: both fold to "habo"
         ("", ""),
         ("http://[::1", ""),
     ],
