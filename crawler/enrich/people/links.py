@@ -116,14 +116,9 @@ def _site(ctx: _Linking, r: RoleMention) -> _Site | None:
 def _role_before_name(ctx: _Linking, site: _Site) -> RoleLink | None:
     """The role right before the name: "kommunchefen Johan Rydén", "avdelningschefen för vård
     och omsorg, Mikael Strand" (the words between name the organisation)."""
-    text, r, after, before = ctx.doc.text, site.role, site.after, site.before
-    if (
-        before is not None
-        and before.ext_end > before.end
-        and before.sent == site.sent
-        and not text[before.ext_end : r.start].strip()
-    ):
-        return None  # a list of members: "Pär Edgren (M) ordförande, Anna Ek (C) vice"
+    text, r, after = ctx.doc.text, site.role, site.after
+    if _after_party_tag(text, site):
+        return None  # a list of members: the title is the name's before it
     if (
         after is None
         or after.sent != site.sent
@@ -136,6 +131,18 @@ def _role_before_name(ctx: _Linking, site: _Site) -> RoleLink | None:
     return RoleLink(after.entity, r, "before", r.former, org or r.owner)
 
 
+def _after_party_tag(text: str, site: _Site) -> bool:
+    """The role right after a name's party tag, as in a list of members: "Pär Edgren (M)
+    ordförande, Anna Ek (C) vice ordförande"."""
+    before = site.before
+    return (
+        before is not None
+        and before.sent == site.sent
+        and before.ext_end > before.end
+        and not text[before.ext_end : site.role.start].strip()
+    )
+
+
 def _role_after_name(ctx: _Linking, site: _Site) -> RoleLink | None:
     """The role in apposition after the name: "Sara Lindgren, meteorolog på SMHI", "Anna Berg,
     som är rektor", "Pär Edgren (M) ordförande"."""
@@ -146,9 +153,7 @@ def _role_after_name(ctx: _Linking, site: _Site) -> RoleLink | None:
     if APPOSITION_GAP.fullmatch(text, before.ext_end, r.start) and "," in gap:
         former = r.former or bool(re.search(r"tidigare|förre|före detta", gap))
         return site.link(before.entity, "apposition", former)
-    if (before.ext_end > before.end and not gap.strip()) or (
-        gap.strip() == "(" and text[r.end : r.end + 1] == ")"
-    ):
+    if _after_party_tag(text, site) or (gap.strip() == "(" and text[r.end : r.end + 1] == ")"):
         # a list of members: "Pär Edgren (M) ordförande, Anna Ek (C) vice ordförande",
         # "Tony Johansson (elevhälsochef), Pontus Düring (stabschef)"
         return site.link(before.entity, "apposition", r.former)
