@@ -271,3 +271,48 @@ def test_a_party_members_name_whatever_the_first_name(body: str, name: str, chan
     """A party member's word ("moderaten") or a party's genitive ("KD:s", "Centerns") before
     two capitalised words makes them a name, as a party tag after them does."""
     assert change_of(run("Nytt presidium", body), name) == change
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "change"),
+    [
+        # the appointment is to the title after "till", not the one the clause gives
+        (
+            "Nämnden ska i morgon utse Lisa Ström, som i dag är biträdande skolchef, till"
+            " tillförordnad skolchef.",
+            "Lisa Ström",
+            "acting",
+        ),
+        (
+            "Tillförordnad miljöchef blir Omar Haddad, som i dag är enhetschef för tillsynen.",
+            "Omar Haddad",
+            "acting",
+        ),
+        # an acting title held before is background to the permanent one taken
+        (
+            "Britt Lund blir ny skolchef i kommunen. Britt har varit tf skolchef under våren.",
+            "Britt Lund",
+            "appointed",
+        ),
+        # no title taken, but an acting one held: the acting post goes on
+        (
+            "Den tillförordnade skolchefen Britt Lunds förordnande förlängs till sommaren.",
+            "Britt Lund",
+            "acting",
+        ),
+        ("Britt Lund tillförordnas som skolchef från den 1 mars.", "Britt Lund", "acting"),
+        ("Konsulten Britt Lund är interimchef på förvaltningen.", "Britt Lund", "acting"),
+    ],
+)
+def test_acting_posts(body: str, name: str, change: str) -> None:
+    assert change_of(run("Ledningen av förvaltningen", body), name) == change
+
+
+def test_tillforordnande_is_acting() -> None:
+    """A common slip for "tillförordnade" reads the same."""
+    article = run(
+        "Ledningen av förvaltningen",
+        "Den tillförordnande skolchefen Britt Lunds förordnande förlängs till sommaren.",
+    )
+    (person,) = article.people
+    assert (person.change, person.new_role) == ("acting", "tillförordnad skolchef")

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from crawler.enrich import places
-from crawler.enrich.changes.signals import Signal
+from crawler.enrich.changes.signals import ACTING_TITLE, Signal
 from crawler.enrich.doc import Doc
 from crawler.enrich.people import People, RoleLink
 from crawler.enrich.roles import is_municipal_role
@@ -83,6 +83,8 @@ def _person(
     mention (held now, held before, taken on); a new job's role goes to ``new_role``."""
     change = _choose(signals) or _flagged_change(links)
     main = _main_signal(signals, change)
+    if _acting_goes_on(change, main, links):
+        change = "acting"
     roles = _unique(link.role.base for link in links)
     person = Person(name=name, roles=roles, change=change)
     old = [link for link in links if id(link.role) not in new_roles and not link.role.acting]
@@ -100,7 +102,9 @@ def _person(
         if acting_role is not None:
             if acting_role.base not in person.roles:
                 person.roles.append(acting_role.base)
-            person.new_role = f"tillförordnad {acting_role.base}"
+            person.new_role = (
+                acting_role.role if acting_role.acting else f"tillförordnad {acting_role.base}"
+            )
             base = old[0].role.base if old else acting_role.base
             org = org or _default_org(base, top)
             person.new_organisation = (
@@ -127,6 +131,16 @@ def _person(
     return person
 
 
+def _acting_goes_on(change: str | None, main: Signal | None, links: list[RoleLink]) -> bool:
+    """An appointment without a title taken, of a person holding an acting one: "tf
+    kommundirektören Anna Bergs förordnande förlängs"."""
+    return (
+        change == "appointed"
+        and (main is None or main.new_role is None)
+        and any(link.role.acting and not link.former for link in links)
+    )
+
+
 def _flagged_change(links: list[RoleLink]) -> str | None:
     """A change said by the title's own modifier: "nyvalda ordföranden Anna Berg",
     "den tillträdande rektorn", "avgående kommunchefen Per Holm"."""
@@ -146,6 +160,10 @@ def _choose(signals: list[Signal]) -> str | None:
         return None
     present = [s for s in signals if not s.past]
     pool = present or signals
+    if any(_to_title(s) for s in pool):
+        # an acting title held is background to a permanent one taken: "Tomas, som har varit
+        # tf kommundirektör, blir ny kommundirektör"
+        pool = [s for s in pool if s.phrase != ACTING_TITLE]
     change = min((s.change for s in pool), key=PRIORITY.index)
     if change == "appointed":
         gone = [s for s in pool if s.change in ("leaving", "resigned")]
@@ -153,6 +171,11 @@ def _choose(signals: list[Signal]) -> str | None:
         if gone and min(s.start for s in gone) < min(s.start for s in took):
             return "new_job"
     return change
+
+
+def _to_title(s: Signal) -> bool:
+    """An appointment to a permanent title: "blir ny kommundirektör"."""
+    return s.change == "appointed" and s.new_role is not None and not s.new_role.acting
 
 
 def _main_signal(signals: list[Signal], change: str | None) -> Signal | None:

@@ -31,7 +31,7 @@ from crawler.enrich.people import (
 )
 from crawler.enrich.roles import RoleMention
 
-__all__ = ["Signal", "find_signals"]
+__all__ = ["ACTING_TITLE", "Signal", "find_signals"]
 
 _JOB_WORDS = frozenset(
     {
@@ -51,6 +51,7 @@ _JOB_WORDS = frozenset(
     }
 )
 _NEW = frozenset({"ny", "nytt", "nya", "annat", "annan"})
+ACTING_TITLE = "t.f."  # the phrase of a signal that an acting title held now gives
 _ACTING_ADVERBS = frozenset({"tillfälligt", "tillsvidare", "interimistiskt", "temporärt"})
 
 
@@ -191,17 +192,18 @@ def _reading(doc: Doc, roles: list[RoleMention], people: People, links: list[Rol
     return _Reading(doc, people, roles, by_tok, role_tok, linked, appositions, role_words)
 
 
+_HELD_NOW = frozenset({"copula", "som", "apposition"})
+
+
 def _acting_roles(doc: Doc, links: list[RoleLink]) -> list[Signal]:
     """An acting role held now is a change of its own: "Petra Sandin är tillförordnad
     socialchef", "leder förvaltningen som t.f."."""
     signals: list[Signal] = []
     for link in links:
-        if link.role.acting and link.rule in ("copula", "som", "apposition") and not link.former:
-            start = link.role.start
+        if link.role.acting and link.rule in _HELD_NOW and not link.former:
+            start, zone = link.role.start, doc.zone_of(link.role.start)
             signals.append(
-                Signal(
-                    "acting", False, link.entity, "", start, doc.zone_of(start), "t.f.", link.role
-                )
+                Signal("acting", False, link.entity, "", start, zone, ACTING_TITLE, link.role)
             )
     return signals
 
@@ -245,6 +247,8 @@ def _take_new_role(
             and _role_after(ctx, k, end - 1) is None
         )
     rm = _role_after(ctx, k, max(end - 1, subject_last))
+    if rm is not None and subject_last > end:
+        rm = _past_relative_clause(ctx, k, subject_last, rm)
     if rm is None:
         return not phrase.needs_role or (phrase.change == "new_job" and _job_word_near(doc, end))
     signal.new_role = rm
@@ -253,6 +257,25 @@ def _take_new_role(
     span = org_after_span(doc.text, rm.end)
     signal.new_org = doc.text[span[0] : span[1]] if span else ""
     return True
+
+
+def _past_relative_clause(
+    ctx: _Reading, k: int, subject_last: int, rm: RoleMention
+) -> RoleMention | None:
+    """The role taken, not the one a clause about the person gives: "utse Anna Berg, som i
+    dag är biträdande kommunchef, till tillförordnad kommunchef"; None for "Tillförordnad
+    kommunchef blir Anna Berg, som i dag är ekonomichef"."""
+    doc = ctx.doc
+    after = subject_last + 1
+    if after >= len(doc.lower) or doc.lower[after] != "som":
+        return rm
+    if "," not in doc.text[doc.ends[subject_last] : doc.starts[after]]:
+        return rm
+    close = doc.text.find(",", rm.end, rm.end + 200)  # bounded: hostile text has no commas
+    nxt = doc.token_at(close) if close >= 0 else len(doc.lower)  # after the closing comma
+    if nxt >= len(doc.lower) or doc.tok_sent[nxt] != doc.tok_sent[k] or doc.lower[nxt] != "till":
+        return None
+    return _role_after(ctx, k, nxt)
 
 
 def _adjust(ctx: _Reading, phrase: Phrase, signal: Signal, k: int, end: int) -> None:

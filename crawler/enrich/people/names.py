@@ -342,7 +342,7 @@ def _entities(full: list[_Name]) -> People:
             key = (first, family.removesuffix(":s")[:-1])
         elif family.endswith(":s"):
             key = (first, family[:-2])
-        elif family.endswith(_GENITIVE_SURNAME_ENDINGS):
+        elif family.lower().endswith(_GENITIVE_SURNAME_ENDINGS):
             key = (first, family[:-1])  # "Dan Gabrielssons uppdrag": the genitive of a surname
         if key not in by_key:
             by_key[key] = len(people.entities)
@@ -411,7 +411,8 @@ def _anchored(doc: Doc, start: int, role_ends: frozenset[int]) -> bool:
     return t >= 0 and doc.ends[t] == k + 1 and doc.lower[t] in _ANCHORS
 
 
-# a Swedish surname ending and a genitive s: "Gabrielssons", "Lindgren-Ståls", "Hendebys"
+# a Swedish surname ending and a genitive s: "Gabrielssons", "Lindgren-Ståls", "Hendebys",
+# "Lunds"
 _GENITIVE_SURNAME_ENDINGS = tuple(
     f"{ending}s"
     for ending in (

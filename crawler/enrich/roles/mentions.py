@@ -34,6 +34,7 @@ _ACTING_WORDS = frozenset(
     {
         "tillförordnad",
         "tillförordnade",
+        "tillförordnande",  # a common slip for "tillförordnade"
         "tf",
         "vikarierande",
         "tillfällig",
@@ -270,6 +271,8 @@ def _read_role(words: _Words, i: int, hit: tuple[str, bool, bool]) -> RoleMentio
     if prefix:
         reading.base = f"{' '.join(prefix)} {reading.base}"
     reading.base = normalise_role(reading.base)
+    if reading.base.startswith("interim"):  # "interimchef", "interimistisk rektor"
+        mention.acting = True
     _read_owner(words, reading)
     # membership roles keep their body: "ledamot i samhällsbyggnadsnämnden"
     if reading.base in vocabulary().member:
@@ -278,7 +281,8 @@ def _read_role(words: _Words, i: int, hit: tuple[str, bool, bool]) -> RoleMentio
             reading.base = f"{reading.base} i {tail.group(1).lower()}"
             mention.end = tail.end()
     mention.base = reading.base
-    mention.role = f"tillförordnad {reading.base}" if mention.acting else reading.base
+    acting_title = mention.acting and not reading.base.startswith("interim")
+    mention.role = f"tillförordnad {reading.base}" if acting_title else reading.base
     mention.word_start = start
     return mention
 
