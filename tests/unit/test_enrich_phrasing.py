@@ -316,3 +316,23 @@ def test_tillforordnande_is_acting() -> None:
     )
     (person,) = article.people
     assert (person.change, person.new_role) == ("acting", "tillförordnad skolchef")
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "change"),
+    [
+        ("I våras avsade sig moderaten Kim Ahl sin plats i nämnden.", "Kim Ahl", "resigned"),
+        ("I våras avsade sig Kim Ahl sin plats i nämnden.", "Kim Ahl", "resigned"),
+        ("Ny ordinarie ledamot i nämnden blir Kim Ahl.", "Kim Ahl", "appointed"),
+    ],
+)
+def test_council_seats(body: str, name: str, change: str) -> None:
+    """A reflexive or a party member's word between the verb and its subject in V2 order,
+    and "ordinarie" before a title."""
+    assert change_of(run("Förändringar i fullmäktige", body), name) == change
+
+
+def test_a_colon_between_title_and_name_is_no_organisation() -> None:
+    article = run("Ny ledning", "Gymnasiechef: Kim Ahl. Hon har haft tjänsten i några år.")
+    (person,) = article.people
+    assert (person.roles, person.organisation) == (["gymnasiechef"], None)

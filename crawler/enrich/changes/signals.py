@@ -22,6 +22,7 @@ from crawler.enrich.changes.phrases import (
 )
 from crawler.enrich.doc import Doc
 from crawler.enrich.people import (
+    PARTY_MEMBER_WORDS,
     SKIPPABLE,
     Mention,
     People,
@@ -51,6 +52,8 @@ _JOB_WORDS = frozenset(
     }
 )
 _NEW = frozenset({"ny", "nytt", "nya", "annat", "annan"})
+# a reflexive or a party member's word between the verb and its subject in V2 order
+_BEFORE_V2_SUBJECT = frozenset({"sig", *PARTY_MEMBER_WORDS})
 ACTING_TITLE = "t.f."  # the phrase of a signal that an acting title held now gives
 _ACTING_ADVERBS = frozenset({"tillfälligt", "tillsvidare", "interimistiskt", "temporärt"})
 
@@ -327,12 +330,15 @@ def _subject(ctx: _Reading, phrase: Phrase, k: int, gap: tuple[int, int]) -> tup
     ent = subject_before(doc, k, ctx.people, ctx.appositions)
     if ent is not None:
         return ent, k
-    # V2: "tillträder han", "slutar Anna Berg"
+    # V2: "tillträder han", "slutar Anna Berg", "avsade sig liberalen Anna Berg"
     t = k + 1
-    while phrase.v2 and t < len(doc.lower) and t <= k + 2 and doc.tok_sent[t] == sent:
+    reach = k + 2
+    while phrase.v2 and t < len(doc.lower) and t <= reach and doc.tok_sent[t] == sent:
         if t in by_tok:
             return ctx.entity_at(t)
-        if doc.lower[t] not in SKIPPABLE:
+        if doc.lower[t] in _BEFORE_V2_SUBJECT:
+            reach += 1
+        elif doc.lower[t] not in SKIPPABLE:
             break
         t += 1
     # a second verb of the sentence's subject: "Anna Berg lämnar posten och går vidare till"

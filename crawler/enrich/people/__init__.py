@@ -14,11 +14,19 @@ from __future__ import annotations
 
 from crawler.enrich.doc import Doc, Sentence
 from crawler.enrich.people.links import RoleLink, link_roles, subject_before
-from crawler.enrich.people.names import Entity, Mention, People, find_people, first_name_gender
+from crawler.enrich.people.names import (
+    PARTY_MEMBER_WORDS,
+    Entity,
+    Mention,
+    People,
+    find_people,
+    first_name_gender,
+)
 from crawler.enrich.people.patterns import COPULAS, SKIPPABLE, org_after_span
 
 __all__ = [
     "COPULAS",
+    "PARTY_MEMBER_WORDS",
     "SKIPPABLE",
     "Doc",
     "Entity",

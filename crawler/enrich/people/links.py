@@ -126,7 +126,7 @@ def _role_before_name(ctx: _Linking, site: _Site) -> RoleLink | None:
         or not BEFORE_GAP.fullmatch(text, r.end, after.start)
     ):
         return None
-    gap = text[r.end : after.start].strip(" ,")
+    gap = text[r.end : after.start].strip(" ,:")  # "Gymnasiechef: Johan Rahmberg"
     org = site.org or (gap.split(None, 1)[-1] if gap else "")
     return RoleLink(after.entity, r, "before", r.former, org or r.owner)
 

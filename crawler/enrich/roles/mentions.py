@@ -98,7 +98,7 @@ _GENERIC_WORDS = frozenset(
         "egna",
     }
 )
-_SKIP_BEFORE = frozenset({"den", "det", "de", "och", "samt"})
+_SKIP_BEFORE = frozenset({"den", "det", "de", "och", "samt", "ordinarie", "permanent"})
 _ARTICLE_WORDS = frozenset({"den", "det"})
 # A body in the genitive before "ordförande" belongs to the role ("kommunstyrelsens ordförande").
 _BODY_GENITIVES = (
