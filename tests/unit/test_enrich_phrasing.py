@@ -247,6 +247,8 @@ def test_a_headline_without_a_verb(title: str, name: str, change: str) -> None:
             "leaving",
         ),
         ("Rektorn Per Ek tvingades bort från sin tjänst i mars.", "Per Ek", "dismissed"),
+        ("Kim Ahl avslutade sin anställning som skolchef i maj.", "Kim Ahl", "leaving"),
+        ("Skolchefen Kim Ahl avslutar sitt uppdrag i maj.", "Kim Ahl", "leaving"),
         ("Tränaren Jonas Lind fick tacka för sig efter säsongen.", "Jonas Lind", "dismissed"),
         (
             "Ekonomichefen Lena Holm övergår till tjänsten som regiondirektör i maj.",
