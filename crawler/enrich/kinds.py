@@ -206,6 +206,15 @@ _NEW_LEADERSHIP = re.compile(
 )
 
 
+# a board or a leadership replaced: "Bolagets styrelse fick sparken", "Hela presidiet avgår"
+_LEADERSHIP_OUT = re.compile(
+    r"\b(?:styrelse|styrelsen|ledning|ledningen|presidiet|presidium)\b[^.!?]{0,40}?"
+    r"\b(?:avgår|avgick|avsätts|avsattes|petas|petades|sparkas|sparkades|(?:får|fick) sparken"
+    r"|byts ut|byttes ut|avskedas|avskedades|entledigas|entledigades)\b",
+    re.IGNORECASE,
+)
+
+
 # "Förvaltning söker chef en gång till", "Vd sökes", "Kommunen rekryterar ny chef"
 _SEEKS_HEAD = re.compile(
     r"\b(?:söker|rekryterar|anställer)\s+(?:en\s+)?(?:ny\s+)?[\w-]*(?:chef|direktör|vd)\b"
@@ -232,13 +241,13 @@ def _post_news(doc: Doc, roles: list[RoleMention], signals: list[Signal]) -> boo
     """A change of who holds a post, told in the headline or lead without a named person.
 
     "Kommunchefen säger upp sig" (the role is the subject of a change), "Ny vd på
-    bostadsbolaget", "Avgående socialchefen ...", "Kommunen söker ny socialchef",
-    "Rekryteringen av en ny rektor inleds".
+    bostadsbolaget", "Styrelsen fick sparken", "Avgående socialchefen ...", "Kommunen söker
+    ny socialchef", "Rekryteringen av en ny rektor inleds".
     """
     if any(s.entity < 0 and s.role_subject and s.zone < 2 for s in signals):
         return True
     headline = doc.text[: doc.lead_start]
-    if _NEW_LEADERSHIP.search(headline) or _SEEKS_HEAD.search(headline):
+    if any(p.search(headline) for p in (_NEW_LEADERSHIP, _SEEKS_HEAD, _LEADERSHIP_OUT)):
         return True
     for r in roles:
         if r.start >= doc.body_start or r.base.endswith(_NOT_POSTS):

@@ -89,6 +89,8 @@ def test_a_state_of_leave_is_not_news() -> None:
         ("Ny vd på Svalövsbostäder", "Styrelsen presenterar sitt val i nästa vecka."),
         ("Avgående kommunchefen får avgångsvederlag", "Beskedet kom på tisdagen."),
         ("Kommunchefen har sagt upp sig", "Beskedet kom på tisdagen i ett pressmeddelande."),
+        ("Klart: bostadsbolagets styrelse fick sparken", "Beslutet togs av fullmäktige."),
+        ("Hela presidiet i nämnden avgår", "Beskedet kom på tisdagen."),
     ],
 )
 def test_post_changes_without_a_named_person(title: str, body: str) -> None:
@@ -338,3 +340,22 @@ def test_a_colon_between_title_and_name_is_no_organisation() -> None:
     article = run("Ny ledning", "Gymnasiechef: Kim Ahl. Hon har haft tjänsten i några år.")
     (person,) = article.people
     assert (person.roles, person.organisation) == (["gymnasiechef"], None)
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ("Ersättare i nämnden blir Kim Ahl (C).", "Kim Ahl"),
+        ("På mötet valdes en ny styrelse och ordförande i bolaget blev Kim Ahl (M).", "Kim Ahl"),
+        ("Partiet har kommit in med nominering av Kim Ahl (M) som ledamot i nämnden.", "Kim Ahl"),
+    ],
+)
+def test_a_title_given_to_a_name(body: str, name: str) -> None:
+    """A title as the subject of "blir"/"blev" with the name after it, also in a clause
+    after "och", and a party's nomination, are appointments."""
+    assert change_of(run("Förändringar i nämnden", body), name) == "appointed"
+
+
+def test_a_title_that_is_held_is_no_appointment() -> None:
+    article = run("Om nämnden", "Ordförande i nämnden är Kim Ahl (M) sedan valet.")
+    assert change_of(article, "Kim Ahl") is None

@@ -177,16 +177,23 @@ def _named_after_copula(ctx: _Linking, site: _Site) -> RoleLink | None:
     if after is None or after.sent != sent or after.kind != "full":
         return None
     first = doc.token_at(r.start)
+    if doc.lower[first] == "och":  # read as part of the role ("och ordförande")
+        first += 1
     if first > 0 and doc.tok_sent[first - 1] == sent:
-        # only a role that opens its sentence ("Den nya", "Ny" may stand before it)
+        # only a role that opens its sentence ("Den nya", "Ny" may stand before it) or a
+        # clause after "och" ("valdes en ny styrelse och ordförande blev Anna Berg")
         opening = doc.lower[first - 1] in ("den", "ny", "nya", "nye", "och")
-        if not opening or (first > 1 and doc.tok_sent[first - 2] == sent):
+        if not opening or (
+            first > 1 and doc.tok_sent[first - 2] == sent and doc.lower[first - 1] != "och"
+        ):
             return None
     verb = doc.token_at(after.start) - 1
     if verb <= first or doc.lower[verb] not in NAMING_VERBS or verb - first > 10:
         return None
     if any(doc.brk[t] for t in range(first, verb)):
         return None
+    if doc.lower[verb] in ("blir", "blev") and not r.former:
+        r.new = True  # "Ersättare blir Annika Eek": the title is taken on
     return site.link(after.entity, "copula", r.former or doc.lower[verb] == "var")
 
 
