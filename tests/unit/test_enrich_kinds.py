@@ -111,3 +111,14 @@ def test_without_a_municipality_only_a_story_all_about_municipal_matters_is_muni
         " får mindre pengar till äldreomsorg och skola, och kommunstyrelserna varnar för"
         " underskott i socialtjänsten.",
     ) == ["municipal"]
+
+
+def test_household_waste_is_a_municipal_service() -> None:
+    """Sweden's household waste is the municipalities' by law: a recycling centre's opening
+    hours are municipal news, as a water tariff is."""
+    got = kinds(
+        "Längre öppettider på återvinningscentralen",
+        "Från mars har återvinningscentralen i Vimmerby öppet även på lördagar.",
+        "Grovavfall, trädgårdsavfall och farligt avfall tas emot som vanligt.",
+    )
+    assert got == ["municipal"]
