@@ -49,6 +49,8 @@ def test_first_names() -> None:
         ("Kirjastonhoitaja Marjatta Lindholm kertoo.", ["Marjatta Lindholm"]),
         ("Styrelsen har utsett Mirja Johansson till vd.", ["Mirja Johansson"]),
         ("Enligt Sveriges Kommuner och Regioner ökar kostnaderna.", []),
+        # a place of work after a title is no name
+        ("Eva Ek, verksamhetschef Barncentrum Öst, går in som chef.", ["Eva Ek"]),
     ],
 )
 def test_names(text: str, want: list[str]) -> None:

@@ -52,6 +52,13 @@ _PRONOUNS = {
     "honom": ("m", "object"),
     "henne": ("f", "object"),
 }
+# How the names of places of work end: after a title ("verksamhetschef Specialistcentrum Barn
+# och Unga") two capitalised words are no name when the first ends so.
+_WORKPLACE_ENDINGS = (
+    "centrum", "centret", "centralen", "skolan", "huset", "gruppen", "bolaget", "verket",
+    "kliniken", "enheten", "avdelningen", "förbundet", "föreningen", "sjukhuset", "gården",
+    "stiftelsen", "byrån", "kontoret", "institutet", "museet", "biblioteket",
+)  # fmt: skip
 # Capitalised words that follow a first name without being a surname.
 _NOT_SURNAME = frozenset(
     {
@@ -284,7 +291,11 @@ def _name_at(
         return None
     gender = first_name_gender(word.removesuffix(":s"))
     anchored = _anchored(doc, start, role_ends) or _party_tagged(text, toks, i)
-    if gender is None and (not (anchored or _surname_like(toks, i)) or word.endswith("s")):
+    if gender is None and (
+        not (anchored or _surname_like(toks, i))
+        or word.endswith("s")
+        or word.lower().endswith(_WORKPLACE_ENDINGS)
+    ):
         return None  # "enligt Sveriges Kommuner" is no name
     j = i + 1
     if (
