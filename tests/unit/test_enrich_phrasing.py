@@ -306,6 +306,12 @@ def test_a_party_members_name_whatever_the_first_name(body: str, name: str, chan
         ),
         ("Britt Lund tillförordnas som skolchef från den 1 mars.", "Britt Lund", "acting"),
         ("Konsulten Britt Lund är interimchef på förvaltningen.", "Britt Lund", "acting"),
+        ("Britt Lund axlar rollen som skolchef från hösten.", "Britt Lund", "appointed"),
+        (
+            "Sedan dess har Britt Lund tillfälligt axlat rollen som skolchef.",
+            "Britt Lund",
+            "acting",
+        ),
     ],
 )
 def test_acting_posts(body: str, name: str, change: str) -> None:

@@ -290,9 +290,10 @@ def _adjust(ctx: _Reading, phrase: Phrase, signal: Signal, k: int, end: int) -> 
     if (
         signal.change == "appointed"
         and not phrase.predecessor
-        and any(w in _ACTING_ADVERBS for w in doc.lower[k:end])
+        and any(w in _ACTING_ADVERBS for w in doc.lower[max(0, k - 1) : end])
     ):
-        signal.change = "acting"  # "tar tillfälligt över rodret", "utses tills vidare"
+        # "tar tillfälligt över rodret", "utses tillsvidare", "har tillfälligt axlat rollen"
+        signal.change = "acting"
     if signal.change in ("leaving", "dismissed") and _own_request(doc, k):
         signal.change = "resigned"  # "lämnar på egen begäran", "entledigas på egen begäran"
     if phrase.predecessor and phrase.change == "appointed":
