@@ -315,7 +315,13 @@ def _mentions(doc: Doc, people: People, home: str = "") -> list[_Hit]:
             hits.append(_Hit(k, name.last, name.muni, weight, verdict == "kommun"))
     known = {h.muni.name for h in hits} | {home}
     listed = {h.tok for h in hits} | {h.last for h in hits}
-    hits += [h for h in pending if h.muni.name in known or _listed_with(doc, h, listed)]
+    while pending:  # a list may open with ambiguous names: "för Bjuv, Klippan, Perstorp"
+        taken = [h for h in pending if h.muni.name in known or _listed_with(doc, h, listed)]
+        if not taken:
+            break
+        hits += taken
+        listed |= {h.tok for h in taken} | {h.last for h in taken}
+        pending = [h for h in pending if h not in taken]
     hits.sort(key=lambda h: h.tok)
     return hits
 
@@ -368,9 +374,11 @@ def _verdict(doc: Doc, name: _PlaceName) -> str | None:
     if (
         nxt in _REGION_WORDS
         or (prev == "region" and muni.official_name != f"Region {muni.name}")
+        or (k > 0 and doc.words[k - 1] in _LANDSCAPES and doc.ends[k - 1] + 1 == doc.starts[k])
         or _DATELINE.match(doc.text, doc.ends[last])
     ):
-        # "Kalmar län", "Region Stockholm" (a region); "Växjö (TT)" (where it was written)
+        # "Kalmar län", "Region Stockholm", "Jämtland Härjedalen" (a region); "Växjö (TT)"
+        # (where it was written)
         return None
     # "Falu kommun", "Vimmerby kommuns", and the genitive before a body of the
     # municipality: "Falu kommunfullmäktige", "Umeå kommunstyrelse", "Malmö stadsbyggnadskontor"

@@ -196,6 +196,22 @@ def test_list_of_municipalities_in_the_lead() -> None:
     assert quoted == []
 
 
+def test_a_list_that_opens_with_ambiguous_names() -> None:
+    """An ambiguous name next to another ambiguous one in a list counts once the list has a
+    plain name: each joins through its neighbour."""
+    got = tag(
+        "Gemensam miljöchef",
+        "Hon blir miljöchef för Mark, Bjuv, Perstorp och Svalöv.",
+        "Tjänsten är ny.",
+    )
+    assert got == ["Mark", "Bjuv", "Perstorp", "Svalöv"]
+
+
+def test_a_region_named_after_two_landscapes_is_no_municipality() -> None:
+    assert tag("Ny direktör i Jämtland Härjedalen", "", "Rekryteringen är klar.") == []
+    assert tag("Ny chef i Härjedalen", "", "Härjedalens kommun har rekryterat.") == ["Härjedalen"]
+
+
 def test_second_genitive_stem_and_body_compounds() -> None:
     assert tag("Beslut i Falu kommunfullmäktige", "", "Fullmäktige sammanträdde.") == ["Falun"]
     assert tag("Ny taxa", "", "Falu kommun höjer taxan.") == ["Falun"]
