@@ -315,13 +315,15 @@ def _mentions(doc: Doc, people: People, home: str = "") -> list[_Hit]:
             hits.append(_Hit(k, name.last, name.muni, weight, verdict == "kommun"))
     known = {h.muni.name for h in hits} | {home}
     listed = {h.tok for h in hits} | {h.last for h in hits}
-    while pending:  # a list may open with ambiguous names: "för Bjuv, Klippan, Perstorp"
-        taken = [h for h in pending if h.muni.name in known or _listed_with(doc, h, listed)]
-        if not taken:
-            break
-        hits += taken
-        listed |= {h.tok for h in taken} | {h.last for h in taken}
-        pending = [h for h in pending if h not in taken]
+    # a list may open with ambiguous names ("för Bjuv, Klippan, Perstorp"): each joins
+    # through its neighbour, so one sweep each way reaches every name of the list
+    taken: set[int] = set()
+    for order in (pending, pending[::-1]):
+        for h in order:
+            if h.tok not in taken and (h.muni.name in known or _listed_with(doc, h, listed)):
+                taken.add(h.tok)
+                listed |= {h.tok, h.last}
+    hits += [h for h in pending if h.tok in taken]
     hits.sort(key=lambda h: h.tok)
     return hits
 
