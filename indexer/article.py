@@ -86,6 +86,29 @@ def article_id(canonical_url: str) -> str:
     return hashlib.sha1(canonical_url.encode("utf-8")).hexdigest()[:16]
 
 
+_ACTING_PREFIXES = ("tillförordnad ", "tillförordnade ", "tf ", "t.f. ")
+
+
+def title_forms(title: str) -> list[str]:
+    """A title and the shorter titles it is one of, for finding people by role: a
+    "tillförordnad kommunchef" is a kommunchef, an "ordförande i socialnämnden" and a
+    "kommunstyrelsens ordförande" are each an ordförande. The title itself comes first."""
+    forms = [title]
+    bare = next(
+        (title[len(p) :] for p in _ACTING_PREFIXES if title.startswith(p)), title
+    )  # "tillförordnad kommunchef" -> "kommunchef"
+    bare = bare.split(" i ", 1)[0]  # "ledamot i kulturnämnden" -> "ledamot"
+    words = bare.split()
+    if bare.endswith("ordförande"):  # "kommunstyrelsens 1:e vice ordförande"
+        genitive = [i for i, w in enumerate(words[:-1]) if w.endswith("s")]
+        if genitive:
+            words = words[genitive[-1] + 1 :]
+    for form in (bare, " ".join(words)):
+        if form and form not in forms:
+            forms.append(form)
+    return forms
+
+
 @dataclass(slots=True)
 class Person:
     """A person a story names in a role, and what changed for them."""
@@ -159,12 +182,14 @@ class Article:
 
     @property
     def roles(self) -> list[str]:
-        """Every role any person in the story holds or takes, deduplicated, in order."""
+        """Every role any person in the story holds or takes, with the shorter titles each
+        is one of (:func:`title_forms`), deduplicated, in order: what the role filter
+        matches."""
         seen: dict[str, None] = {}
         for person in self.people:
             for role in [*person.roles, person.new_role]:
                 if role:
-                    seen.setdefault(role, None)
+                    seen.update(dict.fromkeys(title_forms(role)))
         return list(seen)
 
     def to_dict(self) -> dict[str, Any]:

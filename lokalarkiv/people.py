@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crawler.gazetteer import get_gazetteer, normalise_name
+from indexer.article import title_forms
 from indexer.config import Config
 from indexer.store.archive import PersonMention
 from lokalarkiv.params import check_sources
@@ -68,8 +69,9 @@ def _has_role(mention: PersonMention, wanted: str) -> bool:
 
 def role_matches(title: str, wanted: str) -> bool:
     """``wanted`` (normalised) is the title, the head of a compound ("chef": "kommunchef"),
-    or a member title without its body ("ledamot": "ledamot i kulturnämnden")."""
-    return title.endswith(wanted) or title.split(" i ", 1)[0].endswith(wanted)
+    or one of the shorter titles it is (:func:`indexer.article.title_forms`: "ledamot" for
+    "ledamot i kulturnämnden", "kommunchef" for "tillförordnad kommunchef")."""
+    return any(form.endswith(wanted) for form in title_forms(title))
 
 
 def change_text(mention: PersonMention) -> str:

@@ -365,3 +365,28 @@ def test_a_title_given_to_a_name(body: str, name: str) -> None:
 def test_a_title_that_is_held_is_no_appointment() -> None:
     article = run("Om nämnden", "Ordförande i nämnden är Kim Ahl (M) sedan valet.")
     assert change_of(article, "Kim Ahl") is None
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "roles"),
+    [
+        # a chair keeps the committee, as the member titles do
+        ("Kim Ahl (S) är ordförande i socialnämnden.", "Kim Ahl", ["ordförande i socialnämnden"]),
+        (
+            "Den nya ordföranden för socialnämnden heter Kim Ahl (C).",
+            "Kim Ahl",
+            ["ordförande i socialnämnden"],
+        ),
+        # an acting title held keeps its "tillförordnad"
+        (
+            "I juni lämnar den tillförordnade socialchefen Kim Ahl sin anställning.",
+            "Kim Ahl",
+            ["tillförordnad socialchef"],
+        ),
+    ],
+)
+def test_titles_as_labelled(body: str, name: str, roles: list[str]) -> None:
+    article = run("Förändringar i kommunen", body, home="Vimmerby")
+    person = next(p for p in article.people if p.name == name)
+    assert person.roles == roles
+    assert person.organisation == "Vimmerby kommun"

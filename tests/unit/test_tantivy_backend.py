@@ -477,6 +477,26 @@ def test_filters_narrow(
     assert set(found(corpus, "", **options)) == expected
 
 
+def test_a_role_filter_finds_the_longer_titles_a_role_is(empty: TantivyBackend) -> None:
+    """An acting kommunchef is a kommunchef, a chair of a committee an ordförande: the index
+    holds each title with the shorter ones it is (``title_forms``)."""
+    empty.upsert(
+        [
+            make("tf", people=[Person(name="Eva Ek", roles=["tillförordnad kommunchef"])]),
+            make("chair", people=[Person(name="Per Holm", roles=["ordförande i socialnämnden"])]),
+            make("ks", people=[Person(name="Ida Lind", roles=["kommunstyrelsens ordförande"])]),
+        ]
+    )
+
+    def holding(role: str) -> set[str]:
+        return {hit.url.rsplit("/", 1)[1] for hit in empty.search(Query(roles=(role,))).hits}
+
+    assert holding("kommunchef") == {"tf"}
+    assert holding("tillförordnad kommunchef") == {"tf"}
+    assert holding("ordförande") == {"chair", "ks"}
+    assert holding("ordförande i socialnämnden") == {"chair"}
+
+
 def test_filters_combine_with_text(corpus: TantivyBackend) -> None:
     assert set(found(corpus, "kommunen ", municipalities=("Hultsfred",))) == {
         "kommunens",

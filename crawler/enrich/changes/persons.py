@@ -79,13 +79,14 @@ def _link_pos(link: RoleLink) -> int:
 def _person(
     name: str, links: list[RoleLink], signals: list[Signal], new_roles: set[int], top: _Where
 ) -> Person | None:
-    """Roles are every title the story gives the person, in base form and in order of first
-    mention (held now, held before, taken on); a new job's role goes to ``new_role``."""
+    """Roles are every title the story gives the person, in base form ("tillförordnad
+    socialchef" for an acting one) and in order of first mention (held now, held before,
+    taken on); a new job's role goes to ``new_role``."""
     change = _choose(signals) or _flagged_change(links)
     main = _main_signal(signals, change)
     if _acting_goes_on(change, main, links):
         change = "acting"
-    roles = _unique(link.role.base for link in links)
+    roles = _unique(link.role.role if link.role.acting else link.role.base for link in links)
     person = Person(name=name, roles=roles, change=change)
     old = [link for link in links if id(link.role) not in new_roles and not link.role.acting]
     org = _organisation([link for link in old if not link.former] or old, top)
@@ -100,11 +101,11 @@ def _person(
             acting = [link.role for link in links if link.role.acting]
             acting_role = acting[0] if acting else None
         if acting_role is not None:
-            if acting_role.base not in person.roles:
-                person.roles.append(acting_role.base)
             person.new_role = (
                 acting_role.role if acting_role.acting else f"tillförordnad {acting_role.base}"
             )
+            if person.new_role not in person.roles:
+                person.roles.append(person.new_role)
             base = old[0].role.base if old else acting_role.base
             org = org or _default_org(base, top)
             person.new_organisation = (

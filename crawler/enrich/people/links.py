@@ -264,6 +264,11 @@ def _after_copula(ctx: _Linking, site: _Site, first_tok: int) -> RoleLink | None
                     former = True
                 return site.link(m.entity, "copula", former)
             return None
+        if t > 0 and t - 1 in people.ending:
+            party = PARTY_TAG.match(doc.text, doc.ends[t - 1])
+            if party and party.end() <= doc.starts[t + 1]:
+                t -= 1  # "Eva Ek (S) är ordförande": the party tag is no break
+                continue
         w = lower[t]
         gap = doc.text[doc.ends[t] : doc.starts[t + 1]]
         if any(ch in gap for ch in ".;:!?()–—\n"):

@@ -274,8 +274,9 @@ def _read_role(words: _Words, i: int, hit: tuple[str, bool, bool]) -> RoleMentio
     if reading.base.startswith("interim"):  # "interimchef", "interimistisk rektor"
         mention.acting = True
     _read_owner(words, reading)
-    # membership roles keep their body: "ledamot i samhällsbyggnadsnämnden"
-    if reading.base in vocabulary().member:
+    # membership and chair roles keep their body: "ledamot i samhällsbyggnadsnämnden",
+    # "ordförande i socialnämnden" (also said "ordförande för socialnämnden")
+    if reading.base in vocabulary().member or reading.base.endswith("ordförande"):
         tail = _MEMBER_BODY.match(text, end)
         if tail:
             reading.base = f"{reading.base} i {tail.group(1).lower()}"
@@ -351,6 +352,6 @@ def _read_owner(words: _Words, reading: _Reading) -> None:
 
 
 _MEMBER_BODY = re.compile(
-    r"\s+i\s+((?:[a-zåäö]+-\s+och\s+)?[a-zåäö]*(?:nämnden|styrelsen|fullmäktige|direktionen|"
+    r"\s+(?:i|för)\s+((?:[a-zåäö]+-\s+och\s+)?[a-zåäö]*(?:nämnden|styrelsen|fullmäktige|direktionen|"
     r"utskottet|byalaget|rådet|presidiet|beredningen))\b"
 )

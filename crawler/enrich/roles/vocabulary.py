@@ -163,7 +163,11 @@ def is_municipal_role(role: str, *, municipal_story: bool = False) -> bool:
         return True
     return r.endswith(
         ("nämndens ordförande", "kommunstyrelsens ordförande", "fullmäktiges ordförande")
-    )
+    ) or (r.split(" i ", 1)[0].endswith("ordförande") and r.endswith(_MUNICIPAL_BODIES))
+
+
+# the bodies of a municipality a chair may sit in: "ordförande i socialnämnden"
+_MUNICIPAL_BODIES = ("nämnden", "kommunstyrelsen", "fullmäktige", "utskottet")
 
 
 def adjective(word: str, options: frozenset[str]) -> str | None:
