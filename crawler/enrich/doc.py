@@ -87,8 +87,14 @@ def _unmarked_lead(body: str) -> tuple[str, str]:
     """
     first, _, rest = body.partition("\n")
     first = " ".join(first.split())
-    if not first or len(first) > MAX_UNMARKED_LEAD:
+    if not first:
         return "", body
+    if len(first) > MAX_UNMARKED_LEAD:
+        # one long paragraph (text extracted without its breaks): its opening sentence
+        end = _FIRST_SENTENCE_END.search(first, 0, MAX_UNMARKED_LEAD)
+        if end is None:
+            return "", body
+        return first[: end.start() + 1], f"{first[end.end() :]}\n{rest}".strip()
     return first, rest.strip()
 
 

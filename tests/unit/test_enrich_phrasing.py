@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.enrich import enrich
+from crawler.enrich.doc import Doc
 from indexer.article import Article
 
 
@@ -390,3 +391,16 @@ def test_titles_as_labelled(body: str, name: str, roles: list[str]) -> None:
     person = next(p for p in article.people if p.name == name)
     assert person.roles == roles
     assert person.organisation == "Vimmerby kommun"
+
+
+def test_a_body_without_breaks_opens_with_its_lead() -> None:
+    """Text extracted without its paragraph breaks still has a lead: its opening sentence
+    (a change told there makes the story personnel news)."""
+    body = "Vd:n sparkad och halva styrelsen har avgått. " + (
+        "Bolaget har haft ett turbulent år med flera konflikter i ledningen. " * 8
+    )
+    doc = Doc("Bråk i bostadsbolaget", "", body)
+    assert doc.text[doc.lead_start : doc.body_start].strip() == (
+        "Vd:n sparkad och halva styrelsen har avgått."
+    )
+    assert "personnel" in run("Bråk i bostadsbolaget", body).kinds
