@@ -404,3 +404,18 @@ def test_a_body_without_breaks_opens_with_its_lead() -> None:
         "Vd:n sparkad och halva styrelsen har avgått."
     )
     assert "personnel" in run("Bråk i bostadsbolaget", body).kinds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Kim Ahl (M) lämnar rollen som kommunstyrelsens ordförande på eget initiativ.",
+        "Rektorn på skolan, Kim Ahl, väljer nu att avsluta sin anställning efter terminen.",
+        "Kommunchefen Kim Ahl har valt att lämna sin tjänst.",
+    ],
+)
+def test_leaving_by_choice_is_resigning(body: str) -> None:
+    article = run("Förändringar i kommunen", body, home="Vimmerby")
+    (person,) = article.people
+    assert person.change == "resigned"
+    assert person.organisation != "eget"

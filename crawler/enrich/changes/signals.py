@@ -295,20 +295,28 @@ def _adjust(ctx: _Reading, phrase: Phrase, signal: Signal, k: int, end: int) -> 
         # "tar tillfälligt över rodret", "utses tillsvidare", "har tillfälligt axlat rollen"
         signal.change = "acting"
     if signal.change in ("leaving", "dismissed") and _own_request(doc, k):
-        signal.change = "resigned"  # "lämnar på egen begäran", "entledigas på egen begäran"
+        # "lämnar på egen begäran", "entledigas på eget initiativ", "väljer att sluta"
+        signal.change = "resigned"
     if phrase.predecessor and phrase.change == "appointed":
         pred = _mention_after(ctx, end)
         if pred is not None and pred != signal.entity:
             signal.predecessor = pred
 
 
+_OWN_WISH = frozenset({("egen", "begäran"), ("eget", "initiativ"), ("egen", "önskan")})
+_CHOOSING = frozenset({"väljer", "valt", "valde", "välja"})
+
+
 def _own_request(doc: Doc, k: int) -> bool:
-    """The sentence of token ``k`` says the change was asked for: "på egen begäran"."""
+    """The change was the person's own wish: "på egen begäran", "på eget initiativ" in the
+    sentence of token ``k``, or chosen: "väljer nu att avsluta sin anställning"."""
     sent = doc.tok_sent[k]
     lower = doc.lower
+    if any(lower[t] in _CHOOSING for t in range(max(0, k - 3), k) if doc.tok_sent[t] == sent):
+        return "att" in lower[max(0, k - 3) : k]
     t = k + 1
     while t + 1 < len(lower) and doc.tok_sent[t] == sent:
-        if lower[t] == "egen" and lower[t + 1] == "begäran":
+        if (lower[t], lower[t + 1]) in _OWN_WISH:
             return True
         t += 1
     return False

@@ -80,6 +80,7 @@ SKIPPABLE = frozenset(
         "planerar",
         "väljer",
         "valde",
+        "valt",
         "nu",
         "då",
         "också",
@@ -186,11 +187,15 @@ def org_after(text: str, end: int) -> str:
     return text[span[0] : span[1]] if span else ""
 
 
+# words the organisation pattern takes that name none: "på eget initiativ", "på egen hand"
+_NO_ORG = frozenset({"eget", "egen", "egna"})
+
+
 def org_after_span(text: str, end: int) -> tuple[int, int] | None:
     """Where the organisation phrase right after ``end`` lies ("i Vimmerby kommun", "på SMHI",
     "vid räddningstjänsten"), without its preposition; None when there is none."""
     m = _ORG_AFTER.match(text, end)
-    if not m:
+    if not m or m.group(1).split(None, 1)[0].lower() in _NO_ORG:
         return None
     org = m.group(1)
     trimmed = re.sub(r"\s+(?:sedan|från|i|den)$", "", org)
