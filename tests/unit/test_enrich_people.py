@@ -49,6 +49,7 @@ def test_first_names() -> None:
         ("Kirjastonhoitaja Marjatta Lindholm kertoo.", ["Marjatta Lindholm"]),
         ("Styrelsen har utsett Mirja Johansson till vd.", ["Mirja Johansson"]),
         ("Enligt Sveriges Kommuner och Regioner ökar kostnaderna.", []),
+        ("Det säger Inger M Eriksson och Per B. Holm i dag.", ["Inger M Eriksson", "Per B. Holm"]),
         # a place of work after a title is no name
         ("Eva Ek, verksamhetschef Barncentrum Öst, går in som chef.", ["Eva Ek"]),
     ],

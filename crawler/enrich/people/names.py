@@ -38,11 +38,12 @@ _CAPWORD = rf"[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)*"
 _PARTICLES = frozenset(
     {"af", "von", "van", "de", "der", "den", "da", "di", "du", "la", "le", "del"}
 )
+_INITIAL = rf"[{UPPER}]\.?(?=[ \u00a0]+[{UPPER}])"  # a middle initial: "Mikael T Eriksson"
 _RUN = re.compile(
     rf"(?<![\w-]){_CAPWORD}(?::s)?(?:[ \u00a0]+(?:(?:af|von|van|de|der|den|da|di|du|la|le|del)"
-    rf"[ \u00a0]+){{0,2}}{_CAPWORD}(?::s)?)*"
+    rf"[ \u00a0]+){{0,2}}(?:{_INITIAL}[ \u00a0]+)?{_CAPWORD}(?::s)?)*"
 )
-_RUN_TOKEN = re.compile(rf"{_CAPWORD}(?::s)?|[{LOWER}]+")
+_RUN_TOKEN = re.compile(rf"{_CAPWORD}(?::s)?|{_INITIAL}|[{LOWER}]+")
 PARTY_TAG = re.compile(r"\s*\((?:[A-ZÅÄÖ]{1,3}|[A-ZÅÄÖ][a-zåäö]{1,2}|MP|KD|SD|V|L|C|S|M)\)")
 _PRONOUNS = {
     "han": ("m", "pronoun"),
@@ -306,6 +307,8 @@ def _name_at(
         and toks[j + 1][2][0].isupper()
     ):
         j += 1  # a double first name: "Anna Maria Lind"
+    if gender is not None and j + 1 < len(toks) and _is_initial(toks[j][2]):
+        j += 1  # a middle initial: "Mikael T Eriksson", "Inger M. Eriksson"
     first_end = j
     tail, j = _surname_tail(toks, j)
     if not tail or (gender is None and len(tail) > 2):
@@ -315,6 +318,10 @@ def _name_at(
     item = (start, tail[-1][1], first, last, gender or "u")
     certain = gender is not None or anchored or not _sentence_initial(text, start)
     return item, j, certain
+
+
+def _is_initial(word: str) -> bool:
+    return len(word.removesuffix(".")) == 1 and word[0].isupper()
 
 
 def _surname_tail(toks: list[_Token], j: int) -> tuple[list[_Token], int]:
