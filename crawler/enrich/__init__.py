@@ -76,9 +76,11 @@ def enrich(article: Article, *, home_municipality: str = "", home_region: str = 
     article.kinds = kinds.classify(
         doc, found_roles, signals, persons, municipalities, municipal_story=municipal
     )
-    if "personnel" not in article.kinds and any(s.past for s in signals):
+    coaches = all(kinds.only_not_posts(p.roles) for p in persons if p.change)
+    if "personnel" not in article.kinds and not coaches and any(s.past for s in signals):
         # outside a personnel story, a change told in the past tense is background
-        # ("Han lämnade politiken i början av nittiotalet")
+        # ("Han lämnade politiken i början av nittiotalet"); a coach's is the story's news
+        # though no post the archive follows ("Tränaren fick sparken")
         present = [s for s in signals if not s.past]
         persons = changes.assemble(
             doc, found_people, links, present, municipalities, municipal_story=municipal

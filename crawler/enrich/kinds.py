@@ -38,7 +38,7 @@ from crawler.enrich.doc import Doc
 from crawler.enrich.roles import RoleMention, is_municipal_role
 from indexer.article import Person
 
-__all__ = ["MUNICIPAL_THRESHOLD", "classify", "is_municipal", "municipal_score"]
+__all__ = ["MUNICIPAL_THRESHOLD", "classify", "is_municipal", "municipal_score", "only_not_posts"]
 
 DATA_DIR = Path(__file__).parent / "data"
 MUNICIPAL_THRESHOLD = 8.0  # a story of 240 words or more
@@ -223,6 +223,12 @@ _SEEKS_HEAD = re.compile(
 )
 
 
+def only_not_posts(roles: list[str]) -> bool:
+    """Every title is one of a club or a choir (tränare, dirigent): no post the archive
+    follows, though the person's change is real."""
+    return bool(roles) and all(r.endswith(_NOT_POSTS) for r in roles)
+
+
 def _background(doc: Doc, signal: Signal) -> bool:
     """A past change in a temporal clause is background: "När hon gick i pension 2019 ..."."""
     if not signal.past:
@@ -278,7 +284,8 @@ def classify(
     if _PORTRAIT.search(headline):
         return []
     kinds: list[str] = []
-    changed = [p for p in persons if p.change]
+    # a coach's or a conductor's change is no news of a post the archive follows
+    changed = [p for p in persons if p.change and not only_not_posts(p.roles)]
     # a change told in the headline or the lead, or a title in the headline, while the story
     # reports a change for someone: the story is about it
     headline_change = any(s.zone < 2 and not _background(doc, s) for s in signals)

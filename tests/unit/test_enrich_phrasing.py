@@ -419,3 +419,21 @@ def test_leaving_by_choice_is_resigning(body: str) -> None:
     (person,) = article.people
     assert person.change == "resigned"
     assert person.organisation != "eget"
+
+
+@pytest.mark.parametrize(
+    ("body", "change"),
+    [
+        ("Kim Ahl (MP) har hoppat av kommunfullmäktige efter tio år.", "resigned"),
+        ("Kim Ahl hoppade av som gruppledare i fullmäktige i maj.", "resigned"),
+        ("Kim Ahl hoppade av loppet efter tio kilometer.", None),  # a race is no post
+    ],
+)
+def test_stepping_down_from_a_council(body: str, change: str | None) -> None:
+    assert change_of(run("Politik", body), "Kim Ahl") == change
+
+
+def test_a_coachs_change_is_no_personnel_news() -> None:
+    """A club's coach is no post the archive follows, whatever the story says of them."""
+    article = run("Tränaren lämnar klubben", "Tränaren Kim Ahl slutar efter säsongen.")
+    assert "personnel" not in article.kinds
