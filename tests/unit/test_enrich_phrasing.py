@@ -437,3 +437,14 @@ def test_a_coachs_change_is_no_personnel_news() -> None:
     """A club's coach is no post the archive follows, whatever the story says of them."""
     article = run("Tränaren lämnar klubben", "Tränaren Kim Ahl slutar efter säsongen.")
     assert "personnel" not in article.kinds
+
+
+@pytest.mark.parametrize(
+    ("body", "change"),
+    [
+        ("Till sommaren lämnar Kim Ahl sin tjänst som skolchef för att gå i pension.", "retired"),
+        ("I maj lämnade Kim Ahl tjänsten som skolchef för att bli rektor i Mora.", "new_job"),
+    ],
+)
+def test_a_purpose_clause_has_the_sentences_subject(body: str, change: str) -> None:
+    assert change_of(run("Byte i skolan", body), "Kim Ahl") == change

@@ -354,6 +354,13 @@ def _subject(ctx: _Reading, phrase: Phrase, k: int, gap: tuple[int, int]) -> tup
     first = k
     while first > 0 and doc.tok_sent[first - 1] == sent:
         first -= 1
+    if k - first >= 2 and doc.lower[k - 2 : k] == ["för", "att"] and phrase.change != "appointed":
+        # a purpose clause: "lämnar Anna Berg sin tjänst för att gå i pension" (not "för att
+        # bli rektor": "lämnar ... för att bli" is a new job, read as a phrase of its own)
+        for t in range(first, k - 2):
+            m = ctx.people.mentions[ctx.by_tok[t]] if t in by_tok else None
+            if m is not None and m.kind in ("full", "surname", "first", "pronoun"):
+                return m.entity, m.last_tok
     if "och" in doc.lower[max(first, k - 10) : k]:
         for t in range(first, min(first + 4, k)):
             if t in by_tok:
