@@ -448,3 +448,20 @@ def test_a_coachs_change_is_no_personnel_news() -> None:
 )
 def test_a_purpose_clause_has_the_sentences_subject(body: str, change: str) -> None:
     assert change_of(run("Byte i skolan", body), "Kim Ahl") == change
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "change"),
+    [
+        # a headline drops the article: the title without one is the subject too
+        (
+            "Rektor på Ekskolan säger upp sig",
+            "Kim Ahl har varit rektor på Ekskolan i två år.",
+            "resigned",
+        ),
+        # leaving a post says no more than that
+        ("Kommunchef lämnar sitt uppdrag", "Kim Ahl har varit kommunchef i sju år.", "leaving"),
+    ],
+)
+def test_headlines_without_articles(title: str, body: str, change: str) -> None:
+    assert change_of(run(title, body), "Kim Ahl") == change

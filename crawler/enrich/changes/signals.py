@@ -222,7 +222,9 @@ def _signal(ctx: _Reading, phrase: Phrase, k: int, end: int, gap: tuple[int, int
             rm = _role_object(doc, end, ctx.role_tok)
         else:
             rm = _role_before(doc, k, ctx.role_tok)
-        if rm is None or id(rm) in ctx.linked or not (rm.definite or rm.owner):
+        # a headline drops the article: "Rektor på Grindskolan säger upp sig"
+        headline = doc.zone_of(rm.start) == 0 if rm is not None else False
+        if rm is None or id(rm) in ctx.linked or not (rm.definite or rm.owner or headline):
             return None
         role_subject = rm.base
     start = doc.starts[k]
