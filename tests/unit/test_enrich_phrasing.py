@@ -355,6 +355,7 @@ def test_a_colon_between_title_and_name_is_no_organisation() -> None:
         ("Ersättare i nämnden blir Kim Ahl (C).", "Kim Ahl"),
         ("På mötet valdes en ny styrelse och ordförande i bolaget blev Kim Ahl (M).", "Kim Ahl"),
         ("Partiet har kommit in med nominering av Kim Ahl (M) som ledamot i nämnden.", "Kim Ahl"),
+        ("Till vice ordförande i nämnden valdes Kim Ahl (L) på tisdagen.", "Kim Ahl"),
     ],
 )
 def test_a_title_given_to_a_name(body: str, name: str) -> None:
