@@ -9,7 +9,7 @@ pension", V2 order), the object of an appointing verb ("styrelsen har utsett Ann
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from crawler.enrich.changes.phrases import (
@@ -314,13 +314,14 @@ def _own_request(doc: Doc, k: int) -> bool:
     sentence of token ``k``, or chosen: "väljer nu att avsluta sin anställning"."""
     sent = doc.tok_sent[k]
     lower = doc.lower
-    if any(lower[t] in _CHOOSING for t in range(max(0, k - 3), k) if doc.tok_sent[t] == sent):
-        return "att" in lower[max(0, k - 3) : k]
-    t = k + 1
-    while t + 1 < len(lower) and doc.tok_sent[t] == sent:
+    before = [t for t in range(max(0, k - 3), k) if doc.tok_sent[t] == sent]
+    if any(lower[t] in _CHOOSING for t in before) and any(lower[t] == "att" for t in before):
+        return True
+    for t in range(k + 1, min(k + 30, len(lower) - 1)):  # bounded: a sentence may be a book
+        if doc.tok_sent[t] != sent:
+            break
         if (lower[t], lower[t + 1]) in _OWN_WISH:
             return True
-        t += 1
     return False
 
 
@@ -353,13 +354,11 @@ def _subject(ctx: _Reading, phrase: Phrase, k: int, gap: tuple[int, int]) -> tup
             break
         t += 1
     # a second verb of the sentence's subject: "Anna Berg lämnar posten och går vidare till"
-    first = k
-    while first > 0 and doc.tok_sent[first - 1] == sent:
-        first -= 1
+    first = bisect_left(doc.tok_sent, sent)  # the sentence's first token
     if k - first >= 2 and doc.lower[k - 2 : k] == ["för", "att"] and phrase.change != "appointed":
         # a purpose clause: "lämnar Anna Berg sin tjänst för att gå i pension" (not "för att
         # bli rektor": "lämnar ... för att bli" is a new job, read as a phrase of its own)
-        for t in range(first, k - 2):
+        for t in range(max(first, k - 40), k - 2):  # bounded: a sentence may be a book
             m = ctx.people.mentions[ctx.by_tok[t]] if t in by_tok else None
             if m is not None and m.kind in ("full", "surname", "first", "pronoun"):
                 return m.entity, m.last_tok
