@@ -466,3 +466,13 @@ def test_a_purpose_clause_has_the_sentences_subject(body: str, change: str) -> N
 )
 def test_headlines_without_articles(title: str, body: str, change: str) -> None:
     assert change_of(run(title, body), "Kim Ahl") == change
+
+
+def test_a_demonstrative_is_no_organisation() -> None:
+    article = run(
+        "Ny regiondirektör",
+        "Kim Ahl blir ny regiondirektör för den region som bildas vid årsskiftet.",
+    )
+    (person,) = article.people
+    assert person.organisation != "den"
+    assert article.kinds == ["personnel", "municipal"]

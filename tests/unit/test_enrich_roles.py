@@ -135,3 +135,9 @@ def test_municipal_roles() -> None:
     assert not is_municipal_role("vd")
     assert not is_municipal_role("ekonomichef")
     assert is_municipal_role("ekonomichef", municipal_story=True)
+    # a region's own posts, each title of a coordination, a chair of a committee
+    assert is_municipal_role("regiondirektör")
+    assert is_municipal_role("landstings- och regiondirektör")
+    assert is_municipal_role("ordförande i socialnämnden")
+    assert not is_municipal_role("ordförande i styrelsen")
+    assert not is_municipal_role("bygg- och vd")

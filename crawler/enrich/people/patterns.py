@@ -187,8 +187,9 @@ def org_after(text: str, end: int) -> str:
     return text[span[0] : span[1]] if span else ""
 
 
-# words the organisation pattern takes that name none: "på eget initiativ", "på egen hand"
-_NO_ORG = frozenset({"eget", "egen", "egna"})
+# words the organisation pattern takes that name none: "på eget initiativ", "på egen hand",
+# "för den regionkommun som bildas"
+_NO_ORG = frozenset({"eget", "egen", "egna", "den", "det", "denna", "detta"})
 
 
 def org_after_span(text: str, end: int) -> tuple[int, int] | None:

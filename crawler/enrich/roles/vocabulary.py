@@ -11,6 +11,7 @@ pressansvarig, ...), in any of its singular forms: "kommunchefen" and "kommunche
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,11 +160,24 @@ def is_municipal_role(role: str, *, municipal_story: bool = False) -> bool:
     for modifier in KEPT_MODIFIERS:
         r = r.removeprefix(f"{modifier} ")
     v = vocabulary()
-    if r in v.municipal or (municipal_story and r in v.municipal_context):
+    # each title of a coordination: "landstings- och regiondirektör"
+    coordinated = _COORDINATED.fullmatch(r)
+    titles = [r] if coordinated is None else [r, *_split_coordination(coordinated)]
+    if any(t in v.municipal or (municipal_story and t in v.municipal_context) for t in titles):
         return True
     return r.endswith(
         ("nämndens ordförande", "kommunstyrelsens ordförande", "fullmäktiges ordförande")
     ) or (r.split(" i ", 1)[0].endswith("ordförande") and r.endswith(_MUNICIPAL_BODIES))
+
+
+_COORDINATED = re.compile(r"([a-zåäö]+)- och ([a-zåäö]+)")
+
+
+def _split_coordination(m: re.Match[str]) -> list[str]:
+    """ "landstings- och regiondirektör" -> "landstingsdirektör" (found among the first
+    word with each ending of the second) and "regiondirektör"."""
+    first, second = m.group(1), m.group(2)
+    return [first + second[i:] for i in range(1, len(second) - 1)] + [second]
 
 
 # the bodies of a municipality a chair may sit in: "ordförande i socialnämnden"
