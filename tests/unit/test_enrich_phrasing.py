@@ -476,3 +476,14 @@ def test_a_demonstrative_is_no_organisation() -> None:
     (person,) = article.people
     assert person.organisation != "den"
     assert article.kinds == ["personnel", "municipal"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Tills en ny skolchef har rekryterats tar Kim Ahl över ansvaret för förvaltningen.",
+        "I väntan på en ny skolchef tar Kim Ahl över ansvaret för förvaltningen.",
+    ],
+)
+def test_holding_a_post_until_it_is_filled_is_acting(body: str) -> None:
+    assert change_of(run("Ledningen av förvaltningen", body), "Kim Ahl") == "acting"

@@ -292,7 +292,10 @@ def _adjust(ctx: _Reading, phrase: Phrase, signal: Signal, k: int, end: int) -> 
     if (
         signal.change == "appointed"
         and not phrase.predecessor
-        and any(w in _ACTING_ADVERBS for w in doc.lower[max(0, k - 1) : end])
+        and (
+            any(w in _ACTING_ADVERBS for w in doc.lower[max(0, k - 1) : end])
+            or _until_filled(doc, k)
+        )
     ):
         # "tar tillfälligt över rodret", "utses tillsvidare", "har tillfälligt axlat rollen"
         signal.change = "acting"
@@ -303,6 +306,22 @@ def _adjust(ctx: _Reading, phrase: Phrase, signal: Signal, k: int, end: int) -> 
         pred = _mention_after(ctx, end)
         if pred is not None and pred != signal.entity:
             signal.predecessor = pred
+
+
+def _until_filled(doc: Doc, k: int) -> bool:
+    """The sentence of token ``k`` says the post is held until it is filled: "Tills ny
+    samhällsbyggnadschef har rekryterats tar kommundirektören över ansvaret", "i väntan på
+    en ny rektor"."""
+    sent = doc.tok_sent[k]
+    lower = doc.lower
+    for t in range(max(0, k - 20), min(len(lower) - 2, k + 20)):
+        if doc.tok_sent[t] != sent:
+            continue
+        if lower[t] == "tills" and lower[t + 1] != "vidare":
+            return True
+        if lower[t] == "i" and lower[t + 1] == "väntan" and lower[t + 2] == "på":
+            return True
+    return False
 
 
 _OWN_WISH = frozenset({("egen", "begäran"), ("eget", "initiativ"), ("egen", "önskan")})
