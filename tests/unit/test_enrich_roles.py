@@ -141,3 +141,16 @@ def test_municipal_roles() -> None:
     assert is_municipal_role("ordförande i socialnämnden")
     assert not is_municipal_role("ordförande i styrelsen")
     assert not is_municipal_role("bygg- och vd")
+
+
+@pytest.mark.parametrize(
+    ("text", "base"),
+    [
+        ("Hon är 2:e vice ordförande i socialnämnden.", "2:e vice ordförande i socialnämnden"),
+        ("Hon är kommunstyrelsens 1:e vice ordförande.", "kommunstyrelsens 1:e vice ordförande"),
+        ("Hon är andre vice ordförande.", "andre vice ordförande"),
+    ],
+)
+def test_ordinal_chairs_keep_their_rank_and_body(text: str, base: str) -> None:
+    (role,) = roles_in(text)
+    assert role.base == base

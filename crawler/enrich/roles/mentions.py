@@ -113,7 +113,7 @@ _BODY_GENITIVES = (
     "beredningens",
     "revisionens",
 )
-_CHAIR_ROLES = frozenset({"ordförande", "vice ordförande"})
+_CHAIR_ROLES = ("ordförande",)  # with its modifiers: "vice", "förste vice", "2:e vice"
 # An owner in the genitive right before a role is its organisation ("kommunens skolchef").
 _OWNER_GENITIVES = frozenset(
     {
@@ -330,7 +330,7 @@ def _read_owner(words: _Words, reading: _Reading) -> None:
     mention = reading.mention
     if k < 0:
         return
-    if reading.base in _CHAIR_ROLES and lower[k].endswith(_BODY_GENITIVES):
+    if reading.base.endswith(_CHAIR_ROLES) and lower[k].endswith(_BODY_GENITIVES):
         body_start = words.starts[k]
         body = lower[k]
         coord = _COORDINATION.search(text, max(0, body_start - 60), body_start)

@@ -28,7 +28,10 @@ __all__ = [
 
 DATA_DIR = Path(__file__).parent.parent / "data"
 
-KEPT_MODIFIERS = frozenset({"biträdande", "ställföreträdande", "vice", "assisterande", "förste"})
+KEPT_MODIFIERS = frozenset(
+    {"biträdande", "ställföreträdande", "vice", "assisterande", "förste", "andre", "tredje"}
+    | {"1:e", "2:e", "3:e"}  # "2:e vice ordförande"
+)
 _POST_SUFFIXES = ("posten", "tjänsten", "jobbet", "uppdraget", "stolen", "rollen", "befattningen")
 _INFLECTIONS = ("nens", "nen", "ens", "ets", "ns", "en", "et", "n", "s", "e", "a")
 _DEFINITE = frozenset({"nens", "nen", "ens", "ets", "ns", "en", "et", "n", "e"})
