@@ -63,6 +63,10 @@ def enrich(article: Article, *, home_municipality: str = "", home_region: str = 
     municipalities = places.tag_municipalities(
         doc, found_people, home_municipality=home, wire=agency is not None
     )
+    if publisher and publisher not in municipalities and agency is None:
+        # a municipality's own news is about it, whatever else it names ("morakommun.se" on
+        # its rescue chief's new post in Stockholm)
+        municipalities.append(publisher)
     links = people.link_roles(doc, found_roles, found_people)
     signals = changes.find_signals(doc, found_roles, found_people, links)
     municipal = bool(publisher) or kinds.is_municipal(doc)

@@ -344,3 +344,10 @@ def test_a_municipalitys_own_news_is_municipal_and_about_it() -> None:
     )
     assert article.municipalities == ["Filipstad"]
     assert "municipal" in article.kinds
+    # a story of its own that names another municipality is about both
+    elsewhere = published_at(
+        "https://www.filipstad.se/nyheter/raddningschef",
+        "Räddningschefen blir brandingenjör i Stockholm",
+        "Räddningschefen Kim Ahl har fått en tjänst som brandingenjör i Stockholms stad.",
+    )
+    assert elsewhere.municipalities == ["Stockholm", "Filipstad"]
