@@ -487,3 +487,22 @@ def test_a_demonstrative_is_no_organisation() -> None:
 )
 def test_holding_a_post_until_it_is_filled_is_acting(body: str) -> None:
     assert change_of(run("Ledningen av förvaltningen", body), "Kim Ahl") == "acting"
+
+
+@pytest.mark.parametrize(
+    ("body", "change"),
+    [
+        ("Kommundirektör Kim Ahl gör sin sista dag i kommunen den 30 september.", "leaving"),
+        ("Förvaltningschefen Kim Ahl intar rollen som biträdande kommundirektör.", "appointed"),
+        # a title and its owner between the verb and the name in V2 order
+        ("I januari lämnade Kungälvs kulturchef Kim Ahl sitt uppdrag.", "leaving"),
+    ],
+)
+def test_last_days_roles_taken_and_titles_before_a_v2_subject(body: str, change: str) -> None:
+    assert change_of(run("Ledningen", body), "Kim Ahl") == change
+
+
+def test_in_grunden_is_no_organisation() -> None:
+    article = run("Ny direktör", "Kim Ahl, som är civilekonom i grunden, blir ny regiondirektör.")
+    (person,) = article.people
+    assert person.organisation != "grunden"

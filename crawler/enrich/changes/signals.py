@@ -367,7 +367,7 @@ def _subject(ctx: _Reading, phrase: Phrase, k: int, gap: tuple[int, int]) -> tup
     while phrase.v2 and t < len(doc.lower) and t <= reach and doc.tok_sent[t] == sent:
         if t in by_tok:
             return ctx.entity_at(t)
-        if doc.lower[t] in _BEFORE_V2_SUBJECT:
+        if doc.lower[t] in _BEFORE_V2_SUBJECT or _title_before_name(ctx, t):
             reach += 1
         elif doc.lower[t] not in SKIPPABLE:
             break
@@ -391,6 +391,15 @@ def _subject(ctx: _Reading, phrase: Phrase, k: int, gap: tuple[int, int]) -> tup
 
 
 _PP_HEADS = frozenset({"på", "i", "vid", "för", "inom", "hos"})
+
+
+def _title_before_name(ctx: _Reading, t: int) -> bool:
+    """Token ``t`` is a word of a title, or its owner in the genitive, standing before a name
+    in V2 order: "lämnade Kungälvs kulturchef Matilda Skön sitt uppdrag"."""
+    if t in ctx.role_tok:
+        return True
+    word = ctx.doc.words[t]
+    return word[0].isupper() and word.endswith("s") and t + 1 in ctx.role_tok
 
 
 def _role_before(doc: Doc, k: int, role_tok: dict[int, RoleMention]) -> RoleMention | None:

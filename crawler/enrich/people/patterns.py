@@ -188,8 +188,8 @@ def org_after(text: str, end: int) -> str:
 
 
 # words the organisation pattern takes that name none: "på eget initiativ", "på egen hand",
-# "för den regionkommun som bildas"
-_NO_ORG = frozenset({"eget", "egen", "egna", "den", "det", "denna", "detta"})
+# "för den regionkommun som bildas", "civilekonom i grunden"
+_NO_ORG = frozenset({"eget", "egen", "egna", "den", "det", "denna", "detta", "grunden"})
 
 
 def org_after_span(text: str, end: int) -> tuple[int, int] | None:
