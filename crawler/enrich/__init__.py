@@ -5,6 +5,8 @@ wire fields:
 
 - ``doc``: the story as one text of sentences and words, with its narration marked; every
   step below reads it;
+- ``page_address``: the municipality the page's address names (a local paper's section, a
+  municipality's own site), the story's home;
 - ``places``: the municipalities the story is about (gazetteer names, genitives, towns,
   inhabitant forms; ambiguous names only in context) and their län;
 - ``roles``: titles in the text (``mentions``), normalised by the ``vocabulary``
@@ -26,7 +28,7 @@ once per process.
 
 from __future__ import annotations
 
-from crawler.enrich import changes, kinds, people, places, roles, wire
+from crawler.enrich import changes, kinds, page_address, people, places, roles, wire
 from crawler.enrich.doc import Doc
 from crawler.enrich.wire import fingerprint, similar
 from indexer.article import Article
@@ -58,8 +60,8 @@ def enrich(article: Article, *, home_municipality: str = "", home_region: str = 
     )
     # a local paper's section for one municipality says more than the paper's home town; a
     # municipality's own site is about it, and its news is municipal news
-    publisher = places.publisher_municipality(article.url)
-    home = places.section_municipality(article.url) or publisher or home_municipality
+    publisher = page_address.publisher_municipality(article.url)
+    home = page_address.section_municipality(article.url) or publisher or home_municipality
     municipalities = places.tag_municipalities(
         doc, found_people, home_municipality=home, wire=agency is not None
     )

@@ -13,7 +13,7 @@ also weigh half as much as the heaviest one (a passing "bor i Gävle" in a story
 Sandviken does not count). A place in capitals opening a paragraph is a dateline ("ORSA (DT)",
 "LAHOLM.", or alone on its line): it counts with "kommun" and weighs as a lead mention. The
 publishing source's home municipality (or, from the page's address, the one a local paper files
-it under, :func:`section_municipality`, or whose own site it is, :func:`publisher_municipality`)
+it under or whose own site it is: :mod:`crawler.enrich.page_address`)
 counts one more when the story mentions it, and is the
 tag when nothing else is named in the headline, the lead or a list (never for wire copy): a
 passing "kom från Uppsala kommun" in a local story does not replace home.
@@ -36,18 +36,15 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from crawler.enrich.agencies import AGENCY_ALTERNATIVES
 from crawler.enrich.people import Doc, People
-from crawler.gazetteer import Municipality, get_gazetteer, normalise_name
+from crawler.gazetteer import Municipality, get_gazetteer
 
 __all__ = [
     "lookup",
     "official_name",
-    "publisher_municipality",
     "regions_of",
-    "section_municipality",
     "tag_municipalities",
 ]
 
@@ -168,62 +165,6 @@ def lookup(name: str) -> Municipality | None:
     return None
 
 
-# Segments after these name a county's desk (SVT's "lokalt/uppsala"), not a municipality's
-_DESK_BEFORE = frozenset({"lokalt", "lan", "region"})
-_KOMMUN_SEGMENTS = frozenset({"kommun", "kommuner"})
-
-
-@functools.cache
-def _by_folded_name() -> dict[str, Municipality | None]:
-    """Municipalities by their name folded as an address spells it (``normalise_name``:
-    "malung-salen" is Malung-Sälen); None where two fold alike (Habo, Håbo)."""
-    found: dict[str, Municipality | None] = {}
-    for muni in get_gazetteer().municipalities:
-        key = normalise_name(muni.name)
-        found[key] = None if key in found else muni
-    return found
-
-
-def _split(url: str) -> tuple[str, str]:
-    """(host, path) of ``url``, lowercased; empty where it cannot be read ("http://[::1")."""
-    try:
-        parts = urlsplit(url)
-        return (parts.hostname or "").lower(), parts.path.lower()
-    except ValueError:
-        return "", ""
-
-
-def section_municipality(url: str) -> str:
-    """The municipality a local paper files a page under, from its address: "corren.se/
-    nyheter/vadstena/...", "nwt.se/torsby/2017/...", "lansposten.se/kommun/nora/..." ("" for
-    none, or more than one). An ambiguous name (Nora, Mark) counts only after "kommun"."""
-    segments = [normalise_name(seg) for seg in _split(url)[1].split("/") if seg]
-    found: set[str] = set()
-    for i, seg in enumerate(segments):
-        muni = _by_folded_name().get(seg)
-        before = segments[i - 1] if i else ""
-        if muni is None or before in _DESK_BEFORE:
-            continue
-        if muni.ambiguous and before not in _KOMMUN_SEGMENTS:
-            continue
-        found.add(muni.name)
-    return found.pop() if len(found) == 1 else ""
-
-
-def publisher_municipality(url: str) -> str:
-    """The municipality whose own site published the page: "www.hoor.se/nyheter/...",
-    "morakommun.se/..." (a municipality's .se domain is its own), else ""."""
-    host = _split(url)[0]
-    if not host.endswith(".se"):
-        return ""
-    name = host.rsplit(".", 2)[-2]
-    for candidate in (name, name.removesuffix("kommun"), name.removesuffix("stad")):
-        muni = _by_folded_name().get(normalise_name(candidate))
-        if muni is not None:
-            return muni.name
-    return ""
-
-
 def official_name(name: str) -> str:
     """ "Jönköping" -> "Jönköpings kommun", "Göteborg" -> "Göteborgs stad"; "" if unknown."""
     muni = _tables().by_name.get(name) or lookup(name)
@@ -315,8 +256,7 @@ def _mentions(doc: Doc, people: People, home: str = "") -> list[_Hit]:
             hits.append(_Hit(k, name.last, name.muni, weight, verdict == "kommun"))
     known = {h.muni.name for h in hits} | {home}
     listed = {h.tok for h in hits} | {h.last for h in hits}
-    # a list may open with ambiguous names ("för Bjuv, Klippan, Perstorp"): each joins
-    # through its neighbour, so one sweep each way reaches every name of the list
+    # ambiguous names join a list through a neighbour ("för Bjuv, Klippan, Perstorp")
     taken: set[int] = set()
     for order in (pending, pending[::-1]):
         for h in order:
@@ -379,8 +319,7 @@ def _verdict(doc: Doc, name: _PlaceName) -> str | None:
         or (k > 0 and doc.words[k - 1] in _LANDSCAPES and doc.ends[k - 1] + 1 == doc.starts[k])
         or _DATELINE.match(doc.text, doc.ends[last])
     ):
-        # "Kalmar län", "Region Stockholm", "Jämtland Härjedalen" (a region); "Växjö (TT)"
-        # (where it was written)
+        # a region: "Kalmar län", "Region Stockholm", "Jämtland Härjedalen"; "Växjö (TT)"
         return None
     # "Falu kommun", "Vimmerby kommuns", and the genitive before a body of the
     # municipality: "Falu kommunfullmäktige", "Umeå kommunstyrelse", "Malmö stadsbyggnadskontor"
@@ -396,6 +335,8 @@ def _verdict(doc: Doc, name: _PlaceName) -> str | None:
             context = _is_region_word(doc, last + 2)
         if not context or (sentence_start and not kommun):
             return "pending"
+    if _in_its_county(doc, last, muni):
+        return "kommun"  # an address says where the story is, as "kommun" after it does
     if _in_region_list(doc, k, last):
         return None
     return "kommun" if kommun else "plain"
@@ -474,6 +415,15 @@ def _in_region_list(doc: Doc, first: int, last: int) -> bool:
             if _is_region_word(doc, t):
                 return True
     return False
+
+
+def _in_its_county(doc: Doc, last: int, muni: Municipality) -> bool:
+    """The name before its own län, as in an address: "Norra Backa, Borlänge, Dalarnas län"."""
+    t = last + 1
+    if t + 1 >= len(doc.words) or doc.text[doc.ends[last] : doc.starts[t]].strip() != ",":
+        return False
+    county = get_gazetteer().region_of(muni).name.lower()
+    return doc.lower[t + 1] == "län" and county == f"{doc.lower[t]} län"
 
 
 def _named_list(doc: Doc, group: list[_Hit]) -> bool:

@@ -5,13 +5,8 @@ from __future__ import annotations
 import pytest
 
 from crawler.enrich import enrich
-from crawler.enrich.places import (
-    lookup,
-    official_name,
-    publisher_municipality,
-    regions_of,
-    section_municipality,
-)
+from crawler.enrich.page_address import publisher_municipality, section_municipality
+from crawler.enrich.places import lookup, official_name, regions_of
 from indexer.article import Article
 
 
@@ -351,3 +346,11 @@ def test_a_municipalitys_own_news_is_municipal_and_about_it() -> None:
         "Räddningschefen Kim Ahl har fått en tjänst som brandingenjör i Stockholms stad.",
     )
     assert elsewhere.municipalities == ["Stockholm", "Filipstad"]
+
+
+def test_an_address_with_its_county_says_where() -> None:
+    """A police notice's address line ("Norra Backa, Borlänge, Dalarnas län") names the
+    municipality as a dateline does; a list of regions still names none."""
+    body = "En person greps efter en stöld i en butik.\n\nNorra Backa, Borlänge, Dalarnas län"
+    assert tag("Stöld", "", body) == ["Borlänge"]
+    assert tag("Storm", "", "Stormen drog in över Dalarna, Gävleborg och Värmland.") == []
