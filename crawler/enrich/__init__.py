@@ -31,7 +31,7 @@ from __future__ import annotations
 from crawler.enrich import changes, kinds, page_address, people, places, roles, wire
 from crawler.enrich.doc import Doc
 from crawler.enrich.wire import fingerprint, similar
-from indexer.article import Article
+from indexer.article import Article, Person
 
 __all__ = ["enrich", "fingerprint", "similar", "warm_up"]
 
@@ -91,9 +91,24 @@ def enrich(article: Article, *, home_municipality: str = "", home_region: str = 
         persons = changes.assemble(
             doc, found_people, links, present, municipalities, municipal_story=municipal
         )
+    _add_new_job_places(article, persons)
     article.people = persons
     article.wire = agency
     return article
+
+
+def _add_new_job_places(article: Article, persons: list[Person]) -> None:
+    """A new job in another municipality makes the story about both (the seed story: from
+    Vimmerby to Jönköping); not a coach's or a conductor's, which is no post."""
+    moved_to = places.named_in(
+        p.new_organisation or ""
+        for p in persons
+        if p.change == "new_job" and not kinds.only_not_posts(p.roles)
+    )
+    added = [muni for muni in moved_to if muni not in article.municipalities]
+    if added:
+        article.municipalities = [*article.municipalities, *added]
+        article.regions = places.regions_of(article.municipalities)
 
 
 def warm_up() -> None:

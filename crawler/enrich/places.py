@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from crawler.enrich.agencies import AGENCY_ALTERNATIVES
@@ -43,6 +44,7 @@ from crawler.gazetteer import Municipality, get_gazetteer
 
 __all__ = [
     "lookup",
+    "named_in",
     "official_name",
     "regions_of",
     "tag_municipalities",
@@ -163,6 +165,21 @@ def lookup(name: str) -> Municipality | None:
         if tuple(words[1:]) == rest:
             return muni
     return None
+
+
+def named_in(phrases: Iterable[str]) -> list[str]:
+    """The municipalities organisation phrases name ("räddningstjänsten i Jönköping",
+    "Linköpings motsvarighet Stångåstaden"), in order, without repeats."""
+    found: dict[str, None] = {}
+    for phrase in phrases:
+        words = phrase.split()
+        for before, word in zip(["", *words], words, strict=False):
+            if not word[:1].isupper() or before.lower() == "region":  # "Region Stockholm"
+                continue
+            muni = lookup(word)
+            if muni is not None and not muni.ambiguous:
+                found.setdefault(muni.name, None)
+    return list(found)
 
 
 def official_name(name: str) -> str:

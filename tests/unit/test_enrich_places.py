@@ -354,3 +354,20 @@ def test_an_address_with_its_county_says_where() -> None:
     body = "En person greps efter en stöld i en butik.\n\nNorra Backa, Borlänge, Dalarnas län"
     assert tag("Stöld", "", body) == ["Borlänge"]
     assert tag("Storm", "", "Stormen drog in över Dalarna, Gävleborg och Värmland.") == []
+
+
+def test_a_new_job_in_another_municipality_tags_both() -> None:
+    """As in the seed story: leaving Vimmerby for Jönköping is news for both, even when the
+    new employer is named only in passing; a region's name is no municipality's."""
+    got = tag(
+        "Socialchefen lämnar",
+        "Socialchefen Kim Ahl i Vimmerby kommun slutar.",
+        "I stället blir hon ny vd för Linköpings motsvarighet Stångåstaden.",
+    )
+    assert got == ["Vimmerby", "Linköping"]
+    regional = tag(
+        "Socialchefen lämnar",
+        "Socialchefen Kim Ahl i Vimmerby kommun slutar.",
+        "Hon har fått en tjänst som direktör i Region Stockholm.",
+    )
+    assert regional == ["Vimmerby"]
