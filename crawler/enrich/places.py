@@ -13,10 +13,10 @@ also weigh half as much as the heaviest one (a passing "bor i Gävle" in a story
 Sandviken does not count). A place in capitals opening a paragraph is a dateline ("ORSA (DT)",
 "LAHOLM.", or alone on its line): it counts with "kommun" and weighs as a lead mention. The
 publishing source's home municipality (or, from the page's address, the one a local paper files
-it under or whose own site it is: :mod:`crawler.enrich.page_address`)
-counts one more when the story mentions it, and is the
-tag when nothing else is named in the headline, the lead or a list (never for wire copy): a
-passing "kom från Uppsala kommun" in a local story does not replace home.
+it under or whose own site it is: :mod:`crawler.enrich.page_address`) counts one more when the
+story mentions it, and is the tag when nothing else is named in the headline, the lead or a
+list (never for wire copy): a passing "kom från Uppsala kommun" in a local story does not
+replace home.
 
 Not counted: names inside a person's name ("Anders Berg", "Nora Lund") or equal to a named
 person's surname; "Kalmar län", "Region Stockholm" (regions; "Region Gotland" is the

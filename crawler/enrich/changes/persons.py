@@ -11,7 +11,7 @@ from crawler.enrich import places
 from crawler.enrich.changes.signals import ACTING_TITLE, Signal
 from crawler.enrich.doc import Doc
 from crawler.enrich.people import People, RoleLink
-from crawler.enrich.roles import is_municipal_role
+from crawler.enrich.roles import acting_title, is_municipal_role
 from indexer.article import Person
 
 __all__ = ["PRIORITY", "assemble"]
@@ -86,7 +86,7 @@ def _person(
     main = _main_signal(signals, change)
     if _acting_goes_on(change, main, links):
         change = "acting"
-    roles = _unique(link.role.role if link.role.acting else link.role.base for link in links)
+    roles = _unique(link.role.role for link in links)  # an acting one with "tillförordnad"
     person = Person(name=name, roles=roles, change=change)
     old = [link for link in links if id(link.role) not in new_roles and not link.role.acting]
     org = _organisation([link for link in old if not link.former] or old, top)
@@ -101,9 +101,7 @@ def _person(
             acting = [link.role for link in links if link.role.acting]
             acting_role = acting[0] if acting else None
         if acting_role is not None:
-            person.new_role = (
-                acting_role.role if acting_role.acting else f"tillförordnad {acting_role.base}"
-            )
+            person.new_role = acting_title(acting_role.base)
             if person.new_role not in person.roles:
                 person.roles.append(person.new_role)
             base = old[0].role.base if old else acting_role.base

@@ -223,8 +223,11 @@ def _signal(ctx: _Reading, phrase: Phrase, k: int, end: int, gap: tuple[int, int
         else:
             rm = _role_before(doc, k, ctx.role_tok)
         # a headline drops the article: "Rektor på Grindskolan säger upp sig"
-        headline = doc.zone_of(rm.start) == 0 if rm is not None else False
-        if rm is None or id(rm) in ctx.linked or not (rm.definite or rm.owner or headline):
+        if (
+            rm is None
+            or id(rm) in ctx.linked
+            or not (rm.definite or rm.owner or doc.zone_of(rm.start) == 0)
+        ):
             return None
         role_subject = rm.base
     start = doc.starts[k]
@@ -377,17 +380,24 @@ def _subject(ctx: _Reading, phrase: Phrase, k: int, gap: tuple[int, int]) -> tup
     if k - first >= 2 and doc.lower[k - 2 : k] == ["för", "att"] and phrase.change != "appointed":
         # a purpose clause: "lämnar Anna Berg sin tjänst för att gå i pension" (not "för att
         # bli rektor": "lämnar ... för att bli" is a new job, read as a phrase of its own)
-        for t in range(max(first, k - 40), k - 2):  # bounded: a sentence may be a book
-            m = ctx.people.mentions[ctx.by_tok[t]] if t in by_tok else None
-            if m is not None and m.kind in ("full", "surname", "first", "pronoun"):
-                return m.entity, m.last_tok
+        found = _first_subject(ctx, range(max(first, k - 40), k - 2))  # bounded: a sentence
+        if found is not None:  # may be a book
+            return found
     if "och" in doc.lower[max(first, k - 10) : k]:
-        for t in range(first, min(first + 4, k)):
-            if t in by_tok:
-                m = ctx.people.mentions[by_tok[t]]
-                if m.kind in ("full", "surname", "first", "pronoun"):
-                    return m.entity, m.last_tok
+        found = _first_subject(ctx, range(first, min(first + 4, k)))
+        if found is not None:
+            return found
     return -1, -1
+
+
+def _first_subject(ctx: _Reading, tokens: range) -> tuple[int, int] | None:
+    """(entity, last token) of the first name or "han"/"hon" among ``tokens``."""
+    for t in tokens:
+        if t in ctx.by_tok:
+            m = ctx.people.mentions[ctx.by_tok[t]]
+            if m.kind in ("full", "surname", "first", "pronoun"):
+                return m.entity, m.last_tok
+    return None
 
 
 _PP_HEADS = frozenset({"på", "i", "vid", "för", "inom", "hos"})

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from crawler.enrich.doc import Doc
-from crawler.enrich.people.names import PARTY_TAG, Mention, People
+from crawler.enrich.people.names import Mention, People
 from crawler.enrich.people.patterns import (
     APPOSITION_GAP,
     BEFORE_GAP,
@@ -264,11 +264,9 @@ def _after_copula(ctx: _Linking, site: _Site, first_tok: int) -> RoleLink | None
                     former = True
                 return site.link(m.entity, "copula", former)
             return None
-        if t > 0 and t - 1 in people.ending:
-            party = PARTY_TAG.match(doc.text, doc.ends[t - 1])
-            if party and party.end() <= doc.starts[t + 1]:
-                t -= 1  # "Eva Ek (S) är ordförande": the party tag is no break
-                continue
+        if _party_tagged_name(doc, people, t) is not None:
+            t -= 1  # "Eva Ek (S) är ordförande": the party tag is no break
+            continue
         w = lower[t]
         gap = doc.text[doc.ends[t] : doc.starts[t + 1]]
         if any(ch in gap for ch in ".;:!?()–—\n"):
@@ -307,9 +305,8 @@ def subject_before(
             return m.entity
         if appositions and t in appositions and "," in doc.text[doc.ends[t] : doc.starts[t + 1]]:
             return appositions[t]
-        named = people.ending.get(t - 1) if t > 0 else None
-        party = PARTY_TAG.match(doc.text, doc.ends[t - 1]) if named is not None else None
-        if named is not None and party and party.end() <= doc.starts[t + 1]:
+        named = _party_tagged_name(doc, people, t)
+        if named is not None:
             return named.entity  # "Eva Ek (S) blir kommunalråd": the party tag is no break
         gap = doc.text[doc.ends[t] : doc.starts[t + 1]]
         if any(ch in gap for ch in ".;:!?()–—\n"):
@@ -318,4 +315,12 @@ def subject_before(
             return None
         t -= 1
         steps += 1
+    return None
+
+
+def _party_tagged_name(doc: Doc, people: People, t: int) -> Mention | None:
+    """The name whose party tag token ``t`` is ("Eva Ek (S) blir …": the "S"), else None."""
+    named = people.ending.get(t - 1) if t > 0 else None
+    if named is not None and named.end < named.ext_end <= doc.starts[t + 1]:
+        return named
     return None

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from crawler.enrich.roles.mentions import RoleMention, find_roles
+from crawler.enrich.roles.mentions import RoleMention, acting_title, find_roles
 from crawler.enrich.roles.vocabulary import (
     is_municipal_role,
     normalise_role,
@@ -19,6 +19,7 @@ from crawler.enrich.roles.vocabulary import (
 
 __all__ = [
     "RoleMention",
+    "acting_title",
     "find_roles",
     "is_municipal_role",
     "normalise_role",

@@ -28,7 +28,7 @@ from crawler.enrich.roles.vocabulary import (
     vocabulary,
 )
 
-__all__ = ["RoleMention", "find_roles"]
+__all__ = ["RoleMention", "acting_title", "find_roles"]
 
 _ACTING_WORDS = frozenset(
     {
@@ -276,16 +276,21 @@ def _read_role(words: _Words, i: int, hit: tuple[str, bool, bool]) -> RoleMentio
     _read_owner(words, reading)
     # membership and chair roles keep their body: "ledamot i samhällsbyggnadsnämnden",
     # "ordförande i socialnämnden" (also said "ordförande för socialnämnden")
-    if reading.base in vocabulary().member or reading.base.endswith("ordförande"):
+    if reading.base in vocabulary().member or reading.base.endswith(_CHAIR_ROLES):
         tail = _MEMBER_BODY.match(text, end)
         if tail:
             reading.base = f"{reading.base} i {tail.group(1).lower()}"
             mention.end = tail.end()
     mention.base = reading.base
-    acting_title = mention.acting and not reading.base.startswith("interim")
-    mention.role = f"tillförordnad {reading.base}" if acting_title else reading.base
+    mention.role = acting_title(reading.base) if mention.acting else reading.base
     mention.word_start = start
     return mention
+
+
+def acting_title(base: str) -> str:
+    """The title of one who holds ``base`` acting: "tillförordnad socialchef"; an interim
+    title says so itself ("interimchef")."""
+    return base if base.startswith("interim") else f"tillförordnad {base}"
 
 
 def _read_modifiers(words: _Words, reading: _Reading, start: int) -> list[str]:
