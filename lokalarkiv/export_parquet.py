@@ -47,8 +47,8 @@ class ParquetWriter:
         self._schema = pa.schema([(name, _arrow_type(pa, name)) for name in self._fields])
         # Buffered here, not written page by page: every write to a Python stream takes
         # the GIL (some 170 a row group), and the thread that makes the rows holds it.
-        sink = pa.output_stream(out, compression=None, buffer_size=SINK_BUFFER)
-        self._writer = pq.ParquetWriter(sink, self._schema, compression="zstd")
+        self._sink = pa.output_stream(out, compression=None, buffer_size=SINK_BUFFER)
+        self._writer = pq.ParquetWriter(self._sink, self._schema, compression="zstd")
         self._times = [i for i, name in enumerate(self._fields) if name in TIME_FIELDS]
         self._columns: list[list[Any]] = [[] for _ in self._fields]
         self._held = 0
@@ -68,7 +68,13 @@ class ParquetWriter:
     def close(self) -> None:
         if self._held or not self._written:  # an empty export still gets its schema
             self._flush()
-        self._submit(self._writer.close)
+        self._submit(self._close)
+
+    def _close(self) -> None:
+        """End the file, and hand ``out`` the bytes the buffered stream still holds: it
+        would do so only when it is freed, after the export has taken the file's hash."""
+        self._writer.close()
+        self._sink.close()
 
     def _flush(self) -> None:
         table = self._pa.Table.from_arrays(self._arrays(), schema=self._schema)
@@ -109,7 +115,7 @@ class StoredParquetWriter(ParquetWriter):
     def close(self) -> None:
         if self._pending_rows or not self._written:  # an empty export still gets its schema
             self._write_pending(self._pending_rows)
-        self._submit(self._writer.close)
+        self._submit(self._close)
 
     def _write_pending(self, rows: int) -> None:
         pa = self._pa

@@ -148,3 +148,28 @@ def test_the_cycle_collector_is_paused_while_any_export_runs() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("stored", [False, True])
+def test_a_parquet_file_is_whole_and_hashed_when_its_writer_is_closed(stored: bool) -> None:
+    """close() hands the stream every byte, the footer too, while the writer is still
+    alive (not later, when the buffered stream inside it is freed): the bytes read back,
+    and the hash taken as they were written is theirs."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    from lokalarkiv.export_parquet import ParquetWriter, StoredParquetWriter
+
+    out = io.BytesIO()
+    sink = export_pipeline.HashingFile(out)
+    if stored:
+        writer: ParquetWriter = StoredParquetWriter(sink, ["id"])
+    else:
+        writer = ParquetWriter(sink, ["id"])
+        writer.write_rows([("a1",), ("b2",)])
+    writer.close()
+    assert sink.hexdigest() == hashlib.sha256(out.getvalue()).hexdigest()
+    table = pq.read_table(io.BytesIO(out.getvalue()))
+    assert table.column("id").to_pylist() == ([] if stored else ["a1", "b2"])
+    del writer
