@@ -506,3 +506,75 @@ def test_in_grunden_is_no_organisation() -> None:
     article = run("Ny direktör", "Kim Ahl, som är civilekonom i grunden, blir ny regiondirektör.")
     (person,) = article.people
     assert person.organisation != "grunden"
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "name", "change"),
+    [
+        (
+            "Kommunalrådet lämnar",
+            "Kommunalrådet Leif Ström (S) begär entledigande från alla sina uppdrag.",
+            "Leif Ström",
+            "resigned",
+        ),
+        (
+            "Nämndens ordförande går",
+            "Eva Sand har begärt att få lämna nämnden.",
+            "Eva Sand",
+            "resigned",
+        ),
+        (
+            "Ekonomichef klar",
+            "Valet föll på Sofia Ström, som i dag arbetar som controller i Hultsfred.",
+            "Sofia Ström",
+            "appointed",
+        ),
+        (
+            "Kommundirektören provar annat",
+            "Kommundirektören Stina Ek är tjänstledig under ett år från Vimmerby kommun.",
+            "Stina Ek",
+            "leaving",
+        ),
+        (
+            "Skolchefen byter kommun",
+            "Skolchefen Anna Ek går till motsvarande tjänst i Eksjö kommun efter sommaren.",
+            "Anna Ek",
+            "new_job",
+        ),
+        (
+            "Biträdande kommundirektör",
+            "Då träder Olle Sten, chef för fastighetskontoret, in som biträdande"
+            " kommundirektör till dess att en ordinarie är på plats.",
+            "Olle Sten",
+            "acting",
+        ),
+        (
+            "Ny ordförande",
+            "Anna Berg träder in som ordförande i kulturnämnden.",
+            "Anna Berg",
+            "appointed",
+        ),
+        ("Nämnden", "Bo Ek (V) tar åter över ordförandeklubban i nämnden.", "Bo Ek", "appointed"),
+        (
+            "Kulturen får chef",
+            "Tills vidare är tekniska förvaltningens chef Petra Holm tillförordnad chef på"
+            " kulturförvaltningen.",
+            "Petra Holm",
+            "acting",
+        ),
+    ],
+)
+def test_requests_choices_leaves_and_steps_in(
+    title: str, lead: str, name: str, change: str
+) -> None:
+    assert change_of(run(title, "Beskedet kom på tisdagen.", lead=lead), name) == change
+
+
+def test_a_leave_told_only_in_the_body_is_background() -> None:
+    article = run(
+        "Ny ledning för skolan",
+        "Tomas Berg, som har varit rektor sedan 2019, är tjänstledig under våren.",
+        lead="Malin Ek blir tillförordnad rektor på Tunaskolan.",
+    )
+    assert change_of(article, "Malin Ek") == "acting"
+    assert change_of(article, "Tomas Berg") is None

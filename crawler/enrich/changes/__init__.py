@@ -4,6 +4,8 @@ moves to a new job, read from the verb phrases in ``data/changes.txt``.
 - ``phrases``: the phrase lexicon and how a phrase matches, negation included;
 - ``signals``: each phrase in the narration as a ``Signal`` for the person it is about
   (``find_signals``);
+- ``clauses``: what the clause around a phrase adds (a "medan"-clause's state is a reason,
+  "till dess att" makes a post acting, "på egen begäran" a resignation);
 - ``persons``: every person's one change, roles and organisation, and the new role and
   organisation where the story says so (``assemble``).
 """

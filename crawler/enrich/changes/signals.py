@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from crawler.enrich.changes.clauses import held_until_filled, in_while_clause, own_request
 from crawler.enrich.changes.phrases import (
     Phrase,
     could_match,
@@ -215,6 +216,12 @@ def _signal(ctx: _Reading, phrase: Phrase, k: int, end: int, gap: tuple[int, int
     """The signal of ``phrase`` matched from token ``k`` to ``end``, or None when it is about
     nobody the story names or lacks the role it needs."""
     doc = ctx.doc
+    if doc.lower[k] == "är" and (
+        in_while_clause(doc, k) or (phrase.change == "leaving" and doc.zone_of(doc.starts[k]) == 2)
+    ):
+        # a state is the reason for another change ("vikarierar medan Tomas Berg är
+        # tjänstledig"); a leave is news where the headline or lead tells it
+        return None
     entity, subject_last = _subject(ctx, phrase, k, gap)
     role_subject = ""
     if entity < 0:
@@ -297,54 +304,18 @@ def _adjust(ctx: _Reading, phrase: Phrase, signal: Signal, k: int, end: int) -> 
         and not phrase.predecessor
         and (
             any(w in _ACTING_ADVERBS for w in doc.lower[max(0, k - 1) : end])
-            or _until_filled(doc, k)
+            or held_until_filled(doc, k)
         )
     ):
         # "tar tillfälligt över rodret", "utses tillsvidare", "har tillfälligt axlat rollen"
         signal.change = "acting"
-    if signal.change in ("leaving", "dismissed") and _own_request(doc, k):
+    if signal.change in ("leaving", "dismissed") and own_request(doc, k):
         # "lämnar på egen begäran", "entledigas på eget initiativ", "väljer att sluta"
         signal.change = "resigned"
     if phrase.predecessor and phrase.change == "appointed":
         pred = _mention_after(ctx, end)
         if pred is not None and pred != signal.entity:
             signal.predecessor = pred
-
-
-def _until_filled(doc: Doc, k: int) -> bool:
-    """The sentence of token ``k`` says the post is held until it is filled: "Tills ny
-    samhällsbyggnadschef har rekryterats tar kommundirektören över ansvaret", "i väntan på
-    en ny rektor"."""
-    sent = doc.tok_sent[k]
-    lower = doc.lower
-    for t in range(max(0, k - 20), min(len(lower) - 2, k + 20)):
-        if doc.tok_sent[t] != sent:
-            continue
-        if lower[t] == "tills" and lower[t + 1] != "vidare":
-            return True
-        if lower[t] == "i" and lower[t + 1] == "väntan" and lower[t + 2] == "på":
-            return True
-    return False
-
-
-_OWN_WISH = frozenset({("egen", "begäran"), ("eget", "initiativ"), ("egen", "önskan")})
-_CHOOSING = frozenset({"väljer", "valt", "valde", "välja"})
-
-
-def _own_request(doc: Doc, k: int) -> bool:
-    """The change was the person's own wish: "på egen begäran", "på eget initiativ" in the
-    sentence of token ``k``, or chosen: "väljer nu att avsluta sin anställning"."""
-    sent = doc.tok_sent[k]
-    lower = doc.lower
-    before = [t for t in range(max(0, k - 3), k) if doc.tok_sent[t] == sent]
-    if any(lower[t] in _CHOOSING for t in before) and any(lower[t] == "att" for t in before):
-        return True
-    for t in range(k + 1, min(k + 30, len(lower) - 1)):  # bounded: a sentence may be a book
-        if doc.tok_sent[t] != sent:
-            break
-        if (lower[t], lower[t + 1]) in _OWN_WISH:
-            return True
-    return False
 
 
 def _subject(ctx: _Reading, phrase: Phrase, k: int, gap: tuple[int, int]) -> tuple[int, int]:

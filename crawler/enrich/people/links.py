@@ -256,8 +256,10 @@ def _after_copula(ctx: _Linking, site: _Site, first_tok: int) -> RoleLink | None
         m = people.ending.get(t)
         if m is not None and m.kind in ("full", "surname", "first", "pronoun"):
             before = m.tok - 1
-            while before >= 0 and before in role_toks:  # "är avdelningschefen Petra Sandin"
-                before -= 1
+            if before in role_toks:  # "är avdelningschefen Petra Sandin"
+                while before >= 0 and before in role_toks:
+                    before -= 1
+                before = _before_owner(lower, before)
             v2 = before >= 0 and lower[before] in COPULAS
             if seen_copula or v2:
                 if v2 and lower[before] == "var":
@@ -287,6 +289,17 @@ def _after_copula(ctx: _Linking, site: _Site, first_tok: int) -> RoleLink | None
         t -= 1
         steps += 1
     return None
+
+
+def _before_owner(lower: list[str], t: int) -> int:
+    """The token before a title's owner ending at token ``t``, a genitive with an adjective
+    before it ("är tekniska förvaltningens chef Helene Åsbrink tillförordnad chef"), or ``t``
+    when there is none."""
+    if t >= 0 and lower[t].endswith("s") and lower[t] not in COPULAS:
+        t -= 1
+        if t >= 0 and lower[t].endswith("a") and lower[t] not in COPULAS:
+            t -= 1
+    return t
 
 
 def subject_before(
