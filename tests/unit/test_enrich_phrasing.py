@@ -578,3 +578,11 @@ def test_a_leave_told_only_in_the_body_is_background() -> None:
     )
     assert change_of(article, "Malin Ek") == "acting"
     assert change_of(article, "Tomas Berg") is None
+
+
+def test_an_organisations_new_chef_and_a_head_replaced_in_the_headline() -> None:
+    """A bare "chef" after an owner's genitive and "nya" is a title; a headline saying the
+    employer replaces a head is personnel news without a named person."""
+    article = run("Nytt ansikte på biblioteket", "Lena Holm är bibliotekets nya chef sedan maj.")
+    assert change_of(article, "Lena Holm") == "appointed"
+    assert "personnel" in run("Kommunen byter IT-chef", "Beskedet kom på tisdagen.").kinds

@@ -176,10 +176,14 @@ _BARE_CHEF_AFTER = re.compile(r"\s+(?:för|över)\s+(?:[a-zåäö-]+\s+och\s+)?[
 
 def _bare_chef(text: str, ends: list[int], lower: list[str], i: int) -> bool:
     """A bare "chef" is a title where it says of what: acting ("tillförordnad chef"), after an
-    organisation's genitive ("förvaltningens chef") or before one ("chef för
-    socialförvaltningen"). "Chefen" alone is anyone's boss."""
+    organisation's genitive ("förvaltningens chef", "bibliotekets nya chef") or before one
+    ("chef för socialförvaltningen"). "Chefen" alone is anyone's boss."""
     prev = lower[i - 1] if i > 0 else ""
-    if prev in _ACTING_WORDS or (prev.endswith(("ens", "ets", "nas")) and len(prev) > 6):
+    if prev in _ACTING_WORDS:
+        return True
+    if prev in ("ny", "nya", "nye", "blivande") and i > 1:
+        prev = lower[i - 2]  # "bibliotekets nya chef"
+    if prev.endswith(("ens", "ets", "nas")) and len(prev) > 6:
         return True
     if lower[i] == "chefen":  # "Chefen i kommunen har sagt upp sig"
         return bool(_BARE_CHEFEN_AFTER.match(text, ends[i]))
