@@ -586,3 +586,48 @@ def test_an_organisations_new_chef_and_a_head_replaced_in_the_headline() -> None
     article = run("Nytt ansikte på biblioteket", "Lena Holm är bibliotekets nya chef sedan maj.")
     assert change_of(article, "Lena Holm") == "appointed"
     assert "personnel" in run("Kommunen byter IT-chef", "Beskedet kom på tisdagen.").kinds
+
+
+@pytest.mark.parametrize(
+    ("lead", "name", "change", "role"),
+    [
+        ("Den nya förvaltningen ska ledas av Rut Falk.", "Rut Falk", "appointed", None),
+        ("Enheten kommer att ledas av Rut Falk från maj.", "Rut Falk", "appointed", None),
+        (
+            "Den som får jobbet som ekonomichef är Rut Falk.",
+            "Rut Falk",
+            "appointed",
+            "ekonomichef",
+        ),
+        (
+            "Till ny miljöchef har nämnden utsett Rut Falk.",
+            "Rut Falk",
+            "appointed",
+            "miljöchef",
+        ),
+        ("Rut Falk har fått uppdraget att leda enheten.", "Rut Falk", "appointed", None),
+        ("Bolagets nya vd blir Rut Falk.", "Rut Falk", "appointed", "vd"),
+        ("Kommunen och skolchefen Rut Falk går skilda vägar.", "Rut Falk", "leaving", None),
+        ("Rektorn Rut Falk har blivit uppsagd.", "Rut Falk", "dismissed", None),
+        (
+            "Nämnden beslutade att skilja miljöchefen Rut Falk från tjänsten.",
+            "Rut Falk",
+            "dismissed",
+            None,
+        ),
+    ],
+)
+def test_changes_told_through_the_post_or_the_employer(
+    lead: str, name: str, change: str, role: str | None
+) -> None:
+    article = run("Förändring i ledningen", "Beskedet kom på tisdagen.", lead=lead)
+    assert change_of(article, name) == change
+    if role is not None:
+        assert role in next(p.roles for p in article.people if p.name == name)
+
+
+def test_a_task_is_no_post() -> None:
+    article = run(
+        "Utredning", "Beskedet kom.", lead="Rut Falk har fått uppdraget att utreda saken."
+    )
+    assert change_of(article, "Rut Falk") is None

@@ -261,7 +261,10 @@ def _take_new_role(
             and not _job_word_near(doc, end)
             and _role_after(ctx, k, end - 1) is None
         )
-    rm = _role_after(ctx, k, max(end - 1, subject_last))
+    if doc.lower[k] == "till":  # the title first: "Till ny kommunchef har KS utsett Anna Berg"
+        rm = _role_after(ctx, k, k)
+    else:
+        rm = _role_after(ctx, k, max(end - 1, subject_last))
     if rm is not None and subject_last > end:
         rm = _past_relative_clause(ctx, k, subject_last, rm)
     if rm is None:

@@ -180,9 +180,12 @@ def _named_after_copula(ctx: _Linking, site: _Site) -> RoleLink | None:
     if doc.lower[first] == "och":  # read as part of the role ("och ordförande")
         first += 1
     if first > 0 and doc.tok_sent[first - 1] == sent:
-        # only a role that opens its sentence ("Den nya", "Ny" may stand before it) or a
-        # clause after "och" ("valdes en ny styrelse och ordförande blev Anna Berg")
-        opening = doc.lower[first - 1] in ("den", "ny", "nya", "nye", "och")
+        # only a role that opens its sentence ("Den nya", "Ny" or its owner may stand before
+        # it: "Bolagets nya vd blir Anna Berg") or a clause after "och" ("valdes en ny
+        # styrelse och ordförande blev Anna Berg")
+        opening = doc.lower[first - 1] in ("den", "ny", "nya", "nye", "och") or (
+            r.owner == doc.lower[first - 1] and r.owner.endswith("s")
+        )
         if not opening or (
             first > 1 and doc.tok_sent[first - 2] == sent and doc.lower[first - 1] != "och"
         ):
