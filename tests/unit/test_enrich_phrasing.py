@@ -562,9 +562,34 @@ def test_in_grunden_is_no_organisation() -> None:
             "Petra Holm",
             "acting",
         ),
+        (
+            "Kulturchef börjar i maj",
+            "Tibro kommuns nya kulturchef heter Ylva Sten och kommer från Skara.",
+            "Ylva Sten",
+            "appointed",
+        ),
+        (
+            "Näringslivschefen slutar",
+            "Näringslivschefen Ylva Sten lämnar kommunen. Ylva Sten kommer nu i stället att bli"
+            " fabrikschef på ett bageri.",
+            "Ylva Sten",
+            "new_job",
+        ),
+        (
+            "Kommunchefen slutar",
+            "Kommunchefen Ylva Sten vill lämna sin post för att arbeta i bolagen.",
+            "Ylva Sten",
+            "resigned",
+        ),
+        (
+            "Vd:n slutar",
+            "Vd Ylva Sten har sagt upp sig och lämnar för vd-jobbet på Kalmar Energi.",
+            "Ylva Sten",
+            "new_job",
+        ),
     ],
 )
-def test_requests_choices_leaves_and_steps_in(
+def test_requests_choices_leaves_new_heads_and_steps_in(
     title: str, lead: str, name: str, change: str
 ) -> None:
     assert change_of(run(title, "Beskedet kom på tisdagen.", lead=lead), name) == change
@@ -631,3 +656,9 @@ def test_a_task_is_no_post() -> None:
         "Utredning", "Beskedet kom.", lead="Rut Falk har fått uppdraget att utreda saken."
     )
     assert change_of(article, "Rut Falk") is None
+
+
+def test_a_name_after_a_title_and_its_place_is_no_part_of_the_organisation() -> None:
+    article = run("Kommunchefen slutar", "Kommunchefen i Skellefteå Ylva Sten slutar i maj.")
+    (person,) = article.people
+    assert (person.name, person.organisation) == ("Ylva Sten", "Skellefteå kommun")

@@ -41,15 +41,19 @@ def held_until_filled(doc: Doc, k: int) -> bool:
 
 _OWN_WISH = frozenset({("egen", "begäran"), ("eget", "initiativ"), ("egen", "önskan")})
 _CHOOSING = frozenset({"väljer", "valt", "valde", "välja"})
+_WANTING = frozenset({"vill", "ville", "önskar"})
 
 
 def own_request(doc: Doc, k: int) -> bool:
     """The change was the person's own wish: "på egen begäran", "på eget initiativ" in the
-    sentence of token ``k``, or chosen: "väljer nu att avsluta sin anställning"."""
+    sentence of token ``k``, chosen ("väljer nu att avsluta sin anställning") or wanted
+    ("vill lämna sin post")."""
     sent = doc.tok_sent[k]
     lower = doc.lower
     before = [t for t in range(max(0, k - 3), k) if doc.tok_sent[t] == sent]
     if any(lower[t] in _CHOOSING for t in before) and any(lower[t] == "att" for t in before):
+        return True
+    if before and lower[before[-1]] in _WANTING:  # "vill lämna sin post" (not "vill att X")
         return True
     for t in range(k + 1, min(k + 30, len(lower) - 1)):  # bounded: a sentence may be a book
         if doc.tok_sent[t] != sent:

@@ -110,7 +110,11 @@ def _site(ctx: _Linking, r: RoleMention) -> _Site | None:
     k = bisect_right(ctx.starts, r.start)
     after = mentions[k] if k < len(mentions) else None
     before = mentions[k - 1] if k > 0 else None
-    return _Site(r, ri, doc.tok_sent[ri], org_after(doc.text, r.end), before, after)
+    org = org_after(doc.text, r.end)
+    if after is not None and r.end < after.start < r.end + 1 + len(org):
+        # the name is no part of it: "Kommunchefen i Skellefteå David Nyberg"
+        org = doc.text[r.end : after.start].split(None, 1)[-1].strip(" ,") if org else ""
+    return _Site(r, ri, doc.tok_sent[ri], org, before, after)
 
 
 def _role_before_name(ctx: _Linking, site: _Site) -> RoleLink | None:
@@ -179,13 +183,16 @@ def _named_after_copula(ctx: _Linking, site: _Site) -> RoleLink | None:
     first = doc.token_at(r.start)
     if doc.lower[first] == "och":  # read as part of the role ("och ordförande")
         first += 1
-    if first > 0 and doc.tok_sent[first - 1] == sent:
-        # only a role that opens its sentence ("Den nya", "Ny" or its owner may stand before
-        # it: "Bolagets nya vd blir Anna Berg") or a clause after "och" ("valdes en ny
-        # styrelse och ordförande blev Anna Berg")
-        opening = doc.lower[first - 1] in ("den", "ny", "nya", "nye", "och") or (
-            r.owner == doc.lower[first - 1] and r.owner.endswith("s")
-        )
+    owner = r.owner.lower().split()
+    lead = first - len(owner)  # where the title's owner would begin
+    if owner and r.owner.endswith("s") and lead >= 0 and doc.lower[lead:first] == owner:
+        # its owner opens the sentence: "Hjo kommuns nya kulturchef heter Isabel Ek"
+        if lead > 0 and doc.tok_sent[lead - 1] == sent:
+            return None
+    elif first > 0 and doc.tok_sent[first - 1] == sent:
+        # only a role that opens its sentence ("Den nya", "Ny" may stand before it) or a
+        # clause after "och" ("valdes en ny styrelse och ordförande blev Anna Berg")
+        opening = doc.lower[first - 1] in ("den", "ny", "nya", "nye", "och")
         if not opening or (
             first > 1 and doc.tok_sent[first - 2] == sent and doc.lower[first - 1] != "och"
         ):

@@ -100,6 +100,8 @@ SKIPPABLE = frozenset(
         "formellt",
         "sedan",
         "dessutom",
+        "stället",
+        "istället",
         "i",
         "dag",
         "idag",
