@@ -662,3 +662,28 @@ def test_a_name_after_a_title_and_its_place_is_no_part_of_the_organisation() -> 
     article = run("Kommunchefen slutar", "Kommunchefen i Skellefteå Ylva Sten slutar i maj.")
     (person,) = article.people
     assert (person.name, person.organisation) == ("Ylva Sten", "Skellefteå kommun")
+
+
+@pytest.mark.parametrize(
+    ("lead", "name", "change"),
+    [
+        ("Men Ylva Sten går in som tillförordnad under hösten.", "Ylva Sten", "acting"),
+        ("Som förste vice ordförande valdes M:s Ylva Sten.", "Ylva Sten", "appointed"),
+        ("Den som nu får titeln personalchef är Ylva Sten.", "Ylva Sten", "appointed"),
+        ("Tillsvidare leds förvaltningen av Ylva Sten.", "Ylva Sten", "acting"),
+        ("I nämnden blev Ylva Sten ordförande efter valet.", "Ylva Sten", "appointed"),
+        # the relative "som" is no title first; a team's coach is no post; a genitive is no
+        # subject in V2 order
+        ("Ylva Sten, som valdes 2018, kommenterar beslutet.", "Ylva Sten", None),
+        ("Tillsvidare leds laget av Ylva Sten.", "Ylva Sten", None),
+        (
+            "Med åren blev Ylva Stens arbetsliv som kriminalpolis inriktat på barn.",
+            "Ylva Stens",
+            None,
+        ),
+    ],
+)
+def test_titles_first_acting_heads_and_elected_chairs(
+    lead: str, name: str, change: str | None
+) -> None:
+    assert change_of(run("Förändring i nämnden", "Beskedet kom.", lead=lead), name) == change

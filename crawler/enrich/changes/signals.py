@@ -216,6 +216,8 @@ def _signal(ctx: _Reading, phrase: Phrase, k: int, end: int, gap: tuple[int, int
     """The signal of ``phrase`` matched from token ``k`` to ``end``, or None when it is about
     nobody the story names or lacks the role it needs."""
     doc = ctx.doc
+    if doc.lower[k] == "som" and k > 0 and doc.tok_sent[k - 1] == doc.tok_sent[k]:
+        return None  # a title first ("Som ordförande valdes ...") opens its sentence
     if doc.lower[k] == "är" and (
         in_while_clause(doc, k) or (phrase.change == "leaving" and doc.zone_of(doc.starts[k]) == 2)
     ):
@@ -261,13 +263,16 @@ def _take_new_role(
             and not _job_word_near(doc, end)
             and _role_after(ctx, k, end - 1) is None
         )
-    if doc.lower[k] == "till":  # the title first: "Till ny kommunchef har KS utsett Anna Berg"
+    if doc.lower[k] in ("till", "som"):  # the title first: "Till ny kommunchef har KS utsett"
         rm = _role_after(ctx, k, k)
     else:
         rm = _role_after(ctx, k, max(end - 1, subject_last))
     if rm is not None and subject_last > end:
         rm = _past_relative_clause(ctx, k, subject_last, rm)
     if rm is None:
+        if end < len(doc.lower) and doc.lower[end] in _ACTING_ALONE:
+            signal.change = "acting"  # "går in som tillförordnad", the title said before
+            return True
         return not phrase.needs_role or (phrase.change == "new_job" and _job_word_near(doc, end))
     signal.new_role = rm
     if rm.acting:
@@ -275,6 +280,9 @@ def _take_new_role(
     span = org_after_span(doc.text, rm.end)
     signal.new_org = doc.text[span[0] : span[1]] if span else ""
     return True
+
+
+_ACTING_ALONE = frozenset({"tillförordnad", "tf", "t.f.", "vikarie", "tillfällig", "interimschef"})
 
 
 def _past_relative_clause(
@@ -343,7 +351,10 @@ def _subject(ctx: _Reading, phrase: Phrase, k: int, gap: tuple[int, int]) -> tup
     reach = k + 2
     while phrase.v2 and t < len(doc.lower) and t <= reach and doc.tok_sent[t] == sent:
         if t in by_tok:
-            return ctx.entity_at(t)
+            entity, last = ctx.entity_at(t)
+            if _genitive_before_noun(doc, last):
+                break  # "blev Britt Argårds arbetsliv ...": the subject is the noun
+            return entity, last
         if doc.lower[t] in _BEFORE_V2_SUBJECT or _title_before_name(ctx, t):
             reach += 1
         elif doc.lower[t] not in SKIPPABLE:
@@ -362,6 +373,22 @@ def _subject(ctx: _Reading, phrase: Phrase, k: int, gap: tuple[int, int]) -> tup
         if found is not None:
             return found
     return -1, -1
+
+
+def _genitive_before_noun(doc: Doc, last: int) -> bool:
+    """The name ending at token ``last`` is a genitive before a noun: "Britt Argårds
+    arbetsliv" (a word of SKIPPABLE or a preposition after the name is no noun)."""
+    nxt = last + 1
+    return (
+        doc.words[last].endswith("s")
+        and nxt < len(doc.words)
+        and doc.tok_sent[nxt] == doc.tok_sent[last]
+        and doc.words[nxt].isalpha()
+        and doc.words[nxt].islower()
+        and doc.lower[nxt] not in SKIPPABLE
+        and doc.lower[nxt] not in _PP_HEADS
+        and not hard_break(doc, last)
+    )
 
 
 def _first_subject(ctx: _Reading, tokens: range) -> tuple[int, int] | None:
