@@ -687,3 +687,38 @@ def test_titles_first_acting_heads_and_elected_chairs(
     lead: str, name: str, change: str | None
 ) -> None:
     assert change_of(run("Förändring i nämnden", "Beskedet kom.", lead=lead), name) == change
+
+
+@pytest.mark.parametrize(
+    ("lead", "names", "change"),
+    [
+        ("Ylva Sten och Per Ek går i pension i sommar.", ["Ylva Sten", "Per Ek"], "retired"),
+        (
+            "Socialchefen Ylva Sten och skolchefen Per Ek lämnar kommunen.",
+            ["Ylva Sten", "Per Ek"],
+            "leaving",
+        ),
+        (
+            "Ylva Sten, Per Ek och Eva Lund går i pension efter terminen.",
+            ["Ylva Sten", "Per Ek", "Eva Lund"],
+            "retired",
+        ),
+        (
+            "I juni lämnar både socialchefen Ylva Sten och den biträdande socialchefen Per Ek"
+            " sina anställningar.",
+            ["Ylva Sten", "Per Ek"],
+            "leaving",
+        ),
+    ],
+)
+def test_subjects_joined_by_och_share_the_change(lead: str, names: list[str], change: str) -> None:
+    article = run("Förändringar i ledningen", "Beskedet kom.", lead=lead)
+    assert [change_of(article, name) for name in names] == [change] * len(names)
+
+
+def test_a_name_before_och_in_another_clause_is_no_subject() -> None:
+    article = run(
+        "Rektorn slutar", "Beskedet kom.", lead="Eleverna tackade Ylva Sten, och Per Ek slutar."
+    )
+    assert change_of(article, "Per Ek") == "leaving"
+    assert change_of(article, "Ylva Sten") is None

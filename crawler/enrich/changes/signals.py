@@ -10,9 +10,10 @@ pension", V2 order), the object of an appointing verb ("styrelsen har utsett Ann
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crawler.enrich.changes.clauses import held_until_filled, in_while_clause, own_request
+from crawler.enrich.changes.coordination import coordinated
 from crawler.enrich.changes.phrases import (
     Phrase,
     could_match,
@@ -54,7 +55,7 @@ _JOB_WORDS = frozenset(
 )
 _NEW = frozenset({"ny", "nytt", "nya", "annat", "annan"})
 # a reflexive or a party member's word between the verb and its subject in V2 order
-_BEFORE_V2_SUBJECT = frozenset({"sig", *PARTY_MEMBER_WORDS})
+_BEFORE_V2_SUBJECT = frozenset({"sig", "både", *PARTY_MEMBER_WORDS})
 ACTING_TITLE = "t.f."  # the phrase of a signal that an acting title held now gives
 _ACTING_ADVERBS = frozenset({"tillfälligt", "tillsvidare", "interimistiskt", "temporärt"})
 
@@ -122,6 +123,11 @@ def find_signals(
             signal = _signal(ctx, phrase, k, end, gap)
             if signal is not None:
                 signals.append(signal)
+                if phrase.who == "S" and signal.entity >= 0:
+                    joined = coordinated(
+                        doc, people, ctx.role_tok, ctx.appositions, signal.entity, k
+                    )
+                    signals += [replace(signal, entity=e) for e in joined]
     return signals + _elected_along(ctx, links, signals)
 
 
