@@ -587,6 +587,30 @@ def test_in_grunden_is_no_organisation() -> None:
             "Ylva Sten",
             "new_job",
         ),
+        (
+            "Vd:n får gå",
+            "Styrelsen har beslutat att vd:n Ylva Stens anställning avslutas.",
+            "Ylva Sten",
+            "dismissed",
+        ),
+        (
+            "Ordföranden avgår",
+            "Fullmäktige godkände Ylva Stens (S) avsägelse från uppdraget som ordförande.",
+            "Ylva Sten",
+            "resigned",
+        ),
+        (
+            "Ordförande petas",
+            "Valberedningens ordförande Ylva Sten (S) fick sitt uppdrag återkallat.",
+            "Ylva Sten",
+            "dismissed",
+        ),
+        (
+            "Fritidschefen går",
+            "Ylva Sten aviserade sin avgång från tjänsten.",
+            "Ylva Sten",
+            "resigned",
+        ),
     ],
 )
 def test_requests_choices_leaves_new_heads_and_steps_in(
