@@ -746,3 +746,14 @@ def test_a_name_before_och_in_another_clause_is_no_subject() -> None:
     )
     assert change_of(article, "Per Ek") == "leaving"
     assert change_of(article, "Ylva Sten") is None
+
+
+def test_years_of_service_in_a_headline_are_no_birthday() -> None:
+    """ "efter 40 år" in a headline is no "Anna Berg 60 år" notice: the story stays news."""
+    article = run(
+        "Förskolechef pensioneras efter 40 år",
+        "Efter 40 år går förskolechefen Ylva Sten i pension.",
+        home="Vaggeryd",
+    )
+    assert "personnel" in article.kinds
+    assert run("Ylva Sten 60 år", "Förskolechefen Ylva Sten fyller år.").kinds == []
