@@ -48,7 +48,8 @@ _PER_TERM_CAP = 3  # one word repeated counts at most this many times
 _PORTRAIT = re.compile(
     # a name and an age ("Anna Berg 60 år"): capitalised words, whatever the flag below
     r"^(?!(?:Efter|Under|Sedan|Om|På|Med|Inom|Till|Nästan|Över|Drygt|Snart)\b)"
-    r"(?-i:(?:[A-ZÅÄÖ][\w-]+ ){1,3})\d{2,3} år\b|^\d{2,3} år:|\bfyller \d{2,3}( år)?\b|\btill minne\b|"
+    r"(?-i:(?:[A-ZÅÄÖ][\w-]+ ){1,3})\d{2,3} år\b|^\d{2,3} år:|\bfyller \d{2,3}( år)?\b"
+    r"|\btill minne\b|"
     r"\bminnesord\b|\bhar avlidit\b|\bhar gått bort\b|\bdödsruna\b|\bin memoriam\b",
     re.IGNORECASE,
 )
