@@ -705,6 +705,11 @@ def test_a_name_after_a_title_and_its_place_is_no_part_of_the_organisation() -> 
             "Ylva Stens",
             None,
         ),
+        (
+            "Efter omröstningen fick Ylva Sten (S) förtroendet att leda fullmäktige.",
+            "Ylva Sten",
+            "appointed",
+        ),
     ],
 )
 def test_titles_first_acting_heads_and_elected_chairs(
