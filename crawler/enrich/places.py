@@ -209,6 +209,9 @@ class _Hit:
     listed: bool = False  # one of a list told as news
 
 
+_COUNTY_WIDE = re.compile(r"\b(?:hela|i|över|runt om i) (?:länet|regionen)\b|\blänets\b", re.I)
+
+
 def tag_municipalities(
     doc: Doc, people: People, *, home_municipality: str = "", wire: bool = False
 ) -> list[str]:
@@ -239,7 +242,10 @@ def tag_municipalities(
     ]
     if home and not wire and not any(name in strong for name in tagged):
         # only passing body mentions ("kom från en tjänst i Uppsala kommun"): a local story
-        # from the home municipality's own publisher is about home
+        # from the home municipality's own publisher is about home, unless its headline or
+        # lead says it is about the whole county ("Snövarning för hela länet")
+        if _COUNTY_WIDE.search(doc.text, 0, doc.body_start):
+            return []
         return [home]
     tagged.sort(key=lambda name: (-scores[name], first[name]))
     return tagged

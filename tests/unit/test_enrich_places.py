@@ -371,3 +371,11 @@ def test_a_new_job_in_another_municipality_tags_both() -> None:
         "Hon har fått en tjänst som direktör i Region Stockholm.",
     )
     assert regional == ["Vimmerby"]
+
+
+def test_a_county_wide_story_is_not_the_home_municipalitys() -> None:
+    """The home municipality stands for a local story that names no other, not for one whose
+    headline or lead is about the whole county."""
+    body = "Det kan komma upp till tio centimeter snö under natten, enligt SMHI."
+    assert tag("Snövarning för hela länet", body=body, home_municipality="Falun") == []
+    assert tag("Snövarning i natt", body=body, home_municipality="Falun") == ["Falun"]
