@@ -74,7 +74,7 @@ _PLACE_PREPOSITIONS = frozenset(
      "norr", "öster", "väster", "inom", "hela"}
 )  # fmt: skip
 _LIST_JOINERS = frozenset({"och", "eller", "samt"})
-_REGION_WORDS = frozenset({"län", "läns", "region", "regionen"})
+_REGION_WORDS = frozenset({"län", "läns", "region", "regionen", "stift", "stifts"})
 # Landscapes and regions that are not municipalities: a list with them is a list of regions.
 _LANDSCAPES = frozenset(
     """Skåne Blekinge Småland Halland Öland Gotland Östergötland Västergötland Bohuslän
@@ -342,7 +342,8 @@ def _verdict(doc: Doc, name: _PlaceName) -> str | None:
         or (k > 0 and doc.words[k - 1] in _LANDSCAPES and doc.ends[k - 1] + 1 == doc.starts[k])
         or _DATELINE.match(doc.text, doc.ends[last])
     ):
-        # a region: "Kalmar län", "Region Stockholm", "Jämtland Härjedalen"; "Växjö (TT)"
+        # a region: "Kalmar län", "Region Stockholm", "Jämtland Härjedalen", a diocese
+        # ("Linköpings stift"); "Växjö (TT)"
         return None
     # "Falu kommun", "Vimmerby kommuns", and the genitive before a body of the
     # municipality: "Falu kommunfullmäktige", "Umeå kommunstyrelse", "Malmö stadsbyggnadskontor"

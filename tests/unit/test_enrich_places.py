@@ -379,3 +379,7 @@ def test_a_county_wide_story_is_not_the_home_municipalitys() -> None:
     body = "Det kan komma upp till tio centimeter snö under natten, enligt SMHI."
     assert tag("Snövarning för hela länet", body=body, home_municipality="Falun") == []
     assert tag("Snövarning i natt", body=body, home_municipality="Falun") == ["Falun"]
+
+
+def test_a_diocese_is_no_municipality() -> None:
+    assert tag("Ny kyrkoherde i Linköpings stift", body="Biskopen välkomnade honom.") == []
