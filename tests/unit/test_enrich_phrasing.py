@@ -738,6 +738,12 @@ def test_titles_first_acting_heads_and_elected_chairs(
             ["Ylva Sten", "Per Ek"],
             "leaving",
         ),
+        (
+            "Ylva Sten, kulturchef i kommunen, och Per Ek, vd för bolaget, har lämnat sina"
+            " tjänster.",
+            ["Ylva Sten", "Per Ek"],
+            "leaving",
+        ),
     ],
 )
 def test_subjects_joined_by_och_share_the_change(lead: str, names: list[str], change: str) -> None:

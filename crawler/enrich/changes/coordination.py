@@ -2,8 +2,8 @@
 Per Ek går i pension", "Socialchefen Anna Berg och skolchefen Per Ek lämnar kommunen", "I juni
 lämnar både socialchefen Anna Borg och den biträdande socialchefen Karin Ek sina tjänster")
 is each one's change. Only names joined to the subject by "och", "samt" or a list's commas
-count, with nothing between but their titles, "den" and an apposition ("Nils Rik, chef på
-kulturhuset, och Magnus Grill, vd på bolaget, har lämnat").
+count, with nothing between but their titles, "den" and an apposition ("Nils Rik,
+kulturchef i kommunen, och Magnus Grill, vd för bolaget, har lämnat").
 """
 
 from __future__ import annotations

@@ -58,6 +58,8 @@ _NEW = frozenset({"ny", "nytt", "nya", "annat", "annan"})
 _BEFORE_V2_SUBJECT = frozenset({"sig", "både", *PARTY_MEMBER_WORDS})
 ACTING_TITLE = "t.f."  # the phrase of a signal that an acting title held now gives
 _ACTING_ADVERBS = frozenset({"tillfälligt", "tillsvidare", "interimistiskt", "temporärt"})
+# an acting post without its title after "som" ("går in som tillförordnad")
+_ACTING_ALONE = frozenset({"tillförordnad", "tf", "t.f.", "vikarie", "tillfällig", "interimschef"})
 
 
 @dataclass(slots=True)
@@ -286,9 +288,6 @@ def _take_new_role(
     span = org_after_span(doc.text, rm.end)
     signal.new_org = doc.text[span[0] : span[1]] if span else ""
     return True
-
-
-_ACTING_ALONE = frozenset({"tillförordnad", "tf", "t.f.", "vikarie", "tillfällig", "interimschef"})
 
 
 def _past_relative_clause(
