@@ -710,6 +710,8 @@ def test_a_name_after_a_title_and_its_place_is_no_part_of_the_organisation() -> 
             "Ylva Sten",
             "appointed",
         ),
+        ("Ylva Sten, som går i pension i juni, efterträds av Per Ek.", "Per Ek", "appointed"),
+        ("Nu lämnar räddningschefen Ylva Sten för pension.", "Ylva Sten", "retired"),
     ],
 )
 def test_titles_first_acting_heads_and_elected_chairs(
