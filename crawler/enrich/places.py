@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from crawler.enrich.agencies import AGENCY_ALTERNATIVES
 from crawler.enrich.people import Doc, People
-from crawler.gazetteer import Municipality, get_gazetteer
+from crawler.gazetteer import LANDSCAPES, Municipality, get_gazetteer
 
 __all__ = [
     "lookup",
@@ -76,12 +76,7 @@ _PLACE_PREPOSITIONS = frozenset(
 _LIST_JOINERS = frozenset({"och", "eller", "samt"})
 _REGION_WORDS = frozenset({"län", "läns", "region", "regionen", "stift", "stifts"})
 # Landscapes and regions that are not municipalities: a list with them is a list of regions.
-_LANDSCAPES = frozenset(
-    """Skåne Blekinge Småland Halland Öland Gotland Östergötland Västergötland Bohuslän
-    Dalsland Värmland Närke Södermanland Sörmland Uppland Västmanland Dalarna Gästrikland
-    Hälsingland Härjedalen Jämtland Medelpad Ångermanland Västerbotten Norrbotten Lappland
-    Götaland Svealand Norrland Stockholmsregionen Mälardalen Höglandet""".split()
-)
+_LANDSCAPES = LANDSCAPES
 
 
 @dataclass(frozen=True, slots=True)

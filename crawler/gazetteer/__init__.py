@@ -38,6 +38,7 @@ from indexer.errors import ConfigError, QueryError
 from indexer.search.textsearch import strip_diacritics
 
 __all__ = [
+    "LANDSCAPES",
     "Gazetteer",
     "Municipality",
     "Region",
@@ -45,6 +46,13 @@ __all__ = [
     "normalise_name",
 ]
 
+# Landscapes and wider regions of Sweden, which are no municipality (nor anyone's surname).
+LANDSCAPES = frozenset(
+    """Skåne Blekinge Småland Halland Öland Gotland Östergötland Västergötland Bohuslän
+    Dalsland Värmland Närke Södermanland Sörmland Uppland Västmanland Dalarna Gästrikland
+    Hälsingland Härjedalen Jämtland Medelpad Ångermanland Västerbotten Norrbotten Lappland
+    Götaland Svealand Norrland Stockholmsregionen Mälardalen Höglandet""".split()
+)
 MUNICIPALITIES_FILE = "municipalities.csv"
 REGIONS_FILE = "regions.csv"
 LOCALITIES_FILE = "localities.csv"

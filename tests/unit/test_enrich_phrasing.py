@@ -611,6 +611,18 @@ def test_in_grunden_is_no_organisation() -> None:
             "Ylva Sten",
             "resigned",
         ),
+        (
+            "Beslut i styrelsen",
+            "Förbundsdirektören Mattias Ek väljer nu att kliva av sin chefstjänst.",
+            "Mattias Ek",
+            "resigned",
+        ),
+        (
+            "Beslut i styrelsen",
+            "Ordföranden Ylva Sten har inkommit med sin avsägelse från uppdraget.",
+            "Ylva Sten",
+            "resigned",
+        ),
     ],
 )
 def test_requests_choices_leaves_new_heads_and_steps_in(
@@ -770,3 +782,14 @@ def test_years_of_service_in_a_headline_are_no_birthday() -> None:
     )
     assert "personnel" in article.kinds
     assert run("Ylva Sten 60 år", "Förskolechefen Ylva Sten fyller år.").kinds == []
+
+
+def test_an_organisation_after_a_title_is_no_person() -> None:
+    """Two capitalised words after a title make a name even with an unknown first name, but
+    not when the second is a landscape: "ordförande Destination Småland AB"."""
+    article = run(
+        "Ny vd",
+        "– Det känns bra, säger Ylva Sten, ordförande Destination Småland AB, som tar över"
+        " som tillförordnad vd.",
+    )
+    assert [p.name for p in article.people] == ["Ylva Sten"]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from crawler.enrich.doc import Doc
 from crawler.enrich.roles import role_base
+from crawler.gazetteer import LANDSCAPES
 
 __all__ = [
     "PARTY_TAG",
@@ -313,6 +314,8 @@ def _name_at(
     tail, j = _surname_tail(toks, j)
     if not tail or (gender is None and len(tail) > 2):
         return None
+    if gender is None and tail[-1][2] in LANDSCAPES:
+        return None  # an organisation after a title: "ordförande Destination Småland AB"
     first = " ".join(t[2] for t in toks[i:first_end])
     last = " ".join(t[2] for t in tail)
     item = (start, tail[-1][1], first, last, gender or "u")
