@@ -793,3 +793,16 @@ def test_an_organisation_after_a_title_is_no_person() -> None:
         " som tillförordnad vd.",
     )
     assert [p.name for p in article.people] == ["Ylva Sten"]
+
+
+def test_a_second_verb_after_och_has_the_subject_of_the_first() -> None:
+    """ "när Anna lämnar organisationen och blir ny näringslivschef": the verb after "och"
+    is Anna's, not the sentence's first name's."""
+    article = run(
+        "Ny vd",
+        "Beskedet kom.",
+        lead="Per Ek blir tillförordnad vd när Ylva Sten lämnar bolaget och blir ny"
+        " näringslivschef i Växjö kommun.",
+    )
+    assert change_of(article, "Ylva Sten") == "new_job"
+    assert change_of(article, "Per Ek") == "acting"

@@ -1,15 +1,15 @@
 """Personnel-change signals: each change phrase in the narration, with the person it is about.
 
 Each phrase that matches in the narration (not in direct speech, not in a question) becomes a
-``Signal`` for the person it is about: the subject found by walking back over auxiliaries and
-adverbs ("Anna Berg har nu sagt upp sig"), the person inside a split phrase ("går Anna Berg i
-pension", V2 order), the object of an appointing verb ("styrelsen har utsett Anna Berg till
-..."), or, in a headline without a name, the role ("Kommunchefen säger upp sig").
+``Signal`` for the person it is about (found by ``subjects.subject``: "Anna Berg har nu sagt
+upp sig", "går Anna Berg i pension", "styrelsen har utsett Anna Berg till ...") and for those
+joined to that person by "och" (``coordination``), or, in a headline without a name, for the
+role ("Kommunchefen säger upp sig"), with the title taken on where the phrase gives one.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 
 from crawler.enrich.changes.clauses import held_until_filled, in_while_clause, own_request
@@ -22,15 +22,15 @@ from crawler.enrich.changes.phrases import (
     match_phrase,
     negated,
 )
+from crawler.enrich.changes.reading import Reading, reading
+from crawler.enrich.changes.subjects import PP_HEADS, subject
 from crawler.enrich.doc import Doc
 from crawler.enrich.people import (
-    PARTY_MEMBER_WORDS,
     SKIPPABLE,
     Mention,
     People,
     RoleLink,
     org_after_span,
-    subject_before,
 )
 from crawler.enrich.roles import RoleMention
 
@@ -54,8 +54,6 @@ _JOB_WORDS = frozenset(
     }
 )
 _NEW = frozenset({"ny", "nytt", "nya", "annat", "annan"})
-# a reflexive or a party member's word between the verb and its subject in V2 order
-_BEFORE_V2_SUBJECT = frozenset({"sig", "både", *PARTY_MEMBER_WORDS})
 ACTING_TITLE = "t.f."  # the phrase of a signal that an acting title held now gives
 _ACTING_ADVERBS = frozenset({"tillfälligt", "tillsvidare", "interimistiskt", "temporärt"})
 # an acting post without its title after "som" ("går in som tillförordnad")
@@ -78,30 +76,11 @@ class Signal:
     predecessor: int = -1  # "efterträder Anna Berg": Anna Berg held the role before
 
 
-@dataclass(slots=True)
-class _Reading:
-    """What the steps of ``find_signals`` read besides the phrase at hand."""
-
-    doc: Doc
-    people: People
-    roles: list[RoleMention]
-    by_tok: dict[int, int]  # token -> index of the first mention covering it
-    role_tok: dict[int, RoleMention]  # token -> the first role mention covering it
-    linked: set[int]  # ids of the role mentions tied to a person
-    appositions: dict[int, int]  # an apposition's last token -> its entity
-    role_words: list[int]  # the token of each role's word, in order (as ``roles`` are)
-
-    def entity_at(self, tok: int) -> tuple[int, int]:
-        """(entity, last token) of the mention covering token ``tok`` (which must have one)."""
-        m = self.people.mentions[self.by_tok[tok]]
-        return m.entity, m.last_tok
-
-
 def find_signals(
     doc: Doc, roles: list[RoleMention], people: People, links: list[RoleLink]
 ) -> list[Signal]:
     """Every personnel-change phrase in the narration, with the person it is about."""
-    ctx = _reading(doc, roles, people, links)
+    ctx = reading(doc, roles, people, links)
     phrases = lexicon()
     signals = _acting_roles(doc, links)
     for k, w in enumerate(doc.lower):
@@ -139,7 +118,7 @@ _ELECTING = frozenset(
 _ALONG = frozenset({"med", "och"})
 
 
-def _elected_along(ctx: _Reading, links: list[RoleLink], signals: list[Signal]) -> list[Signal]:
+def _elected_along(ctx: Reading, links: list[RoleLink], signals: list[Signal]) -> list[Signal]:
     """Others elected in the same sentence as a named person, each with a title of their own
     after "som": "X valdes som ordförande, med Y som förste vice ordförande och Z som andre
     vice ordförande", "A föreslogs som ordförande och B som vice"."""
@@ -183,27 +162,6 @@ def _elected_along(ctx: _Reading, links: list[RoleLink], signals: list[Signal]) 
     return found
 
 
-def _reading(doc: Doc, roles: list[RoleMention], people: People, links: list[RoleLink]) -> _Reading:
-    by_tok: dict[int, int] = {}
-    for idx, m in enumerate(people.mentions):
-        for t in range(m.tok, m.last_tok + 1):
-            by_tok.setdefault(t, idx)
-    role_tok: dict[int, RoleMention] = {}
-    for role in roles:
-        for t in range(doc.token_at(role.start), doc.token_at(role.end)):
-            role_tok.setdefault(t, role)
-    linked = {id(link.role) for link in links}
-    appositions: dict[int, int] = {}
-    for link in links:
-        if link.rule == "apposition":
-            comma = doc.text.find(",", link.role.end)
-            stop = doc.text.find(".", link.role.end)
-            if comma > 0 and (stop < 0 or comma < stop):
-                appositions[doc.token_at(comma) - 1] = link.entity
-    role_words = [doc.token_at(r.word_start) for r in roles]
-    return _Reading(doc, people, roles, by_tok, role_tok, linked, appositions, role_words)
-
-
 _HELD_NOW = frozenset({"copula", "som", "apposition"})
 
 
@@ -220,7 +178,7 @@ def _acting_roles(doc: Doc, links: list[RoleLink]) -> list[Signal]:
     return signals
 
 
-def _signal(ctx: _Reading, phrase: Phrase, k: int, end: int, gap: tuple[int, int]) -> Signal | None:
+def _signal(ctx: Reading, phrase: Phrase, k: int, end: int, gap: tuple[int, int]) -> Signal | None:
     """The signal of ``phrase`` matched from token ``k`` to ``end``, or None when it is about
     nobody the story names or lacks the role it needs."""
     doc = ctx.doc
@@ -232,7 +190,7 @@ def _signal(ctx: _Reading, phrase: Phrase, k: int, end: int, gap: tuple[int, int
         # a state is the reason for another change ("vikarierar medan Tomas Berg är
         # tjänstledig"); a leave is news where the headline or lead tells it
         return None
-    entity, subject_last = _subject(ctx, phrase, k, gap)
+    entity, subject_last = subject(ctx, phrase, k, gap)
     role_subject = ""
     if entity < 0:
         if phrase.who == "O":
@@ -258,7 +216,7 @@ def _signal(ctx: _Reading, phrase: Phrase, k: int, end: int, gap: tuple[int, int
 
 
 def _take_new_role(
-    ctx: _Reading, phrase: Phrase, signal: Signal, where: tuple[int, int, int]
+    ctx: Reading, phrase: Phrase, signal: Signal, where: tuple[int, int, int]
 ) -> bool:
     """Give ``signal`` the role (and organisation) taken on; False when the phrase needs a role
     or a job after it and has none. ``where``: the phrase's first token, the token after it,
@@ -291,7 +249,7 @@ def _take_new_role(
 
 
 def _past_relative_clause(
-    ctx: _Reading, k: int, subject_last: int, rm: RoleMention
+    ctx: Reading, k: int, subject_last: int, rm: RoleMention
 ) -> RoleMention | None:
     """The role taken, not the one a clause about the person gives: "utse Anna Berg, som i
     dag är biträdande kommunchef, till tillförordnad kommunchef"; None for "Tillförordnad
@@ -309,7 +267,7 @@ def _past_relative_clause(
     return _role_after(ctx, k, nxt)
 
 
-def _adjust(ctx: _Reading, phrase: Phrase, signal: Signal, k: int, end: int) -> None:
+def _adjust(ctx: Reading, phrase: Phrase, signal: Signal, k: int, end: int) -> None:
     """What the words around the phrase add: the new employer, "tillfälligt", "på egen
     begäran", the predecessor."""
     doc = ctx.doc
@@ -334,90 +292,6 @@ def _adjust(ctx: _Reading, phrase: Phrase, signal: Signal, k: int, end: int) -> 
             signal.predecessor = pred
 
 
-def _subject(ctx: _Reading, phrase: Phrase, k: int, gap: tuple[int, int]) -> tuple[int, int]:
-    """(entity, its last token) of the person the phrase is about, or (-1, -1)."""
-    doc, by_tok = ctx.doc, ctx.by_tok
-    for t in range(gap[0], gap[1]):
-        if t in by_tok:
-            return ctx.entity_at(t)
-    sent = doc.tok_sent[k]
-    if phrase.who == "O":
-        t = k + 1
-        while t < len(doc.lower) and t < k + 9 and doc.tok_sent[t] == sent:
-            if t in by_tok:
-                return ctx.entity_at(t)
-            t += 1
-        return -1, -1
-    ent = subject_before(doc, k, ctx.people, ctx.appositions)
-    if ent is not None:
-        return ent, k
-    # V2: "tillträder han", "slutar Anna Berg", "avsade sig liberalen Anna Berg"
-    t = k + 1
-    reach = k + 2
-    while phrase.v2 and t < len(doc.lower) and t <= reach and doc.tok_sent[t] == sent:
-        if t in by_tok:
-            entity, last = ctx.entity_at(t)
-            if _genitive_before_noun(doc, last):
-                break  # "blev Britt Argårds arbetsliv ...": the subject is the noun
-            return entity, last
-        if doc.lower[t] in _BEFORE_V2_SUBJECT or _title_before_name(ctx, t):
-            reach += 1
-        elif doc.lower[t] not in SKIPPABLE:
-            break
-        t += 1
-    # a second verb of the sentence's subject: "Anna Berg lämnar posten och går vidare till"
-    first = bisect_left(doc.tok_sent, sent)  # the sentence's first token
-    if k - first >= 2 and doc.lower[k - 2 : k] == ["för", "att"] and phrase.change != "appointed":
-        # a purpose clause: "lämnar Anna Berg sin tjänst för att gå i pension" (not "för att
-        # bli rektor": "lämnar ... för att bli" is a new job, read as a phrase of its own)
-        found = _first_subject(ctx, range(max(first, k - 40), k - 2))  # bounded: a sentence
-        if found is not None:  # may be a book
-            return found
-    if "och" in doc.lower[max(first, k - 10) : k]:
-        found = _first_subject(ctx, range(first, min(first + 4, k)))
-        if found is not None:
-            return found
-    return -1, -1
-
-
-def _genitive_before_noun(doc: Doc, last: int) -> bool:
-    """The name ending at token ``last`` is a genitive before a noun: "Britt Argårds
-    arbetsliv" (a word of SKIPPABLE or a preposition after the name is no noun)."""
-    nxt = last + 1
-    return (
-        doc.words[last].endswith("s")
-        and nxt < len(doc.words)
-        and doc.tok_sent[nxt] == doc.tok_sent[last]
-        and doc.words[nxt].isalpha()
-        and doc.words[nxt].islower()
-        and doc.lower[nxt] not in SKIPPABLE
-        and doc.lower[nxt] not in _PP_HEADS
-        and not hard_break(doc, last)
-    )
-
-
-def _first_subject(ctx: _Reading, tokens: range) -> tuple[int, int] | None:
-    """(entity, last token) of the first name or "han"/"hon" among ``tokens``."""
-    for t in tokens:
-        if t in ctx.by_tok:
-            m = ctx.people.mentions[ctx.by_tok[t]]
-            if m.kind in ("full", "surname", "first", "pronoun"):
-                return m.entity, m.last_tok
-    return None
-
-
-_PP_HEADS = frozenset({"på", "i", "vid", "för", "inom", "hos"})
-
-
-def _title_before_name(ctx: _Reading, t: int) -> bool:
-    """Token ``t`` is a word of a title, or its owner in the genitive, standing before a name
-    in V2 order: "lämnade Kungälvs kulturchef Matilda Skön sitt uppdrag"."""
-    if t in ctx.role_tok:
-        return True
-    word = ctx.doc.words[t]
-    return word[0].isupper() and word.endswith("s") and t + 1 in ctx.role_tok
-
-
 def _role_before(doc: Doc, k: int, role_tok: dict[int, RoleMention]) -> RoleMention | None:
     """A role as the subject of a headline verb: "Kommunchefen säger upp sig", "Rektorn på
     Skogstorpsskolan avskedas"."""
@@ -432,9 +306,9 @@ def _role_before(doc: Doc, k: int, role_tok: dict[int, RoleMention]) -> RoleMent
         if pp < 4 and not hard_break(doc, t):
             # step over a short prepositional phrase right after the role
             u = t
-            while u > t - 4 and u >= 0 and doc.lower[u] not in _PP_HEADS:
+            while u > t - 4 and u >= 0 and doc.lower[u] not in PP_HEADS:
                 u -= 1
-            if u >= 1 and doc.lower[u] in _PP_HEADS and (u - 1) in role_tok:
+            if u >= 1 and doc.lower[u] in PP_HEADS and (u - 1) in role_tok:
                 return role_tok[u - 1]
         return None
     return None
@@ -452,7 +326,7 @@ def _role_object(doc: Doc, end: int, role_tok: dict[int, RoleMention]) -> RoleMe
     return None
 
 
-def _role_after(ctx: _Reading, k: int, after: int) -> RoleMention | None:
+def _role_after(ctx: Reading, k: int, after: int) -> RoleMention | None:
     """The first role word within six words after token ``after`` in the same sentence (found
     by bisection: a story may hold thousands of roles and phrases)."""
     doc = ctx.doc
@@ -486,7 +360,7 @@ def _capitalised_after(doc: Doc, end: int) -> str:
     return ""
 
 
-def _mention_after(ctx: _Reading, t: int) -> int | None:
+def _mention_after(ctx: Reading, t: int) -> int | None:
     """The entity named within four words from token ``t`` in its sentence, if any."""
     doc = ctx.doc
     sent = doc.tok_sent[t - 1] if t else 0
