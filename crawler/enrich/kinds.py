@@ -233,6 +233,12 @@ def only_not_posts(roles: list[str]) -> bool:
     return bool(roles) and all(r.endswith(_NOT_POSTS) for r in roles)
 
 
+def _named_in(name: str, text: str) -> bool:
+    """``text`` names the person, in full or by surname, as whole words."""
+    surname = name.split()[-1]
+    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) for form in (name, surname))
+
+
 def _background(doc: Doc, signal: Signal) -> bool:
     """A past change in a temporal clause is background: "När hon gick i pension 2019 ..."."""
     if not signal.past:
@@ -297,9 +303,11 @@ def classify(
         r.start < doc.lead_start and not (r.generic or r.former or r.base.endswith(_NOT_POSTS))
         for r in roles
     )
-    personnel = (bool(changed) and (headline_change or headline_role)) or _post_news(
-        doc, roles, signals
-    )
+    # or a person the headline names has a change in the story ("Håkan Dahm hoppar av")
+    headline_person = any(_named_in(p.name, headline) for p in changed)
+    personnel = (
+        bool(changed) and (headline_change or headline_role or headline_person)
+    ) or _post_news(doc, roles, signals)
     if personnel:
         kinds.append("personnel")
     if municipal_story is None:

@@ -806,3 +806,16 @@ def test_a_second_verb_after_och_has_the_subject_of_the_first() -> None:
     )
     assert change_of(article, "Ylva Sten") == "new_job"
     assert change_of(article, "Per Ek") == "acting"
+
+
+def test_a_person_the_headline_names_with_a_change_makes_personnel_news() -> None:
+    """The headline gives only the name and a verb the rules do not read ("hoppar av"), the
+    body the change: the story is about it."""
+    article = run(
+        "Ylva Sten hoppar av",
+        "Efter kritiken väljer förbundsdirektören Ylva Sten att kliva av sin chefstjänst.",
+    )
+    assert change_of(article, "Ylva Sten") == "resigned"
+    assert "personnel" in article.kinds
+    quoted = run("Ylva Sten om budgeten", "Kommunalrådet Ylva Sten kommenterar budgeten.")
+    assert "personnel" not in quoted.kinds
