@@ -813,7 +813,9 @@ def test_a_person_the_headline_names_with_a_change_makes_personnel_news() -> Non
     body the change: the story is about it."""
     article = run(
         "Ylva Sten hoppar av",
-        "Efter kritiken väljer förbundsdirektören Ylva Sten att kliva av sin chefstjänst.",
+        "Kritiken har pågått länge.\n\nNu väljer förbundsdirektören Ylva Sten att kliva av"
+        " sin chefstjänst.",
+        lead="Biträdande tar över förbundet.",
     )
     assert change_of(article, "Ylva Sten") == "resigned"
     assert "personnel" in article.kinds
