@@ -15,7 +15,7 @@ from pathlib import Path
 
 from crawler.enrich.doc import Doc
 
-__all__ = ["Part", "Phrase", "could_match", "hard_break", "lexicon", "match_phrase", "negated"]
+__all__ = ["Part", "Phrase", "hard_break", "lexicon", "match_phrase", "negated"]
 
 DATA_DIR = Path(__file__).parent.parent / "data"
 
@@ -171,14 +171,6 @@ def match_phrase(doc: Doc, phrase: Phrase, k: int) -> tuple[int, tuple[int, int]
         return None
 
     return step(1, k + 1, (k + 1, k + 1)) if lower[k] in parts[0][1] else None
-
-
-def could_match(doc: Doc, k: int, part: Part) -> bool:
-    """Whether the word a phrase needs after its gap can be within reach of token ``k``."""
-    kind, options = part
-    if kind != "w":
-        return True
-    return not options.isdisjoint(doc.lower[k + 1 : k + 11])
 
 
 def hard_break(doc: Doc, t: int) -> bool:

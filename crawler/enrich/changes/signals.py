@@ -16,7 +16,6 @@ from crawler.enrich.changes.clauses import held_until_filled, in_while_clause, o
 from crawler.enrich.changes.coordination import coordinated
 from crawler.enrich.changes.phrases import (
     Phrase,
-    could_match,
     hard_break,
     lexicon,
     match_phrase,
@@ -83,18 +82,20 @@ def find_signals(
     ctx = reading(doc, roles, people, links)
     phrases = lexicon()
     signals = _acting_roles(doc, links)
-    for k, w in enumerate(doc.lower):
-        candidates = phrases.get(w)
-        if not candidates or not doc.tok_narr[k]:
-            continue
-        nxt = doc.lower[k + 1] if k + 1 < len(doc.lower) else ""
-        for phrase in candidates:
+    lower, narr = doc.lower, doc.tok_narr
+    for k in [k for k, w in enumerate(lower) if w in phrases and narr[k]]:
+        nxt = lower[k + 1] if k + 1 < len(lower) else ""
+        ahead: list[str] | None = None  # the words a gap may reach, sliced once
+        for phrase in phrases[lower[k]]:
             if len(phrase.parts) > 1:
                 kind, options = phrase.parts[1]
                 if kind == "w" and nxt not in options:
                     continue
-                if kind == "gap" and not could_match(doc, k, phrase.parts[2]):
-                    continue  # the word after the gap is nowhere near: no need to try
+                if kind == "gap" and phrase.parts[2][0] == "w":
+                    if ahead is None:
+                        ahead = lower[k + 1 : k + 11]
+                    if phrase.parts[2][1].isdisjoint(ahead):
+                        continue  # the word after the gap is nowhere near: no need to try
             res = match_phrase(doc, phrase, k)
             if res is None:
                 continue
