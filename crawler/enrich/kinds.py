@@ -221,7 +221,7 @@ _LEADERSHIP_OUT = re.compile(
 # "Kommunen byter IT-chef"
 _SEEKS_HEAD = re.compile(
     r"\b(?:söker|rekryterar|anställer)\s+(?:en\s+)?(?:ny\s+)?[\w-]*(?:chef|direktör|vd)\b"
-    r"|\b(?:byter|byter\s+ut)\s+(?:sin\s+|sitt\s+)?[\w-]*(?:chef|direktör|vd|rektor)\b"
+    r"|\bbyter(?:\s+ut)?\s+(?:sin\s+|sitt\s+)?[\w-]*(?:chef|direktör|vd|rektor)\b"
     r"|\b(?:[\w-]*chef|direktör|vd|rektor)\s+sökes\b",
     re.IGNORECASE,
 )

@@ -75,8 +75,6 @@ _PLACE_PREPOSITIONS = frozenset(
 )  # fmt: skip
 _LIST_JOINERS = frozenset({"och", "eller", "samt"})
 _REGION_WORDS = frozenset({"län", "läns", "region", "regionen", "stift", "stifts"})
-# Landscapes and regions that are not municipalities: a list with them is a list of regions.
-_LANDSCAPES = LANDSCAPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +332,7 @@ def _verdict(doc: Doc, name: _PlaceName) -> str | None:
     if (
         nxt in _REGION_WORDS
         or (prev == "region" and muni.official_name != f"Region {muni.name}")
-        or (k > 0 and doc.words[k - 1] in _LANDSCAPES and doc.ends[k - 1] + 1 == doc.starts[k])
+        or (k > 0 and doc.words[k - 1] in LANDSCAPES and doc.ends[k - 1] + 1 == doc.starts[k])
         or _DATELINE.match(doc.text, doc.ends[last])
     ):
         # a region: "Kalmar län", "Region Stockholm", "Jämtland Härjedalen", a diocese
@@ -406,7 +404,7 @@ def _after_quote_dash(doc: Doc, k: int) -> bool:
 def _is_region_word(doc: Doc, t: int) -> bool:
     if t < 0 or t >= len(doc.words):
         return False
-    if doc.words[t] in _LANDSCAPES:
+    if doc.words[t] in LANDSCAPES:
         return True
     return t + 1 < len(doc.words) and doc.lower[t + 1] in ("län", "läns")
 

@@ -46,7 +46,8 @@ __all__ = [
     "normalise_name",
 ]
 
-# Landscapes and wider regions of Sweden, which are no municipality (nor anyone's surname).
+# Landscapes and wider regions of Sweden: no municipality (a list with them is a list of
+# regions), nor anyone's surname.
 LANDSCAPES = frozenset(
     """Skåne Blekinge Småland Halland Öland Gotland Östergötland Västergötland Bohuslän
     Dalsland Värmland Närke Södermanland Sörmland Uppland Västmanland Dalarna Gästrikland
