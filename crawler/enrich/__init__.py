@@ -80,7 +80,7 @@ def enrich(article: Article, *, home_municipality: str = "", home_region: str = 
     if not article.regions and home_region and not agency:
         article.regions = [home_region]
     article.kinds = kinds.classify(
-        doc, found_roles, signals, persons, municipalities, municipal_story=municipal
+        doc, found_roles, signals, persons, municipalities, found_people, municipal_story=municipal
     )
     coaches = all(kinds.only_not_posts(p.roles) for p in persons if p.change)
     if "personnel" not in article.kinds and not coaches and any(s.past for s in signals):

@@ -35,6 +35,7 @@ from pathlib import Path
 from crawler.enrich import places
 from crawler.enrich.changes import Signal
 from crawler.enrich.doc import Doc
+from crawler.enrich.people import People
 from crawler.enrich.roles import RoleMention, is_municipal_role
 from indexer.article import Person
 
@@ -233,12 +234,6 @@ def only_not_posts(roles: list[str]) -> bool:
     return bool(roles) and all(r.endswith(_NOT_POSTS) for r in roles)
 
 
-def _named_in(name: str, text: str) -> bool:
-    """``text`` names the person, in full or by surname, as whole words."""
-    surname = name.split()[-1]
-    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) for form in (name, surname))
-
-
 def _background(doc: Doc, signal: Signal) -> bool:
     """A past change in a temporal clause is background: "När hon gick i pension 2019 ..."."""
     if not signal.past:
@@ -284,6 +279,7 @@ def classify(
     signals: list[Signal],
     persons: list[Person],
     municipalities: list[str],
+    people: People,
     municipal_story: bool | None = None,
 ) -> list[str]:
     """The kinds of a story: a sublist of ["personnel", "municipal"].
@@ -304,7 +300,12 @@ def classify(
         for r in roles
     )
     # or a person the headline names has a change in the story ("Håkan Dahm hoppar av")
-    headline_person = any(_named_in(p.name, headline) for p in changed)
+    in_headline = {
+        people.entities[m.entity].name
+        for m in people.mentions
+        if m.start < doc.lead_start and m.kind in ("full", "surname")
+    }
+    headline_person = any(p.name in in_headline for p in changed)
     personnel = (
         bool(changed) and (headline_change or headline_role or headline_person)
     ) or _post_news(doc, roles, signals)
