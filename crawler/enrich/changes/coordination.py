@@ -8,6 +8,7 @@ kulturchef i kommunen, och Magnus Grill, vd för bolaget, har lämnat").
 
 from __future__ import annotations
 
+from crawler.enrich.changes.reading import Reading
 from crawler.enrich.doc import Doc
 from crawler.enrich.people import Mention, People
 from crawler.enrich.roles import RoleMention
@@ -19,16 +20,10 @@ _BEFORE_TITLE = frozenset({"den", "det", "de", "både"})
 _REACH = 12  # tokens from the verb to its subject's name, either way
 
 
-def coordinated(
-    doc: Doc,
-    people: People,
-    role_tok: dict[int, RoleMention],
-    appositions: dict[int, int],
-    entity: int,
-    verb: int,
-) -> list[int]:
+def coordinated(ctx: Reading, entity: int, verb: int) -> list[int]:
     """The other people joined by "och" to ``entity``, the subject of the verb at token
     ``verb`` (its name before the verb, or right after it in V2 order)."""
+    doc, people = ctx.doc, ctx.people
     sent = doc.tok_sent[verb]
     lo, hi = max(0, verb - _REACH), min(len(doc.lower), verb + _REACH + 1)
     mentions = [
@@ -42,10 +37,7 @@ def coordinated(
     if not mentions:
         return []
     before = [m for m in mentions if m.tok < verb]
-    if before:
-        others = _joined_before(doc, people, role_tok, appositions, before[-1])
-    else:
-        others = _joined_after(doc, people, role_tok, mentions[0])
+    others = _joined_before(ctx, before[-1]) if before else _joined_after(ctx, mentions[0])
     return [e for e in dict.fromkeys(others) if e != entity]
 
 
@@ -63,14 +55,9 @@ def _title_start(doc: Doc, role_tok: dict[int, RoleMention], t: int, sent: int) 
     return t + 1
 
 
-def _joined_before(
-    doc: Doc,
-    people: People,
-    role_tok: dict[int, RoleMention],
-    appositions: dict[int, int],
-    subject: Mention,
-) -> list[int]:
+def _joined_before(ctx: Reading, subject: Mention) -> list[int]:
     """People joined to ``subject`` from the left: "A och B", "A, B och C"."""
+    doc, people, role_tok, appositions = ctx.doc, ctx.people, ctx.role_tok, ctx.appositions
     sent = doc.tok_sent[subject.tok]
     found: list[int] = []
     start = _title_start(doc, role_tok, subject.tok - 1, sent)
@@ -102,10 +89,9 @@ def _joined_before(
     return found
 
 
-def _joined_after(
-    doc: Doc, people: People, role_tok: dict[int, RoleMention], subject: Mention
-) -> list[int]:
+def _joined_after(ctx: Reading, subject: Mention) -> list[int]:
     """People joined to a V2 subject from the right: "lämnar både A och den biträdande B"."""
+    doc, people, role_tok = ctx.doc, ctx.people, ctx.role_tok
     sent = doc.tok_sent[subject.tok]
     t = subject.last_tok + 1
     if t >= len(doc.lower) or doc.tok_sent[t] != sent or doc.lower[t] not in _JOINS:

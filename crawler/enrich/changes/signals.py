@@ -106,9 +106,7 @@ def find_signals(
             if signal is not None:
                 signals.append(signal)
                 if phrase.who == "S" and signal.entity >= 0:
-                    joined = coordinated(
-                        doc, people, ctx.role_tok, ctx.appositions, signal.entity, k
-                    )
+                    joined = coordinated(ctx, signal.entity, k)
                     signals += [replace(signal, entity=e) for e in joined]
     return signals + _elected_along(ctx, links, signals)
 
