@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import gc
 import hashlib
+import itertools
 import multiprocessing
 import os
 import queue
@@ -46,6 +47,7 @@ from lokalarkiv.export_parquet import (
     ROW_GROUP,
     ParquetWriter,
     StoredParquetWriter,
+    parquet_columns,
     parquet_schema,
     stored_batch,
 )
@@ -421,15 +423,15 @@ def _write_lines(job: Job, out: IO[bytes], counted: Counted, helper: bool) -> No
 
 
 def _write_stored_parquet(job: Job, out: IO[bytes], counted: Counted) -> None:
+    groups = _stored_groups(job)
+    first = next(groups, [])  # read while pyarrow is still being imported (load_arrow_early)
     import pyarrow as pa
 
     try:
         with Background() as background:
             stored = StoredParquetWriter(out, job.fields, submit=background.submit)
             schema = parquet_schema(job.fields)
-            for ids in regrouped(ordered_ids(job.backend, job.query), ROW_GROUP):
-                found = job.reader.current_rows(ids, stored.columns)
-                held = [row for row in map(found.get, ids) if row is not None]
+            for held in itertools.chain([first] if first else [], groups):
                 stored.write_batch(stored_batch(job.fields, schema, held))
                 counted(len(held))
             stored.close()
@@ -439,6 +441,15 @@ def _write_stored_parquet(job: Job, out: IO[bytes], counted: Counted) -> None:
             hint="The archive may be damaged: restore it from a backup, or export it as CSV"
             " or JSON Lines, which keep its bytes as they are.",
         ) from exc
+
+
+def _stored_groups(job: Job) -> Iterator[list[tuple[Any, ...]]]:
+    """The stored rows (of :func:`parquet_columns`) of each row group, in export order;
+    ids the archive lacks are left out."""
+    columns = parquet_columns(job.fields)
+    for ids in regrouped(ordered_ids(job.backend, job.query), ROW_GROUP):
+        found = job.reader.current_rows(ids, columns)
+        yield [row for row in map(found.get, ids) if row is not None]
 
 
 def _write_values(job: Job, out: IO[bytes], counted: Counted) -> None:

@@ -32,6 +32,7 @@ from indexer.search.backends import SearchBackend
 from indexer.search.query import Query
 from indexer.store.archive import Archive
 from lokalarkiv.export_formats import BINARY_FORMATS, FIELDS, FORMATS
+from lokalarkiv.export_parquet import load_arrow_early
 from lokalarkiv.export_pipeline import HashingFile, Job, open_reader, write_rows
 from lokalarkiv.params import Filters, build_query
 from lokalarkiv.searching import Reindex, update_index
@@ -187,6 +188,8 @@ def open_export(
             be rebuilt there either, which the message says).
     """
     query = build_query(spec.text, spec.filters, sort="newest", facets=())
+    if spec.format == "parquet":
+        load_arrow_early()
     writable = data_writable(config)
     with open_archive(config, write=writable) as archive:
         if writable:

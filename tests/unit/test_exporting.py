@@ -7,6 +7,7 @@ import gc
 import hashlib
 import json
 import os
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -173,3 +174,26 @@ def test_a_parquet_file_is_whole_and_hashed_when_its_writer_is_closed(stored: bo
     table = pq.read_table(io.BytesIO(out.getvalue()))
     assert table.column("id").to_pylist() == ([] if stored else ["a1", "b2"])
     del writer
+
+
+@pytest.mark.parametrize("given", [None, "0"])
+def test_arrow_is_told_to_keep_freed_memory_unless_the_user_said_otherwise(
+    monkeypatch: pytest.MonkeyPatch, given: str | None
+) -> None:
+    """Before pyarrow loads (in a thread started here), mimalloc's purge delay is set for
+    the export, so row groups reuse memory instead of faulting it in afresh; a delay set in
+    the environment is kept."""
+    import threading
+
+    from lokalarkiv.export_parquet import KEEP_FREED_MS, load_arrow_early
+
+    if given is None:
+        monkeypatch.delenv("MIMALLOC_PURGE_DELAY", raising=False)
+    else:
+        monkeypatch.setenv("MIMALLOC_PURGE_DELAY", given)
+    load_arrow_early()
+    for thread in threading.enumerate():
+        if thread.name == "arkiv-import-arrow":
+            thread.join(timeout=60)
+    assert os.environ["MIMALLOC_PURGE_DELAY"] == (given or KEEP_FREED_MS)
+    assert "pyarrow.parquet" in sys.modules
