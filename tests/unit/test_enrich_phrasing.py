@@ -821,3 +821,81 @@ def test_a_person_the_headline_names_with_a_change_makes_personnel_news() -> Non
     assert "personnel" in article.kinds
     quoted = run("Ylva Sten om budgeten", "Kommunalrådet Ylva Sten kommenterar budgeten.")
     assert "personnel" not in quoted.kinds
+
+
+@pytest.mark.parametrize(
+    ("lead", "name", "change"),
+    [
+        ("Rektorn Rut Falk fick lämna posten efter en turbulent höst.", "Rut Falk", "dismissed"),
+        ("Rektorn Rut Falk blev ombedd att sluta i höstas.", "Rut Falk", "dismissed"),
+        ("Kommunalrådet Rut Falk avtackades i fullmäktige i går.", "Rut Falk", "leaving"),
+        (
+            "I dag var det sista dagen på jobbet för kommunalrådet Rut Falk (C).",
+            "Rut Falk",
+            "leaving",
+        ),
+        (
+            "Miljöchefen Rut Falk har blivit erbjuden en tjänst som enhetschef i Solna.",
+            "Rut Falk",
+            "new_job",
+        ),
+        (
+            "Miljöchefen Rut Falk har sagt upp sig för att gå till en anställning vid SKR.",
+            "Rut Falk",
+            "new_job",
+        ),
+        (
+            "Kyrkoherde Rut Falk installerades som kontraktsprost i söndags.",
+            "Rut Falk",
+            "appointed",
+        ),
+    ],
+)
+def test_forced_exits_farewells_offers_and_installations(lead: str, name: str, change: str) -> None:
+    article = run("Förändring i ledningen", "Beskedet kom på tisdagen.", lead=lead)
+    assert change_of(article, name) == change
+    assert "personnel" in article.kinds
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "name", "change"),
+    [
+        (
+            "Lämnar Östergötland för Halland",
+            "Rut Falk har varit regiondirektör i Östergötland sedan 2017. Hon börjar i juni.",
+            "Rut Falk",
+            "new_job",
+        ),
+        (
+            "Går i pension efter 40 år",
+            "Rektorn Rut Falk har arbetat på skolan sedan 1985.",
+            "Rut Falk",
+            "retired",
+        ),
+        (
+            "Hon får nytt chefsjobb i kommunen",
+            "Enligt skollagen ska varje huvudman utse en skolchef. Upptäcker skolchefen brister"
+            " ska chefen försöka åtgärda dem.\n\nNämnden beslutade i går att utse kommunens"
+            " bildningschef Rut Falk till att också vara skolchef i Vadstena kommun.",
+            "Rut Falk",
+            "appointed",
+        ),
+    ],
+)
+def test_a_headline_without_its_subject_is_about_the_person_named_first(
+    title: str, body: str, name: str, change: str
+) -> None:
+    article = run(title, body)
+    assert change_of(article, name) == change
+    assert "personnel" in article.kinds
+
+
+def test_a_headline_without_its_subject_is_not_given_to_a_bystander() -> None:
+    """Another person has the headline's change by name: the first-named one keeps none."""
+    article = run(
+        "Lämnar efter 20 år",
+        "Kommunstyrelsens ordförande Per Ek (S) meddelar att kommunchefen Rut Falk lämnar"
+        " sin tjänst.",
+    )
+    assert change_of(article, "Rut Falk") == "leaving"
+    assert change_of(article, "Per Ek") is None

@@ -22,7 +22,7 @@ from crawler.enrich.changes.phrases import (
     negated,
 )
 from crawler.enrich.changes.reading import Reading, reading
-from crawler.enrich.changes.subjects import PP_HEADS, subject
+from crawler.enrich.changes.subjects import PP_HEADS, first_named, subject
 from crawler.enrich.doc import Doc
 from crawler.enrich.people import (
     SKIPPABLE,
@@ -73,6 +73,7 @@ class Signal:
     new_role: RoleMention | None = None
     new_org: str = ""
     predecessor: int = -1  # "efterträder Anna Berg": Anna Berg held the role before
+    elided: bool = False  # a headline without its subject: the story's first person's
 
 
 def find_signals(
@@ -108,7 +109,17 @@ def find_signals(
                 if phrase.who == "S" and signal.entity >= 0:
                     joined = coordinated(ctx, signal.entity, k)
                     signals += [replace(signal, entity=e) for e in joined]
+    signals = [s for s in signals if not (s.elided and _told_of_another(s, signals))]
     return signals + _elected_along(ctx, links, signals)
+
+
+def _told_of_another(elided: Signal, signals: list[Signal]) -> bool:
+    """The story tells the same change of someone else by name: the headline is theirs."""
+    return any(
+        s.change == elided.change and s.entity >= 0 and s.entity != elided.entity
+        for s in signals
+        if not s.elided
+    )
 
 
 _ELECTING = frozenset(
@@ -191,6 +202,11 @@ def _signal(ctx: Reading, phrase: Phrase, k: int, end: int, gap: tuple[int, int]
         return None
     entity, subject_last = subject(ctx, phrase, k, gap)
     role_subject = ""
+    elided = False
+    if entity < 0 and phrase.who == "S" and k == 0:
+        # a headline that opens with its verb ("Lämnar Östergötland för Halland", "Går i
+        # pension efter 40 år") is about the person the story names first
+        entity, elided = first_named(ctx), True
     if entity < 0:
         if phrase.who == "O":
             rm = _role_object(doc, end, ctx.role_tok)
@@ -208,6 +224,7 @@ def _signal(ctx: Reading, phrase: Phrase, k: int, end: int, gap: tuple[int, int]
     signal = Signal(
         phrase.change, phrase.past, entity, role_subject, start, doc.zone_of(start), phrase.text
     )
+    signal.elided = elided
     if not _take_new_role(ctx, phrase, signal, (k, end, subject_last)):
         return None
     _adjust(ctx, phrase, signal, k, end)

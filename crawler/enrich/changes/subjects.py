@@ -120,3 +120,21 @@ def _title_before_name(ctx: Reading, t: int) -> bool:
         return True
     word = ctx.doc.words[t]
     return word[0].isupper() and word.endswith("s") and t + 1 in ctx.role_tok
+
+
+_FIRST_SENTENCES = 3  # of the lead and body, where the person a headline is about is named
+
+
+def first_named(ctx: Reading) -> int:
+    """The entity named in full first after the headline, in the story's first sentences;
+    -1 when there is none."""
+    doc = ctx.doc
+    first = doc.token_at(doc.lead_start)
+    if first >= len(doc.tok_sent):
+        return -1
+    last_sent = doc.tok_sent[first] + _FIRST_SENTENCES
+    for m in ctx.people.mentions:
+        if m.start < doc.lead_start or m.kind != "full":
+            continue
+        return m.entity if doc.tok_sent[m.tok] < last_sent else -1
+    return -1
