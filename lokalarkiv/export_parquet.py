@@ -187,8 +187,9 @@ def parquet_columns(fields: Sequence[str]) -> list[str]:
 def stored_batch(fields: Sequence[str], schema: Any, rows: Sequence[Sequence[Any]]) -> Any:
     """A record batch of stored rows (of :func:`parquet_columns`), with the arrays that
     :class:`ParquetWriter` makes of the values :func:`row_converter` gives: text goes into
-    Arrow as its bytes (:func:`_arrow_text`: not copied through a str, and checked as
-    UTF-8 by :class:`StoredParquetWriter` as it writes it, off this thread),
+    Arrow as its bytes (:func:`_arrow_text`, :func:`_arrow_body`: not copied through a
+    str, and checked as UTF-8 by :class:`StoredParquetWriter` as it writes it, off this
+    thread),
     lists as stored are split by Arrow where json.dumps spelt them, times spelt as
     isoformat writes them with an offset are parsed by Arrow; anything else goes the way
     of :func:`row_converter`."""
@@ -205,6 +206,8 @@ def stored_batch(fields: Sequence[str], schema: Any, rows: Sequence[Sequence[Any
             arrays.append(_arrow_times(pa, column, field.type))
         elif name in BOOL_FIELDS:
             arrays.append(pa.array(column, type=pa.int64()).cast(pa.bool_()))
+        elif name == "body":
+            arrays.append(_arrow_body(pa, column))
         elif field.type == pa.string():
             arrays.append(_arrow_text(pa, column, check=False))
         else:
@@ -213,22 +216,28 @@ def stored_batch(fields: Sequence[str], schema: Any, rows: Sequence[Sequence[Any
 
 
 def _arrow_text(pa: Any, stored: Sequence[bytes | None], check: bool = True) -> Any:
-    """A string array of stored UTF-8 text, checked as UTF-8 by Arrow (``check=False``:
-    not yet, see :func:`stored_batch`). Without nulls, its data is the values joined into
-    one buffer of exactly their size, and offsets counted here: Arrow's conversion of a list
-    of bytes grows its buffer by doubling, and so writes (and the kernel zeroes) some three
-    times the body text's bytes afresh for every batch."""
-    values = cast(Sequence[bytes], stored)  # unless a None is met on the way
-    try:  # one pass over the values: None has no length, and 32-bit offsets overflow
-        offsets = array("i", accumulate(map(len, values), initial=0))
-    except (TypeError, OverflowError):  # the plain conversion, which checks as it casts
-        return pa.array(stored, type=pa.binary()).cast(pa.string())
-    text = pa.Array.from_buffers(
-        pa.string(), len(stored), [None, pa.py_buffer(offsets), _joined(pa, values, offsets)]
-    )
+    """A string array of stored UTF-8 text: Arrow's conversion of the bytes, seen as text
+    without a copy; checked as UTF-8 (``check=False``: not yet, see :func:`stored_batch`)."""
+    text = pa.array(stored, type=pa.binary()).view(pa.string())
     if check:
         text.validate(full=True)  # offsets in order, and UTF-8
     return text
+
+
+def _arrow_body(pa: Any, stored: Sequence[bytes | None]) -> Any:
+    """The string array of a batch's body text (tens of MB), not yet checked as UTF-8 (see
+    :func:`stored_batch`). Without nulls, its data is the values joined into one buffer of
+    exactly their size, and offsets counted here: Arrow's conversion of a list of bytes
+    (:func:`_arrow_text`, faster for short text) grows its buffer by doubling, and so writes
+    (and the kernel zeroes) some three times the body text's bytes afresh for every batch."""
+    values = cast(Sequence[bytes], stored)  # unless a None is met on the way
+    try:  # one pass over the values: None has no length, and 32-bit offsets overflow
+        offsets = array("i", accumulate(map(len, values), initial=0))
+    except (TypeError, OverflowError):
+        return _arrow_text(pa, stored, check=False)
+    return pa.Array.from_buffers(
+        pa.string(), len(stored), [None, pa.py_buffer(offsets), _joined(pa, values, offsets)]
+    )
 
 
 def _joined(pa: Any, stored: Sequence[bytes], offsets: array[int]) -> Any:

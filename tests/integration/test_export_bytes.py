@@ -199,8 +199,8 @@ def test_a_helper_process_gives_the_same_bytes(
 def test_text_joined_in_arrow_gives_the_same_parquet(
     data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every text column copied into a buffer of Arrow's pool, as a batch's body text is
-    (tens of MB), rather than joined by Python: the same bytes."""
+    """The body text copied into a buffer of Arrow's pool, as a full batch's is (tens of
+    MB), rather than joined by Python: the same bytes."""
     monkeypatch.setattr(export_parquet, "JOIN_IN_ARROW", 0)
     out = tmp_path / "out.parquet"
     result = CliRunner().invoke(
