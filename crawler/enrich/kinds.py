@@ -294,7 +294,14 @@ def classify(
     changed = [p for p in persons if p.change and not only_not_posts(p.roles)]
     # a change told in the headline or the lead, or a title in the headline, while the story
     # reports a change for someone: the story is about it
-    headline_change = any(s.zone < 2 and not _background(doc, s) for s in signals)
+    # (one about nobody by name or title counts where someone has that change)
+    told = {p.change for p in changed}
+    headline_change = any(
+        s.zone < 2
+        and not _background(doc, s)
+        and (s.entity >= 0 or s.role_subject or s.change in told)
+        for s in signals
+    )
     headline_role = any(
         r.start < doc.lead_start and not (r.generic or r.former or r.base.endswith(_NOT_POSTS))
         for r in roles

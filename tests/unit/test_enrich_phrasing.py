@@ -899,3 +899,23 @@ def test_a_headline_without_its_subject_is_not_given_to_a_bystander() -> None:
     )
     assert change_of(article, "Rut Falk") == "leaving"
     assert change_of(article, "Per Ek") is None
+
+
+def test_a_headline_change_about_nobody_named_makes_personnel_news_of_that_change() -> None:
+    """The headline "Skolans chefer slutar" names no one; the story's rector has that change."""
+    article = run(
+        "Skolans chefer slutar",
+        "Skolinspektionen har riktat hård kritik mot skolan.\n\nNu säger skolans rektor"
+        " Rut Falk att hon slutar. Den biträdande rektorn slutar också.",
+    )
+    assert change_of(article, "Rut Falk") == "leaving"
+    assert "personnel" in article.kinds
+
+
+def test_a_headline_change_about_nobody_named_needs_someone_with_that_change() -> None:
+    """The company leaves town; the new chief is another change: no personnel news."""
+    article = run(
+        "Bolaget lämnar Hjo",
+        "Tillverkningen flyttas till Polen.\n\nRut Falk tillträder som ny vd för bolaget.",
+    )
+    assert "personnel" not in article.kinds

@@ -214,12 +214,15 @@ def _signal(ctx: Reading, phrase: Phrase, k: int, end: int, gap: tuple[int, int]
             rm = _role_before(doc, k, ctx.role_tok)
         # a headline drops the article: "Rektor på Grindskolan säger upp sig"
         if (
-            rm is None
-            or id(rm) in ctx.linked
-            or not (rm.definite or rm.owner or doc.zone_of(rm.start) == 0)
+            rm is not None
+            and id(rm) not in ctx.linked
+            and (rm.definite or rm.owner or doc.zone_of(rm.start) == 0)
         ):
+            role_subject = rm.base
+        elif doc.zone_of(doc.starts[k]) != 0:
             return None
-        role_subject = rm.base
+        # else a headline's change about nobody it names ("Gränbyskolans chefer slutar"):
+        # kept as news of the story (see kinds.classify), given to no one
     start = doc.starts[k]
     signal = Signal(
         phrase.change, phrase.past, entity, role_subject, start, doc.zone_of(start), phrase.text
