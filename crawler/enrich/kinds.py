@@ -228,6 +228,10 @@ _SEEKS_HEAD = re.compile(
 )
 
 
+# whether a change brings someone to a post (else it takes them from one)
+_ARRIVING = {"appointed": True, "acting": True}
+
+
 def only_not_posts(roles: list[str]) -> bool:
     """Every title is one of a club or a choir (tränare, dirigent): no post the archive
     follows, though the person's change is real."""
@@ -294,12 +298,12 @@ def classify(
     changed = [p for p in persons if p.change and not only_not_posts(p.roles)]
     # a change told in the headline or the lead, or a title in the headline, while the story
     # reports a change for someone: the story is about it
-    # (one about nobody by name or title counts where someone has that change)
-    told = {p.change for p in changed}
+    # (one about nobody by name or title counts where someone comes, or goes, as it says)
+    told = {_ARRIVING.get(p.change or "", False) for p in changed}
     headline_change = any(
         s.zone < 2
         and not _background(doc, s)
-        and (s.entity >= 0 or s.role_subject or s.change in told)
+        and (s.entity >= 0 or s.role_subject or _ARRIVING.get(s.change, False) in told)
         for s in signals
     )
     headline_role = any(

@@ -908,7 +908,7 @@ def test_a_headline_change_about_nobody_named_makes_personnel_news_of_that_chang
         "Skolinspektionen har riktat hård kritik mot skolan.\n\nNu säger skolans rektor"
         " Rut Falk att hon slutar. Den biträdande rektorn slutar också.",
     )
-    assert change_of(article, "Rut Falk") == "leaving"
+    assert change_of(article, "Rut Falk") == "resigned"
     assert "personnel" in article.kinds
 
 
@@ -919,3 +919,32 @@ def test_a_headline_change_about_nobody_named_needs_someone_with_that_change() -
         "Tillverkningen flyttas till Polen.\n\nRut Falk tillträder som ny vd för bolaget.",
     )
     assert "personnel" not in article.kinds
+
+
+@pytest.mark.parametrize(
+    ("lead", "name", "change"),
+    [
+        (
+            "Kommunchefen Rut Falk lämnar sitt uppdrag för en roll som kommunsekreterare i Avesta.",
+            "Rut Falk",
+            "new_job",
+        ),
+        (
+            "Socialchefen Rut Falk kommer att sluta i Arjeplog för att ta över som socialchef i"
+            " Älvsbyn.",
+            "Rut Falk",
+            "new_job",
+        ),
+        (
+            "I november meddelade museichefen Rut Falk att han slutar som chef.",
+            "Rut Falk",
+            "resigned",
+        ),
+        ("Rut Falk säger att hon lämnar över en organisation i god ordning.", "Rut Falk", None),
+    ],
+)
+def test_going_for_another_role_and_saying_one_goes(
+    lead: str, name: str, change: str | None
+) -> None:
+    article = run("Förändring i ledningen", "Beskedet kom på tisdagen.", lead=lead)
+    assert change_of(article, name) == change
