@@ -45,8 +45,16 @@ def load_arrow_early() -> None:
     will write Parquet: meanwhile the export opens the archive and the index, counts the
     matches and reads its first rows, in SQLite and Tantivy, which let go of the GIL while
     they work. Whoever imports pyarrow next waits for this import to finish."""
-    os.environ.setdefault("MIMALLOC_PURGE_DELAY", KEEP_FREED_MS)
+    keep_freed_memory()
     threading.Thread(target=_import_arrow, name="arkiv-import-arrow").start()
+
+
+def keep_freed_memory() -> None:
+    """Tell Arrow's allocator to keep freed memory (``KEEP_FREED_MS``) unless the
+    environment says otherwise. It changes the environment the first time only: a server
+    calls it before it starts its threads (glibc's setenv is not safe while another thread
+    reads the environment)."""
+    os.environ.setdefault("MIMALLOC_PURGE_DELAY", KEEP_FREED_MS)
 
 
 def _import_arrow() -> None:

@@ -57,7 +57,10 @@ def serve(
         )
     import uvicorn
 
+    from lokalarkiv.export_parquet import keep_freed_memory
     from web.app import create_app
+
+    keep_freed_memory()  # before the server's threads: a Parquet download sets it otherwise
 
     key = config.web.get("secret")
     app = create_app(config, access, key if isinstance(key, str) else None)
