@@ -5,6 +5,7 @@ rows), every version of one, the change feed a search index syncs by, and the pe
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +17,7 @@ from indexer.store.connection import ArchiveConnection
 from indexer.store.rows import article_from_row
 from indexer.store.schema import CURRENT, SELECT, column_sql
 
-_IDS_PER_QUERY = 900  # under SQLite's oldest bound-parameter limit (999)
+_IDS_PER_QUERY = 10_000  # ids looked up by one statement, at most (see current_rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +76,13 @@ class ArticleReads(ArchiveConnection):
         found: dict[str, tuple[Any, ...]] = {}
         cursor = self._db.cursor()
         cursor.row_factory = None  # plain tuples: no sqlite3.Row per row
-        for start in range(0, len(ids), _IDS_PER_QUERY):
-            chunk = ids[start : start + _IDS_PER_QUERY]
+        # As many ids a statement as SQLite binds (32,766 since 3.32, 999 before), in id
+        # order: fewer, larger lookups walk the index one way, about a tenth faster than 900
+        # at a time in the order asked.
+        size = min(_IDS_PER_QUERY, self._db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+        ids = sorted(ids)
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
             marks = ", ".join("?" * len(chunk))
             cursor.execute(
                 f"SELECT {select} FROM articles a JOIN versions v ON v.article_id = a.id"

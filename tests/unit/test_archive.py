@@ -164,3 +164,23 @@ def test_only_a_damaged_file_gets_the_damage_hint(tmp_path: Path) -> None:
     assert sqlite_hint(not_utf8.value, READ_HINT) == DAMAGED_HINT
     assert sqlite_hint(locked.value, READ_HINT) == READ_HINT
     assert locked.value.sqlite_errorname == "SQLITE_BUSY"
+
+
+@pytest.mark.parametrize("per_query", [2, 10_000])
+def test_current_rows_reads_every_id_asked_in_any_order_and_leaves_out_the_unknown(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch, per_query: int
+) -> None:
+    """Ids are looked up a statement's worth at a time (sorted, whatever the order asked):
+    every one found once, with its current version, and an unknown id left out."""
+    from indexer.store import articles
+
+    monkeypatch.setattr(articles, "_IDS_PER_QUERY", per_query)
+    urls = [f"https://e.se/{n}" for n in range(5)]
+    for url in urls:
+        archive.add_version(make_article(url=url))
+    archive.add_version(make_article("Andra versionen.", url=urls[3]))
+    ids = [make_article(url=url).id for url in reversed(urls)] + ["0" * 16]
+    rows = archive.current_rows(ids, ["title", "version"])
+    assert set(rows) == set(ids[:-1])
+    assert rows[make_article(url=urls[3]).id] == ("Rubrik om Vimmerby", 2)
+    assert all(row[1] == 1 for aid, row in rows.items() if aid != make_article(url=urls[3]).id)
