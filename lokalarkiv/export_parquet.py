@@ -60,6 +60,7 @@ def keep_freed_memory() -> None:
 def _import_arrow() -> None:
     try:
         import pyarrow.compute
+        import pyarrow.json
         import pyarrow.parquet  # noqa: F401
     except ImportError:  # raised again, and told, where the export imports it
         return
@@ -209,7 +210,7 @@ def stored_batch(fields: Sequence[str], schema: Any, rows: Sequence[Sequence[Any
         if name in LIST_FIELDS:
             arrays.append(_arrow_lists(pa, column, field.type))
         elif name == "people":
-            arrays.append(pa.array([_stored_people(v) for v in column], type=field.type))
+            arrays.append(_arrow_people(pa, column, field.type))
         elif name in TIME_FIELDS:
             arrays.append(_arrow_times(pa, column, field.type))
         elif name in BOOL_FIELDS:
@@ -278,6 +279,45 @@ def _items(stored: bytes) -> list[bytes]:
 
 def _stored_people(stored: bytes) -> list[dict[str, Any]]:
     return [] if stored == b"[]" else people_from_json(stored)
+
+
+def _arrow_people(pa: Any, stored: Sequence[bytes], arrow_type: Any) -> Any:
+    """The people column: the stored JSON parsed by Arrow, in C++ (a third of the time of
+    parsing it in Python), where it gives what :func:`people_from_json` gives: every key a
+    Person field and every person's roles a list. Anything else (a key it does not know, a
+    missing list, a value of another type) goes the way of :func:`_stored_people`."""
+    people = _parsed_people(pa, stored, arrow_type)
+    if people is None:
+        return pa.array([_stored_people(v) for v in stored], type=arrow_type)
+    return people
+
+
+def _parsed_people(pa: Any, stored: Sequence[bytes], arrow_type: Any) -> Any:
+    """The people as Arrow parses them, or None where that may differ from Python's."""
+    import pyarrow.json as pa_json
+
+    lines = b"".join([b'{"p":' + value + b"}\n" for value in stored])
+    try:
+        people = (
+            pa_json.read_json(
+                pa.py_buffer(lines),
+                read_options=pa_json.ReadOptions(use_threads=False, block_size=max(len(lines), 1)),
+                parse_options=pa_json.ParseOptions(
+                    explicit_schema=pa.schema([("p", arrow_type)]),
+                    unexpected_field_behavior="error",
+                ),
+            )
+            .column("p")
+            .combine_chunks()
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if len(people) != len(stored) or people.null_count:
+        return None
+    persons = people.flatten()
+    if persons.null_count or persons.field("name").null_count or persons.field("roles").null_count:
+        return None
+    return people
 
 
 def _arrow_lists(pa: Any, stored: Sequence[bytes], arrow_type: Any) -> Any:

@@ -197,3 +197,30 @@ def test_arrow_is_told_to_keep_freed_memory_unless_the_user_said_otherwise(
             thread.join(timeout=60)
     assert os.environ["MIMALLOC_PURGE_DELAY"] == (given or KEEP_FREED_MS)
     assert "pyarrow.parquet" in sys.modules
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        b"[]",
+        b'[{"name": "A", "roles": ["rektor"], "organisation": "Hjo kommun", "change": "appointed",'
+        b' "new_role": null, "new_organisation": null}]',
+        b'[{"roles": [], "name": "A"}]',  # an older row: fields missing, in another order
+        b'[{"name": "A", "roles": ["vd"], "age": 50}]',  # a key no Person has
+        b'[{"name": "A"}]',  # no roles: an empty list, not a null one
+        b'[{"name": "A", "roles": null}]',
+    ],
+)
+def test_people_parsed_by_arrow_are_the_people_parsed_in_python(stored: bytes) -> None:
+    """A clean archive's people go into Parquet parsed by Arrow where that gives what Python's
+    reading of them (``people_from_json``, as every other path writes them) gives."""
+    import pyarrow as pa
+
+    from lokalarkiv.export_formats import people_from_json
+    from lokalarkiv.export_parquet import parquet_schema, stored_batch
+
+    schema = parquet_schema(["people"])
+    column = [b"[]", stored, stored]
+    batch = stored_batch(["people"], schema, [(value,) for value in column])
+    python = [[] if value == b"[]" else people_from_json(value) for value in column]
+    assert batch.column(0).equals(pa.array(python, type=schema.field("people").type))
