@@ -130,7 +130,7 @@ class ParquetWriter:
 class StoredParquetWriter(ParquetWriter):
     """The same Parquet from the archive's stored values, for a clean archive: record
     batches made by :func:`stored_batch` go in, and leave as row groups of ``ROW_GROUP``
-    rows, as those of :class:`ParquetWriter`, each checked in full as it is written."""
+    rows, as those of :class:`ParquetWriter`, each checked in full before it is written."""
 
     def __init__(self, out: IO[bytes], fields: Sequence[str], submit: Submit = run_now) -> None:
         super().__init__(out, fields, submit)
@@ -161,15 +161,9 @@ class StoredParquetWriter(ParquetWriter):
             rest = whole.slice(rows).combine_chunks()
             self._pending = rest.to_batches() if rest.num_rows else []
             self._pending_rows = rest.num_rows
-        self._submit(self._write_checked, table)
+        table.validate(full=True)  # its text as UTF-8, before the writer takes it
+        self._submit(partial(self._writer.write_table, table, row_group_size=ROW_GROUP))
         self._written = True
-
-    def _write_checked(self, table: Any) -> None:
-        """In the writer's thread: check the row group (its text as UTF-8: a sixth of the
-        work of making the batch, done here rather than in the thread that reads the rows),
-        then write it."""
-        table.validate(full=True)
-        self._writer.write_table(table, row_group_size=ROW_GROUP)
 
 
 def parquet_schema(fields: Sequence[str]) -> Any:
@@ -197,8 +191,7 @@ def stored_batch(fields: Sequence[str], schema: Any, rows: Sequence[Sequence[Any
     """A record batch of stored rows (of :func:`parquet_columns`), with the arrays that
     :class:`ParquetWriter` makes of the values :func:`row_converter` gives: text goes into
     Arrow as its bytes (:func:`_arrow_text`, :func:`_arrow_body`: not copied through a
-    str, and checked as UTF-8 by :class:`StoredParquetWriter` as it writes it, off this
-    thread),
+    str, and checked as UTF-8 by :class:`StoredParquetWriter` a row group at a time),
     lists as stored are split by Arrow where json.dumps spelt them, times spelt as
     isoformat writes them with an offset are parsed by Arrow; anything else goes the way
     of :func:`row_converter`."""
