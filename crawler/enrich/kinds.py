@@ -229,7 +229,7 @@ _SEEKS_HEAD = re.compile(
 
 
 # whether a change brings someone to a post (else it takes them from one)
-_ARRIVING = {"appointed": True, "acting": True}
+_ARRIVING = frozenset({"appointed", "acting"})
 
 
 def only_not_posts(roles: list[str]) -> bool:
@@ -299,11 +299,11 @@ def classify(
     # a change told in the headline or the lead, or a title in the headline, while the story
     # reports a change for someone: the story is about it
     # (one about nobody by name or title counts where someone comes, or goes, as it says)
-    told = {_ARRIVING.get(p.change or "", False) for p in changed}
+    told = {p.change in _ARRIVING for p in changed}
     headline_change = any(
         s.zone < 2
         and not _background(doc, s)
-        and (s.entity >= 0 or s.role_subject or _ARRIVING.get(s.change, False) in told)
+        and (s.entity >= 0 or s.role_subject or (s.change in _ARRIVING) in told)
         for s in signals
     )
     headline_role = any(

@@ -225,9 +225,15 @@ def _signal(ctx: Reading, phrase: Phrase, k: int, end: int, gap: tuple[int, int]
         # kept as news of the story (see kinds.classify), given to no one
     start = doc.starts[k]
     signal = Signal(
-        phrase.change, phrase.past, entity, role_subject, start, doc.zone_of(start), phrase.text
+        phrase.change,
+        phrase.past,
+        entity,
+        role_subject,
+        start,
+        doc.zone_of(start),
+        phrase.text,
+        elided=elided,
     )
-    signal.elided = elided
     if not _take_new_role(ctx, phrase, signal, (k, end, subject_last)):
         return None
     _adjust(ctx, phrase, signal, k, end)
